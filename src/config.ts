@@ -1,0 +1,100 @@
+import { z } from "zod";
+import { DEFAULT_REGION_URLS, type RegionUrls } from "./okx/regions.js";
+
+export interface MasterKey {
+  id: string;
+  key: Buffer;
+}
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+const httpUrl = z
+  .string()
+  .url("must be a URL such as https://example.com")
+  .refine((value) => /^https?:\/\//.test(value), "must start with http:// or https://")
+  .transform((value) => value.replace(/\/+$/, ""));
+
+const masterKeys = z.string().transform((value, ctx): MasterKey[] => {
+  const keys: MasterKey[] = [];
+  for (const entry of value.split(",").map((part) => part.trim()).filter(Boolean)) {
+    const match = /^([A-Za-z0-9_-]{1,32}):([A-Za-z0-9+/]+={0,2})$/.exec(entry);
+    const key = match?.[2] === undefined ? undefined : Buffer.from(match[2], "base64");
+    if (match?.[1] === undefined || key?.length !== 32) {
+      ctx.addIssue({
+        code: "custom",
+        message: `entry ${keys.length + 1} must be id:base64-of-32-random-bytes (make one with: openssl rand -base64 32)`,
+      });
+      return z.NEVER;
+    }
+    if (keys.some((known) => known.id === match[1])) {
+      ctx.addIssue({ code: "custom", message: `key id "${match[1]}" appears twice` });
+      return z.NEVER;
+    }
+    keys.push({ id: match[1], key });
+  }
+  if (keys.length === 0) {
+    ctx.addIssue({ code: "custom", message: "needs at least one key: id:base64-of-32-random-bytes" });
+    return z.NEVER;
+  }
+  return keys;
+});
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const schema = z.object({
+  BOT_TOKEN: z
+    .string({ error: "is missing: the token @BotFather gave you" })
+    .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "must look like 123456789:AAH... (the token @BotFather gave you)"),
+  TELEGRAM_API_ROOT: httpUrl.default("https://api.telegram.org"),
+  OKX_BASE_URL: httpUrl.default(DEFAULT_REGION_URLS.global),
+  OKX_EEA_BASE_URL: httpUrl.default(DEFAULT_REGION_URLS.eea),
+  OKX_US_BASE_URL: httpUrl.default(DEFAULT_REGION_URLS.us),
+  OKX_TIMEOUT_MS: positiveInt(10_000),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
+    .default("redis://127.0.0.1:6379"),
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_:.-]*$/, "may hold letters, digits and _ : . - only").default("okxi:"),
+  ENCRYPTION_KEYS: masterKeys.optional().refine((keys) => keys !== undefined, {
+    message: "is missing: a comma-separated list of id:base64-of-32-random-bytes (make one with: openssl rand -base64 32)",
+  }),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+});
+
+export interface Config {
+  botToken: string;
+  telegramApiRoot: string;
+  okxUrls: RegionUrls;
+  okxTimeoutMs: number;
+  redisUrl: string;
+  redisPrefix: string;
+  masterKeys: MasterKey[];
+  logLevel: (typeof LOG_LEVELS)[number];
+}
+
+/** Every problem with the environment at once, one line each, without echoing any value. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  constructor(readonly problems: string[]) {
+    super(`Configuration is not valid:\n${problems.map((line) => `  - ${line}`).join("\n")}`);
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const blankAsMissing = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
+  const parsed = schema.safeParse(blankAsMissing);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
+  }
+  const settings = parsed.data;
+  return {
+    botToken: settings.BOT_TOKEN,
+    telegramApiRoot: settings.TELEGRAM_API_ROOT,
+    okxUrls: { global: settings.OKX_BASE_URL, eea: settings.OKX_EEA_BASE_URL, us: settings.OKX_US_BASE_URL },
+    okxTimeoutMs: settings.OKX_TIMEOUT_MS,
+    redisUrl: settings.REDIS_URL,
+    redisPrefix: settings.REDIS_PREFIX,
+    masterKeys: settings.ENCRYPTION_KEYS ?? [],
+    logLevel: settings.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,23 @@
+/** One hourly accrual, as OKX's interest-accrued endpoint returns it: every amount a decimal string. */
+export interface InterestRecord {
+  /** Loan type: `2` market loans. */
+  type: string;
+  ccy: string;
+  /** Instrument of an isolated-margin loan, e.g. `BTC-USDT`; empty for cross margin. */
+  instId: string;
+  /** `cross`, `isolated`, or empty where OKX leaves it out. */
+  mgnMode: string;
+  interest: string;
+  /** Hourly rate, e.g. `0.0000040833333333`. */
+  interestRate: string;
+  liab: string;
+  totalLiab: string;
+  interestFreeLiab: string;
+  /** Milliseconds since the epoch, as a string. */
+  ts: string;
+}
+
+/** What makes a record unique: one accrual per loan line and hour. */
+export function recordIdentity(record: Pick<InterestRecord, "ts" | "type" | "ccy" | "instId" | "mgnMode">): string {
+  return `${record.ts}|${record.type}|${record.ccy}|${record.instId}|${record.mgnMode}`;
+}

@@ -1,0 +1,98 @@
+import Bottleneck from "bottleneck";
+import type { Redis } from "ioredis";
+
+export type Priority = "interactive" | "background";
+
+/** Bottleneck runs lower numbers first; its default is 5. */
+const BOTTLENECK_PRIORITY: Readonly<Record<Priority, number>> = { interactive: 2, background: 7 };
+
+/** Runs requests of one OKX account no faster than OKX allows, however many processes share the account. */
+export interface RequestScheduler {
+  schedule<T>(account: string, priority: Priority, task: () => Promise<T>): Promise<T>;
+  /** Waiting jobs per priority in this process, for metrics. */
+  queued(): Readonly<Record<Priority, number>>;
+  close(): Promise<void>;
+}
+
+export interface AccountLimiterOptions {
+  /** A connection to duplicate: the limiter owns its own client and subscriber. */
+  redis: Redis;
+  /** Redis key prefix, e.g. `okxi:`; Bottleneck's keys become `b_<prefix>lim-<account>_*`. */
+  prefix: string;
+  /** OKX: 5 requests per 2 s per user ID for interest-accrued. */
+  requestsPerWindow?: number;
+  windowMs?: number;
+  /** Extra spacing, as a share of the even slot, to absorb jitter between the start of a request and its arrival. */
+  safetyMargin?: number;
+  /** An account's limiter, in this process and in Redis, goes away after this long without requests. */
+  idleMs?: number;
+  onError?: (error: unknown) => void;
+}
+
+type ScriptCallback = (error: Error | null, replies: unknown) => void;
+type ScriptFn = (...args: unknown[]) => unknown;
+
+/**
+ * Bottleneck 2.19.5's scripts answer `redis.error_reply('SETTINGS_KEY_NOT_FOUND')` and compare the message
+ * with `===`. Redis 7 prefixes such replies with "ERR ", so Bottleneck no longer recognises them: once an
+ * idle account's keys had expired, every later request failed instead of re-creating the limiter. This
+ * connection strips the prefix again from those two replies only.
+ */
+class Redis7Connection extends Bottleneck.IORedisConnection {
+  __scriptFn__(name: string): ScriptFn {
+    const base = (Bottleneck.IORedisConnection.prototype as unknown as { __scriptFn__(this: unknown, name: string): ScriptFn })
+      .__scriptFn__;
+    const run = base.call(this, name);
+    return (...args: unknown[]) => {
+      const callback = args.pop() as ScriptCallback;
+      return run(...args, (error: Error | null, replies: unknown) => {
+        const bare = error?.message.match(/^ERR (SETTINGS_KEY_NOT_FOUND|UNKNOWN_CLIENT)$/)?.[1];
+        if (error !== null && bare !== undefined) error.message = bare;
+        callback(error, replies);
+      });
+    };
+  }
+}
+
+/**
+ * The spacing that holds a sliding window: `requestsPerWindow` starts at least `minTime` apart never fit
+ * more than `requestsPerWindow` into any window. A reservoir alone would not: it refills on fixed ticks,
+ * letting a burst at the end of one tick and another at the start of the next through together.
+ */
+export function spacingMs(requestsPerWindow: number, windowMs: number, safetyMargin: number): number {
+  return Math.ceil((windowMs / requestsPerWindow) * (1 + safetyMargin));
+}
+
+export function createAccountLimiter(options: AccountLimiterOptions): RequestScheduler {
+  const connection = new Redis7Connection({ client: options.redis.duplicate() });
+  const group = new Bottleneck.Group({
+    id: `${options.prefix}lim`,
+    datastore: "ioredis",
+    connection,
+    minTime: spacingMs(options.requestsPerWindow ?? 5, options.windowMs ?? 2000, options.safetyMargin ?? 0.025),
+    maxConcurrent: null,
+    timeout: options.idleMs ?? 5 * 60_000,
+  });
+  const onError = options.onError ?? (() => undefined);
+  connection.on("error", onError);
+  group.on("error", onError);
+  group.on("created", (limiter) => limiter.on("error", onError));
+
+  return {
+    schedule<T>(account: string, priority: Priority, task: () => Promise<T>): Promise<T> {
+      return group.key(account).schedule({ priority: BOTTLENECK_PRIORITY[priority] }, task);
+    },
+    queued() {
+      const counts: Record<Priority, number> = { interactive: 0, background: 0 };
+      for (const { limiter } of group.limiters()) {
+        counts.interactive += limiter.queued(BOTTLENECK_PRIORITY.interactive);
+        counts.background += limiter.queued(BOTTLENECK_PRIORITY.background);
+      }
+      return counts;
+    },
+    async close() {
+      await Promise.all(group.limiters().map(({ limiter }) => limiter.stop({ dropWaitingJobs: false })));
+      await connection.disconnect(true);
+    },
+  };
+}
