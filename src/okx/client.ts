@@ -138,7 +138,7 @@ export class OkxClient {
     }
     const envelope = parseEnvelope(text);
     const code = typeof envelope?.code === "string" || typeof envelope?.code === "number" ? String(envelope.code) : undefined;
-    if (code === "0" && response.ok && Array.isArray(envelope?.data)) return envelope.data;
+    if (code === "0" && response.ok && Array.isArray(envelope?.data)) return envelope.data as unknown[];
     if (code !== undefined && code !== "0") {
       const message = typeof envelope?.msg === "string" && envelope.msg !== "" ? envelope.msg : `OKX error ${code}`;
       throw new OkxError({ code, message, httpStatus: response.status });
@@ -163,7 +163,7 @@ export class OkxClient {
 function parseEnvelope(text: string): OkxEnvelope | undefined {
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === "object" && value !== null ? (value as OkxEnvelope) : undefined;
+    return typeof value === "object" && value !== null ? value : undefined;
   } catch {
     return undefined;
   }

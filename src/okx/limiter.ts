@@ -26,11 +26,18 @@ export interface AccountLimiterOptions {
   safetyMargin?: number;
   /** An account's limiter, in this process and in Redis, goes away after this long without requests. */
   idleMs?: number;
+  /** Requests of one account in flight (or waiting for their turn) at once, across all processes. */
+  maxConcurrent?: number;
   onError?: (error: unknown) => void;
 }
 
 type ScriptCallback = (error: Error | null, replies: unknown) => void;
 type ScriptFn = (...args: unknown[]) => unknown;
+
+/** Bottleneck's connection with the internal hook through which it runs its Lua scripts (untyped upstream). */
+const ScriptingConnection = Bottleneck.IORedisConnection as unknown as new (
+  options: Bottleneck.IORedisConnectionOptions,
+) => Bottleneck.IORedisConnection & { __scriptFn__(name: string): ScriptFn };
 
 /**
  * Bottleneck 2.19.5's scripts answer `redis.error_reply('SETTINGS_KEY_NOT_FOUND')` and compare the message
@@ -38,11 +45,9 @@ type ScriptFn = (...args: unknown[]) => unknown;
  * idle account's keys had expired, every later request failed instead of re-creating the limiter. This
  * connection strips the prefix again from those two replies only.
  */
-class Redis7Connection extends Bottleneck.IORedisConnection {
-  __scriptFn__(name: string): ScriptFn {
-    const base = (Bottleneck.IORedisConnection.prototype as unknown as { __scriptFn__(this: unknown, name: string): ScriptFn })
-      .__scriptFn__;
-    const run = base.call(this, name);
+class Redis7Connection extends ScriptingConnection {
+  override __scriptFn__(name: string): ScriptFn {
+    const run = super.__scriptFn__(name);
     return (...args: unknown[]) => {
       const callback = args.pop() as ScriptCallback;
       return run(...args, (error: Error | null, replies: unknown) => {
@@ -70,7 +75,9 @@ export function createAccountLimiter(options: AccountLimiterOptions): RequestSch
     datastore: "ioredis",
     connection,
     minTime: spacingMs(options.requestsPerWindow ?? 5, options.windowMs ?? 2000, options.safetyMargin ?? 0.025),
-    maxConcurrent: null,
+    // Only this many requests of an account hold a slot at once; the rest wait in the local queue, where
+    // priority decides. Without a cap every job would take a slot at once, in arrival order.
+    maxConcurrent: options.maxConcurrent ?? 2,
     timeout: options.idleMs ?? 5 * 60_000,
   });
   const onError = options.onError ?? (() => undefined);
@@ -78,18 +85,27 @@ export function createAccountLimiter(options: AccountLimiterOptions): RequestSch
   group.on("error", onError);
   group.on("created", (limiter) => limiter.on("error", onError));
 
+  const waiting: Record<Priority, number> = { interactive: 0, background: 0 };
+
   return {
     schedule<T>(account: string, priority: Priority, task: () => Promise<T>): Promise<T> {
-      return group.key(account).schedule({ priority: BOTTLENECK_PRIORITY[priority] }, task);
+      waiting[priority]++;
+      let started = false;
+      const start = () => {
+        if (!started) {
+          started = true;
+          waiting[priority]--;
+        }
+      };
+      return group
+        .key(account)
+        .schedule({ priority: BOTTLENECK_PRIORITY[priority] }, () => {
+          start();
+          return task();
+        })
+        .finally(start);
     },
-    queued() {
-      const counts: Record<Priority, number> = { interactive: 0, background: 0 };
-      for (const { limiter } of group.limiters()) {
-        counts.interactive += limiter.queued(BOTTLENECK_PRIORITY.interactive);
-        counts.background += limiter.queued(BOTTLENECK_PRIORITY.background);
-      }
-      return counts;
-    },
+    queued: () => ({ ...waiting }),
     async close() {
       await Promise.all(group.limiters().map(({ limiter }) => limiter.stop({ dropWaitingJobs: false })));
       await connection.disconnect(true);

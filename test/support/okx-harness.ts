@@ -1,0 +1,48 @@
+import type { Redis } from "ioredis";
+import { OkxClient, type OkxClientOptions, type OkxCredentials } from "../../src/okx/client.js";
+import { createAccountLimiter, type RequestScheduler } from "../../src/okx/limiter.js";
+import { startFakeOkx, type FakeOkx, type FakeOkxAccount } from "./fake-okx/index.js";
+
+export interface OkxHarness {
+  fake: FakeOkx;
+  client: OkxClient;
+  scheduler: RequestScheduler;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  redis: Redis;
+  prefix: string;
+  accounts: FakeOkxAccount[];
+  /** The same window for the fake and the limiter: scaled down, tests run fast. */
+  windowMs?: number;
+  client?: Partial<OkxClientOptions>;
+}
+
+/** The fake OKX, a limiter on real Redis and a client pointed at the fake: the production path. */
+export async function startOkxHarness(options: HarnessOptions): Promise<OkxHarness> {
+  const windowMs = options.windowMs ?? 2000;
+  const fake = await startFakeOkx({ accounts: options.accounts, windowMs });
+  const scheduler = createAccountLimiter({ redis: options.redis, prefix: options.prefix, windowMs });
+  const client = new OkxClient({ urls: fake.urls, scheduler, backoffBaseMs: 20, backoffMaxMs: 200, ...options.client });
+  return {
+    fake,
+    client,
+    scheduler,
+    async close() {
+      await scheduler.close();
+      await fake.close();
+    },
+  };
+}
+
+export function credentialsOf(account: FakeOkxAccount, overrides: Partial<OkxCredentials> = {}): OkxCredentials {
+  return {
+    apiKey: account.apiKey,
+    secret: account.secret,
+    passphrase: account.passphrase,
+    demo: account.demo,
+    region: account.region,
+    ...overrides,
+  };
+}

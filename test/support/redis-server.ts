@@ -1,0 +1,78 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { once } from "node:events";
+
+export interface RedisInstance {
+  url: string;
+  /** Stops the server this process started and removes its directory; does nothing for an external REDIS_URL. */
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const address = server.address();
+  server.close();
+  if (address === null || typeof address === "string") throw new Error("no port was assigned");
+  return address.port;
+}
+
+function waitUntilReady(child: ChildProcess, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let output = "";
+    const timer = setTimeout(() => reject(new Error(`redis-server did not start on port ${port}:\n${output}`)), 10_000);
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("Ready to accept connections")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`redis-server exited with ${code}:\n${output}`));
+    });
+    child.once("error", (error) => {
+      clearTimeout(timer);
+      reject(new Error(`could not run redis-server (${error.message}); install it or set REDIS_URL`));
+    });
+  });
+}
+
+/** A private `redis-server` on a free port with its own temporary directory, or `REDIS_URL` when it is set. */
+export async function startRedis(env: NodeJS.ProcessEnv = process.env): Promise<RedisInstance> {
+  if (env.REDIS_URL) return { url: env.REDIS_URL, stop: () => Promise.resolve() };
+  for (let attempt = 0; ; attempt++) {
+    const port = await freePort();
+    const dir = await mkdtemp(join(tmpdir(), "okxi-redis-"));
+    const child = spawn(
+      "redis-server",
+      ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no", "--loglevel", "notice"],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    try {
+      await waitUntilReady(child, port);
+    } catch (error) {
+      child.kill("SIGKILL");
+      await rm(dir, { recursive: true, force: true });
+      // Another process may have taken the port between probing and binding: try another.
+      if (attempt < 3 && child.exitCode !== null) continue;
+      throw error;
+    }
+    child.stdout?.resume();
+    return {
+      url: `redis://127.0.0.1:${port}`,
+      async stop() {
+        if (child.exitCode === null) {
+          child.kill("SIGTERM");
+          await once(child, "exit");
+        }
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  }
+}
