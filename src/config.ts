@@ -55,10 +55,10 @@ const schema = z.object({
     .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
     .default("redis://127.0.0.1:6379"),
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_:.-]*$/, "may hold letters, digits and _ : . - only").default("okxi:"),
-  ENCRYPTION_KEYS: masterKeys.optional().refine((keys) => keys !== undefined, {
-    message: "is missing: a comma-separated list of id:base64-of-32-random-bytes (make one with: openssl rand -base64 32)",
-  }),
-  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  ENCRYPTION_KEYS: z
+    .string({ error: "is missing: a comma-separated list of id:base64-of-32-random-bytes (make one with: openssl rand -base64 32)" })
+    .pipe(masterKeys),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
 });
 
 export interface Config {
@@ -94,7 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     okxTimeoutMs: settings.OKX_TIMEOUT_MS,
     redisUrl: settings.REDIS_URL,
     redisPrefix: settings.REDIS_PREFIX,
-    masterKeys: settings.ENCRYPTION_KEYS ?? [],
+    masterKeys: settings.ENCRYPTION_KEYS,
     logLevel: settings.LOG_LEVEL,
   };
 }
