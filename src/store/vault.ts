@@ -1,0 +1,58 @@
+import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import type { MasterKey } from "../config.js";
+
+const FORMAT = "v1";
+const IV_BYTES = 12;
+
+/** A sealed value that cannot be opened here: unknown master key, other context, or tampered. */
+export class VaultError extends Error {
+  override readonly name = "VaultError";
+}
+
+/**
+ * AES-256-GCM with a fresh random IV per value. The context (e.g. `cred:<telegram user id>`) is bound as
+ * associated data, so a value copied to another user's record does not open.
+ *
+ * Sealed form: `v1.<master key id>.<iv>.<tag>.<ciphertext>`, base64url parts.
+ */
+export class Vault {
+  private readonly byId: ReadonlyMap<string, Buffer>;
+
+  constructor(private readonly keys: readonly MasterKey[]) {
+    if (keys.length === 0) throw new VaultError("the vault needs at least one master key");
+    this.byId = new Map(keys.map((key) => [key.id, key.key]));
+  }
+
+  seal(plaintext: string, context: string): string {
+    const current = this.keys[0]!;
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv("aes-256-gcm", current.key, iv);
+    cipher.setAAD(Buffer.from(context, "utf8"));
+    const ciphertext = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
+    return [FORMAT, current.id, iv, cipher.getAuthTag(), ciphertext]
+      .map((part) => (typeof part === "string" ? part : part.toString("base64url")))
+      .join(".");
+  }
+
+  open(sealed: string, context: string): string {
+    const [format, keyId, iv, tag, ciphertext, ...rest] = sealed.split(".");
+    if (format !== FORMAT || keyId === undefined || iv === undefined || tag === undefined || ciphertext === undefined || rest.length > 0) {
+      throw new VaultError("not a sealed value");
+    }
+    const key = this.byId.get(keyId);
+    if (key === undefined) throw new VaultError(`sealed with master key "${keyId}", which is not configured`);
+    try {
+      const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));
+      decipher.setAAD(Buffer.from(context, "utf8"));
+      decipher.setAuthTag(Buffer.from(tag, "base64url"));
+      return Buffer.concat([decipher.update(Buffer.from(ciphertext, "base64url")), decipher.final()]).toString("utf8");
+    } catch {
+      throw new VaultError("the sealed value does not open: wrong context or tampered");
+    }
+  }
+
+  /** Sealed with the first (current) master key: nothing to rotate. */
+  isCurrent(sealed: string): boolean {
+    return sealed.split(".")[1] === this.keys[0]!.id;
+  }
+}
