@@ -1,0 +1,23 @@
+import "dotenv/config";
+import { Redis } from "ioredis";
+import { ConfigError, loadConfig } from "./config.js";
+import { CredentialStore } from "./store/credentials.js";
+import { Vault } from "./store/vault.js";
+
+/** Re-seals every stored credential with the first key of ENCRYPTION_KEYS; safe to run while bots run. */
+async function rotate(): Promise<void> {
+  const config = loadConfig(process.env);
+  const redis = new Redis(config.redisUrl);
+  try {
+    const store = new CredentialStore(redis, new Vault(config.masterKeys), config.redisPrefix);
+    const { rotated, total } = await store.rotate();
+    process.stdout.write(`Re-encrypted ${rotated} of ${total} stored keys with master key "${config.masterKeys[0]!.id}".\n`);
+  } finally {
+    await redis.quit();
+  }
+}
+
+rotate().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof ConfigError ? error.message : error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
