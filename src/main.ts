@@ -1,16 +1,24 @@
 import "dotenv/config";
+import { run } from "@grammyjs/runner";
 import { Redis } from "ioredis";
+import { createBot } from "./bot/bot.js";
+import { registerCommands } from "./bot/commands.js";
+import { createI18n } from "./bot/i18n.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { createLogger } from "./log.js";
 import { OkxClient } from "./okx/client.js";
 import { createAccountLimiter } from "./okx/limiter.js";
-import { createBot } from "./bot/bot.js";
+import { CredentialStore } from "./store/credentials.js";
+import { PreferenceStore } from "./store/preferences.js";
+import { Vault } from "./store/vault.js";
 
 /** The composition root: builds every part from the configuration, starts them, and stops them in reverse. */
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel);
-  const redis = new Redis(config.redisUrl);
+  const vault = new Vault(config.masterKeys);
+  // Fail a command quickly while Redis is down, so the person hears about it instead of waiting.
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
   redis.on("error", (error) => logger.warn({ err: error }, "redis connection problem"));
   const scheduler = createAccountLimiter({
     redis,
@@ -18,26 +26,38 @@ async function main(): Promise<void> {
     onError: (error) => logger.warn({ err: error }, "limiter problem"),
   });
   const okx = new OkxClient({ urls: config.okxUrls, scheduler, timeoutMs: config.okxTimeoutMs });
-  const bot = createBot({ token: config.botToken, apiRoot: config.telegramApiRoot, okx, logger });
+  const credentials = new CredentialStore(redis, vault, config.redisPrefix);
+  const preferences = new PreferenceStore(redis, config.redisPrefix);
+  const bot = createBot({
+    token: config.botToken,
+    apiRoot: config.telegramApiRoot,
+    redis,
+    prefix: config.redisPrefix,
+    vault,
+    okx,
+    credentials,
+    preferences,
+    forget: (userId) => credentials.remove(userId),
+    logger,
+  });
+
+  await bot.init();
+  await registerCommands(bot.api, createI18n(preferences));
+  const runner = run(bot);
+  logger.info({ username: bot.botInfo.username }, "bot started (long polling)");
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) process.exit(1);
     stopping = true;
     logger.info({ signal }, "stopping");
-    await bot.stop();
+    if (runner.isRunning()) await runner.stop();
     await scheduler.close();
     await redis.quit();
     logger.info("stopped");
   };
-  process.once("SIGINT", () => void stop("SIGINT"));
-  process.once("SIGTERM", () => void stop("SIGTERM"));
-  process.on("SIGINT", () => process.exit(1));
-  process.on("SIGTERM", () => process.exit(1));
-
-  await bot.init();
-  logger.info({ username: bot.botInfo.username }, "bot started (long polling)");
-  await bot.start({ drop_pending_updates: false });
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
 }
 
 main().catch((error: unknown) => {

@@ -74,7 +74,7 @@ export function createAccountLimiter(options: AccountLimiterOptions): RequestSch
     id: `${options.prefix}lim`,
     datastore: "ioredis",
     connection,
-    minTime: spacingMs(options.requestsPerWindow ?? 5, options.windowMs ?? 2000, options.safetyMargin ?? 0.03),
+    minTime: spacingMs(options.requestsPerWindow ?? 5, options.windowMs ?? 2000, options.safetyMargin ?? 0.04),
     // Only this many requests of an account hold a slot at once; the rest wait in the local queue, where
     // priority decides. Without a cap every job would take a slot at once, in arrival order.
     maxConcurrent: options.maxConcurrent ?? 2,

@@ -21,8 +21,8 @@ function limiter(options: { idleMs?: number; windowMs?: number } = {}) {
 
 describe("account limiter", () => {
   it("spaces starts so that no sliding window holds more than its share", () => {
-    expect(spacingMs(5, 2000, 0.03)).toBe(412);
-    expect(5 * spacingMs(5, 2000, 0.03)).toBeGreaterThan(2000);
+    expect(spacingMs(5, 2000, 0.04)).toBe(416);
+    expect(5 * spacingMs(5, 2000, 0.04)).toBeGreaterThan(2000);
   });
 
   it("runs interactive requests before queued background ones", async () => {

@@ -1,0 +1,91 @@
+# Messages are HTML; variables that come from people or OKX are escaped before they get here.
+
+env-live = live
+env-demo = demo
+
+start-welcome =
+    Hi! I show what your OKX margin loans cost you in interest.
+
+    1. /connect — link a <b>read-only</b> OKX API key (stored encrypted)
+    2. /interest USDT — interest summary, with filter buttons
+    3. /digest — a daily summary at the hour you choose
+
+    /help for everything · /lang 中文
+help =
+    <b>What I do</b>
+    I read the interest OKX charges on your margin loans and sum it up for you. I only ever read: give me a read-only key.
+
+    /connect — link a read-only OKX API key (private chat only)
+    /status — which key is connected
+    /disconnect — erase your key and everything derived from it
+    /cancel — stop what we are doing
+    /lang — English or 中文
+
+cancel-nothing = There is nothing to cancel.
+cancel-done = Cancelled. Nothing was stored.
+
+cmd-start = What this bot does
+cmd-help = Every command
+cmd-connect = Link a read-only OKX API key
+cmd-status = Which key is connected
+cmd-disconnect = Erase your key and its data
+cmd-cancel = Stop what we are doing
+cmd-lang = Language: English or 中文
+
+button-cancel = Cancel
+button-live = Live trading
+button-demo = Demo trading
+button-store-anyway = Store it anyway
+button-stale = This button belongs to an earlier message.
+
+connect-private-only = For your safety I only take API keys in a private chat. Open one here: { $link }
+connect-replaces = You already have { $mask } connected; a new key will replace it.
+connect-step-key =
+    Step 1 of 4 · Send your OKX <b>API key</b> (it looks like 1a2b3c4d-5e6f-…).
+    Make it READ-ONLY: this bot never trades.
+connect-step-secret = Step 2 of 4 · Send the <b>secret key</b> of this API key. I delete your message as soon as I have read it.
+connect-step-passphrase = Step 3 of 4 · Send the <b>passphrase</b> you chose when you created the key. I delete it right away too.
+connect-step-env = Step 4 of 4 · Is this key for live trading or demo trading?
+connect-bad-key-format = That is not an OKX API key: it has 36 characters like 1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d. Send it again, or /cancel.
+connect-bad-secret-format = That is not an OKX secret key: it has 32 letters and digits. Send it again, or /cancel.
+connect-bad-passphrase-format = That is not a passphrase OKX accepts: 8 to 32 characters, without spaces. Send it again, or /cancel.
+connect-text-only = Please send it as a text message, or /cancel.
+connect-busy = We are in the middle of connecting a key. Send what I asked for, or /cancel to stop.
+connect-choose-env = Please choose with the buttons above: live or demo. Or /cancel.
+connect-checking = Checking the key with OKX…
+connect-region-found = This key belongs to { $region }, so I will use that site.
+connect-failed-bad-key = ❌ OKX does not know this API key ({ $code }). Check it and send it again, or /cancel.
+connect-failed-bad-signature = ❌ OKX says the signature is wrong ({ $code }): the secret does not belong to this key. Send the secret again, or /cancel.
+connect-failed-bad-passphrase = ❌ OKX says the passphrase is wrong ({ $code }). Send it again, or /cancel.
+connect-failed-wrong-environment = ❌ OKX says this key is not for { $env } trading ({ $code }). Choose again, or /cancel.
+connect-failed-ip = ❌ This key only works from the IP addresses on its whitelist ({ $code }). On OKX, edit the key and remove the IP restriction, then /connect again. Nothing was stored.
+connect-failed-permission = ❌ This key lacks the Read permission ({ $code }). Create a read-only key and /connect again. Nothing was stored.
+connect-failed-restricted = ❌ OKX says the account or the key is restricted ({ $code }: { $message }). Nothing was stored.
+connect-failed-unavailable = ⏳ OKX is not answering right now ({ $code }). Nothing was stored; try /connect again in a minute.
+connect-refused-withdraw = ⛔ This key can withdraw funds. I will not store it: create a READ-ONLY key on OKX and /connect again. Nothing was stored.
+connect-warn-trade = ⚠️ This key can trade. I only need to read, and a read-only key is safer should this bot or its server ever be compromised. Store it anyway?
+connect-done =
+    ✅ Connected: “{ $label }” · { $env } · { $permissions } · region: { $region }
+    I deleted the messages that held your key, secret and passphrase.
+    Try /interest
+connect-store-failed = ⏳ I could not save your key: my storage is briefly unavailable. Nothing was stored; please /connect again in a minute.
+
+status-none = No OKX key is connected. /connect adds a read-only key.
+status-connected =
+    🔑 <code>{ $mask }</code> · “{ $label }”
+    { $env } · { $permissions } · { $region }
+    Connected { $since } (UTC)
+    /disconnect removes it.
+status-unreadable = Your stored key can no longer be read (the bot's encryption keys changed). Please /connect it again.
+disconnect-done = Disconnected. I erased your key and everything derived from it.
+disconnect-none = There is no key to disconnect.
+
+secret-deleted = That looked like an OKX API key or secret, so I deleted it. To connect a key, use /connect.
+secret-in-group = ⚠️ That looked like an OKX API key or secret. Never post keys in a group: revoke it on OKX now, and connect keys with me in a private chat.
+unknown-text = I did not understand that. /help lists what I can do.
+
+lang-choose = Choose a language:
+lang-set = Language: English.
+
+error-storage = ⏳ I am briefly unavailable (storage). Nothing you stored was lost; please try again in a minute.
+error-internal = Something went wrong on my side. Nothing you stored was lost; please try again.

@@ -1,0 +1,91 @@
+# 消息为 HTML；来自用户或 OKX 的变量在传入前已转义。
+
+env-live = 实盘
+env-demo = 模拟盘
+
+start-welcome =
+    你好！我帮你查看 OKX 杠杆借币付出的利息。
+
+    1. /connect — 绑定一个<b>只读</b> OKX API 密钥（加密保存）
+    2. /interest USDT — 利息汇总，带筛选按钮
+    3. /digest — 每天在你选定的时间发送汇总
+
+    /help 查看全部命令 · /lang English
+help =
+    <b>我能做什么</b>
+    我读取 OKX 对你的杠杆借币收取的利息并为你汇总。我只读取数据：请给我只读密钥。
+
+    /connect — 绑定只读 OKX API 密钥（仅限私聊）
+    /status — 查看已绑定的密钥
+    /disconnect — 删除你的密钥及其衍生的所有数据
+    /cancel — 取消当前操作
+    /lang — English 或 中文
+
+cancel-nothing = 当前没有可取消的操作。
+cancel-done = 已取消，未保存任何内容。
+
+cmd-start = 机器人介绍
+cmd-help = 全部命令
+cmd-connect = 绑定只读 OKX API 密钥
+cmd-status = 查看已绑定的密钥
+cmd-disconnect = 删除密钥及其数据
+cmd-cancel = 取消当前操作
+cmd-lang = 语言：English 或 中文
+
+button-cancel = 取消
+button-live = 实盘
+button-demo = 模拟盘
+button-store-anyway = 仍然保存
+button-stale = 这个按钮属于之前的消息。
+
+connect-private-only = 为了安全，我只在私聊中接收 API 密钥。请在这里打开私聊：{ $link }
+connect-replaces = 你已绑定 { $mask }；新的密钥将替换它。
+connect-step-key =
+    第 1 步，共 4 步 · 发送你的 OKX <b>API Key</b>（形如 1a2b3c4d-5e6f-…）。
+    请设为只读：本机器人从不交易。
+connect-step-secret = 第 2 步，共 4 步 · 发送该 API 的 <b>Secret Key</b>。我读取后会立即删除你的消息。
+connect-step-passphrase = 第 3 步，共 4 步 · 发送创建密钥时设置的 <b>Passphrase</b>。我也会立即删除。
+connect-step-env = 第 4 步，共 4 步 · 这个密钥用于实盘还是模拟盘？
+connect-bad-key-format = 这不是 OKX API Key：它有 36 个字符，形如 1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d。请重新发送，或 /cancel。
+connect-bad-secret-format = 这不是 OKX Secret Key：它由 32 个字母和数字组成。请重新发送，或 /cancel。
+connect-bad-passphrase-format = OKX 不接受这样的 Passphrase：8 到 32 个字符，不含空格。请重新发送，或 /cancel。
+connect-text-only = 请以文字消息发送，或 /cancel。
+connect-busy = 我们正在绑定密钥。请发送我要求的内容，或 /cancel 停止。
+connect-choose-env = 请用上方按钮选择：实盘或模拟盘。或 /cancel。
+connect-checking = 正在向 OKX 验证密钥…
+connect-region-found = 这个密钥属于 { $region }，我将使用该站点。
+connect-failed-bad-key = ❌ OKX 不认识这个 API Key（{ $code }）。请检查后重新发送，或 /cancel。
+connect-failed-bad-signature = ❌ OKX 提示签名错误（{ $code }）：Secret Key 与该 API Key 不匹配。请重新发送 Secret Key，或 /cancel。
+connect-failed-bad-passphrase = ❌ OKX 提示 Passphrase 错误（{ $code }）。请重新发送，或 /cancel。
+connect-failed-wrong-environment = ❌ OKX 提示这个密钥不是{ $env }密钥（{ $code }）。请重新选择，或 /cancel。
+connect-failed-ip = ❌ 这个密钥只能从其白名单 IP 使用（{ $code }）。请在 OKX 编辑密钥并取消 IP 限制，然后再次 /connect。未保存任何内容。
+connect-failed-permission = ❌ 这个密钥没有读取权限（{ $code }）。请创建只读密钥后再次 /connect。未保存任何内容。
+connect-failed-restricted = ❌ OKX 提示账户或密钥受限（{ $code }：{ $message }）。未保存任何内容。
+connect-failed-unavailable = ⏳ OKX 暂时没有响应（{ $code }）。未保存任何内容；请一分钟后再次 /connect。
+connect-refused-withdraw = ⛔ 这个密钥可以提币。我不会保存它：请在 OKX 创建只读密钥后再次 /connect。未保存任何内容。
+connect-warn-trade = ⚠️ 这个密钥可以交易。我只需要读取权限；万一本机器人或其服务器被攻破，只读密钥更安全。仍然保存吗？
+connect-done =
+    ✅ 已绑定：“{ $label }” · { $env } · { $permissions } · 站点：{ $region }
+    我已删除包含你的 API Key、Secret Key 和 Passphrase 的消息。
+    试试 /interest
+connect-store-failed = ⏳ 无法保存你的密钥：存储暂时不可用。未保存任何内容；请一分钟后再次 /connect。
+
+status-none = 尚未绑定 OKX 密钥。使用 /connect 绑定只读密钥。
+status-connected =
+    🔑 <code>{ $mask }</code> · “{ $label }”
+    { $env } · { $permissions } · { $region }
+    绑定于 { $since }（UTC）
+    /disconnect 可删除。
+status-unreadable = 你保存的密钥已无法读取（机器人的加密密钥已更换）。请重新 /connect。
+disconnect-done = 已解除绑定。我已删除你的密钥及其衍生的所有数据。
+disconnect-none = 没有可解除绑定的密钥。
+
+secret-deleted = 这看起来像 OKX API Key 或 Secret Key，我已将其删除。绑定密钥请使用 /connect。
+secret-in-group = ⚠️ 这看起来像 OKX API Key 或 Secret Key。切勿在群里发送密钥：请立即在 OKX 撤销它，并在私聊中与我绑定密钥。
+unknown-text = 我没听懂。/help 列出了我能做的事。
+
+lang-choose = 选择语言：
+lang-set = 语言：中文。
+
+error-storage = ⏳ 我暂时不可用（存储）。你保存的内容没有丢失；请一分钟后再试。
+error-internal = 我这边出了点问题。你保存的内容没有丢失；请重试。

@@ -1,0 +1,47 @@
+import { Composer } from "grammy";
+import { REGION_NAMES } from "../../okx/regions.js";
+import type { CredentialStore } from "../../store/credentials.js";
+import { VaultError } from "../../store/vault.js";
+import type { BotContext } from "../context.js";
+import { escapeHtml } from "../html.js";
+
+export interface StatusDependencies {
+  credentials: CredentialStore;
+  /** Erases everything stored for a user: credentials and whatever was derived from them. */
+  forget(userId: number): Promise<boolean>;
+}
+
+/** `/status` shows the connected key (masked); `/disconnect` erases it and everything derived from it. */
+export function statusFeature(dependencies: StatusDependencies): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
+  const privateChats = feature.chatType("private");
+
+  privateChats.command("status", async (ctx) => {
+    let connection;
+    try {
+      connection = await dependencies.credentials.load(ctx.from.id);
+    } catch (error) {
+      if (error instanceof VaultError) return ctx.reply(ctx.t("status-unreadable"));
+      throw error;
+    }
+    if (connection === undefined) return ctx.reply(ctx.t("status-none"));
+    const { info, maskedKey } = connection;
+    return ctx.reply(
+      ctx.t("status-connected", {
+        mask: escapeHtml(maskedKey),
+        label: escapeHtml(info.label || "—"),
+        env: ctx.t(info.demo ? "env-demo" : "env-live"),
+        permissions: escapeHtml(info.permissions.join(", ")),
+        region: REGION_NAMES[info.region],
+        since: new Date(info.connectedAt).toISOString().slice(0, 16).replace("T", " "),
+      }),
+      { parse_mode: "HTML" },
+    );
+  });
+
+  privateChats.command("disconnect", async (ctx) => {
+    const erased = await dependencies.forget(ctx.from.id);
+    await ctx.reply(ctx.t(erased ? "disconnect-done" : "disconnect-none"));
+  });
+  return feature;
+}

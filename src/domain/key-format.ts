@@ -1,0 +1,12 @@
+/** The shapes of the three parts of an OKX API key, checked before anything is sent to OKX. */
+export const API_KEY_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const SECRET_PATTERN = /^[0-9A-F]{32}$/i;
+/** OKX asks for 8 to 32 characters when a key is created; spaces would not survive being typed here. */
+export const PASSPHRASE_PATTERN = /^\S{8,32}$/;
+
+/** Text that looks like an API key or a secret, anywhere in a message. */
+const SECRET_LIKE = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b|\b[0-9A-F]{32}\b/i;
+
+export function looksLikeSecret(text: string): boolean {
+  return SECRET_LIKE.test(text);
+}
