@@ -14,5 +14,6 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY locales ./locales
 USER node
 CMD ["node", "dist/main.js"]
