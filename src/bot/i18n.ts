@@ -7,7 +7,7 @@ export const LOCALES = ["en", "zh"] as const;
 export type Locale = (typeof LOCALES)[number];
 
 /** `locales/` at the project root, from `src/bot/` and from `dist/bot/` alike. */
-const LOCALES_DIR = fileURLToPath(new URL("../../locales/", import.meta.url));
+const LOCALES_DIR = fileURLToPath(new URL("../../locales", import.meta.url));
 
 /** A Telegram language code (`zh-hans`, `en-GB`, ...) to one of ours. */
 export function localeFor(languageCode: string | undefined): Locale {

@@ -1,0 +1,302 @@
+import { randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { startBotProcess, type BotProcess } from "../support/bot-process.js";
+import { chatWith, type ChatDriver } from "../support/chat.js";
+import { fakeAccount, startFakeOkx, type FakeOkx, type FakeOkxAccount } from "../support/fake-okx/index.js";
+import { startFakeTelegram, type FakeTelegram, type StoredMessage } from "../support/fake-telegram.js";
+
+const accounts = {
+  alice: fakeAccount({ name: "alice", hours: 48 }),
+  bob: fakeAccount({ name: "bob", demo: true, hours: 48 }),
+  carol: fakeAccount({ name: "carol", region: "eea", hours: 48 }),
+  dan: fakeAccount({ name: "dan", ip: "203.0.113.7", hours: 2 }),
+  frank: fakeAccount({ name: "frank", perm: "read_only,trade,withdraw", hours: 2 }),
+  gina: fakeAccount({ name: "gina", perm: "read_only,trade", hours: 2 }),
+  hugo: fakeAccount({ name: "hugo", hours: 2 }),
+  ivan: fakeAccount({ name: "ivan", hours: 2 }),
+};
+
+let okx: FakeOkx;
+let telegram: FakeTelegram;
+let bot: BotProcess;
+let redis: Redis;
+let env: Record<string, string>;
+const prefix = `e2e${randomBytes(3).toString("hex")}:`;
+let nextUserId = 1000;
+
+beforeAll(async () => {
+  okx = await startFakeOkx({ accounts: Object.values(accounts) });
+  telegram = await startFakeTelegram();
+  redis = new Redis(inject("redisUrl"));
+  env = {
+    BOT_TOKEN: telegram.token,
+    TELEGRAM_API_ROOT: telegram.apiRoot,
+    OKX_BASE_URL: okx.urls.global,
+    OKX_EEA_BASE_URL: okx.urls.eea,
+    OKX_US_BASE_URL: okx.urls.us,
+    REDIS_URL: inject("redisUrl"),
+    REDIS_PREFIX: prefix,
+    ENCRYPTION_KEYS: `e2e:${randomBytes(32).toString("base64")}`,
+  };
+  bot = await startBotProcess(env);
+}, 30_000);
+
+afterAll(async () => {
+  await bot?.stop();
+  await telegram?.close();
+  await okx?.close();
+  await redis?.quit();
+});
+
+function newChat(languageCode = "en"): ChatDriver {
+  return chatWith(telegram, telegram.user(nextUserId++, { first_name: "Trader", language_code: languageCode }));
+}
+
+/** Everything the bot wrote to Redis, as text: values of every type. */
+async function redisDump(): Promise<string> {
+  const keys = [...(await redis.keys(`${prefix}*`)), ...(await redis.keys(`b_${prefix}*`))];
+  const parts: string[] = [];
+  for (const key of keys) {
+    const type = await redis.type(key);
+    if (type === "string") parts.push(key, (await redis.get(key)) ?? "");
+    else if (type === "hash") parts.push(key, JSON.stringify(await redis.hgetall(key)));
+    else if (type === "zset") parts.push(key, JSON.stringify(await redis.zrange(key, 0, -1, "WITHSCORES")));
+    else if (type === "list") parts.push(key, JSON.stringify(await redis.lrange(key, 0, -1)));
+    else parts.push(key, type);
+  }
+  return parts.join("\n");
+}
+
+/** No trace of any part of the key: as is, in base64 (both kinds), hex or URL-encoded. */
+async function expectNoSecretsIn(account: FakeOkxAccount): Promise<void> {
+  const dump = await redisDump();
+  for (const value of [account.apiKey, account.secret, account.passphrase]) {
+    const bytes = Buffer.from(value);
+    for (const form of [value, bytes.toString("base64"), bytes.toString("base64url"), bytes.toString("hex"), encodeURIComponent(value)]) {
+      expect(dump).not.toContain(form);
+    }
+  }
+}
+
+/** Sends the three secrets, checking each message is deleted and the next question comes. */
+async function giveKey(chat: ChatDriver, account: FakeOkxAccount): Promise<StoredMessage> {
+  await chat.expect(/Step 1 of 4/);
+  const key = chat.send(account.apiKey);
+  await chat.expect(/Step 2 of 4/);
+  expect(telegram.isDeleted(chat.user.id, key.message_id)).toBe(true);
+  const secret = chat.send(account.secret);
+  await chat.expect(/Step 3 of 4/);
+  expect(telegram.isDeleted(chat.user.id, secret.message_id)).toBe(true);
+  const passphrase = chat.send(account.passphrase);
+  const question = await chat.expect(/Step 4 of 4 · Is this key for live trading or demo trading/);
+  expect(telegram.isDeleted(chat.user.id, passphrase.message_id)).toBe(true);
+  return question;
+}
+
+describe("/start and /help", () => {
+  it("say what the bot does and how to begin, in the user's language", async () => {
+    const chat = newChat();
+    chat.send("/start");
+    await chat.expect(/I show what your OKX margin loans cost you/);
+    chat.send("/help");
+    await chat.expect(/\/connect — link a read-only OKX API key/);
+    const chinese = newChat("zh-hans");
+    chinese.send("/start");
+    await chinese.expect(/我帮你查看 OKX 杠杆借币付出的利息/);
+  });
+
+  it("registers the command menu in English and Chinese", () => {
+    const menus = telegram.calls("setMyCommands").map((call) => call.params as { language_code?: string; commands: unknown[] });
+    const english = menus.find((menu) => menu.language_code === undefined);
+    const chinese = menus.find((menu) => menu.language_code === "zh");
+    expect(english?.commands).toContainEqual({ command: "connect", description: "Link a read-only OKX API key" });
+    expect(chinese?.commands).toContainEqual({ command: "connect", description: "绑定只读 OKX API 密钥" });
+    expect(chinese?.commands).toHaveLength(english?.commands.length ?? -1);
+  });
+});
+
+describe("/connect", () => {
+  it("connects a key, deleting every secret, keeping none readable in Redis, then shows and erases it", async () => {
+    const chat = newChat();
+    chat.send("/connect");
+    await chat.expect(/Step 1 of 4/);
+    const key = chat.send(accounts.alice.apiKey);
+    await chat.expect(/Step 2 of 4/);
+    chat.send(accounts.alice.secret);
+    await chat.expect(/Step 3 of 4/);
+    chat.send(accounts.alice.passphrase);
+    const question = await chat.expect(/Step 4 of 4/);
+    await expectNoSecretsIn(accounts.alice); // in the middle: the conversation's state holds all three
+    expect(await redis.exists(`${prefix}conv:${chat.user.id}`)).toBe(1);
+    expect(telegram.isDeleted(chat.user.id, key.message_id)).toBe(true);
+
+    chat.press(question, /Live/);
+    await chat.expect(/Checking the key with OKX/);
+    await chat.expect(/Connected: “alice-readonly” · live · read_only · region: OKX \(global/);
+    await expectNoSecretsIn(accounts.alice);
+    expect(chat.transcript().join("\n")).not.toContain(accounts.alice.secret);
+
+    chat.send("/status");
+    const status = await chat.expect(/alic••••|🔑/);
+    expect(status.text).toContain(`${accounts.alice.apiKey.slice(0, 4)}••••${accounts.alice.apiKey.slice(-4)}`);
+    expect(status.text).toMatch(/live · read_only · OKX \(global/);
+
+    chat.send("/disconnect");
+    await chat.expect(/Disconnected/);
+    expect(await redis.exists(`${prefix}cred:${chat.user.id}`)).toBe(0);
+    chat.send("/status");
+    await chat.expect(/No OKX key is connected/);
+  });
+
+  it("asks again for just the passphrase when OKX says it is wrong", async () => {
+    const chat = newChat();
+    chat.send("/connect");
+    await chat.expect(/Step 1 of 4/);
+    chat.send(accounts.hugo.apiKey);
+    await chat.expect(/Step 2 of 4/);
+    chat.send(accounts.hugo.secret);
+    await chat.expect(/Step 3 of 4/);
+    chat.send("Wrong-Passphrase-1");
+    chat.press(await chat.expect(/Step 4 of 4/), /Live/);
+    await chat.expect(/passphrase is wrong \(50105\)/);
+    const retry = chat.send(accounts.hugo.passphrase);
+    await chat.expect(/Connected: “hugo-readonly”/);
+    expect(telegram.isDeleted(chat.user.id, retry.message_id)).toBe(true);
+  });
+
+  it("tells a demo key chosen as live apart, and asks live or demo again", async () => {
+    const chat = newChat();
+    chat.send("/connect");
+    chat.press(await giveKey(chat, accounts.bob), /Live/);
+    const failure = await chat.expect(/not for live trading \(50101\)/);
+    chat.press(failure, /Demo/);
+    await chat.expect(/Connected: “bob-readonly” · demo/);
+  });
+
+  it("finds the OKX region that knows the key and says so", async () => {
+    const chat = newChat();
+    chat.send("/connect");
+    chat.press(await giveKey(chat, accounts.carol), /Live/);
+    await chat.expect(/belongs to OKX EEA \(eea\.okx\.com\)/);
+    await chat.expect(/Connected: “carol-readonly” · live · read_only · region: OKX EEA/);
+  });
+
+  it("refuses a key that can withdraw, and stores nothing", async () => {
+    const chat = newChat();
+    chat.send("/connect");
+    chat.press(await giveKey(chat, accounts.frank), /Live/);
+    await chat.expect(/can withdraw funds\. I will not store it/);
+    expect(await redis.exists(`${prefix}cred:${chat.user.id}`)).toBe(0);
+  });
+
+  it("warns about a key that can trade and stores it only when asked to", async () => {
+    const chat = newChat();
+    chat.send("/connect");
+    chat.press(await giveKey(chat, accounts.gina), /Live/);
+    const warning = await chat.expect(/This key can trade/);
+    expect(await redis.exists(`${prefix}cred:${chat.user.id}`)).toBe(0);
+    chat.press(warning, /Store it anyway/);
+    await chat.expect(/Connected: “gina-readonly” · live · read_only, trade/);
+  });
+
+  it("explains an IP whitelist and stores nothing", async () => {
+    const chat = newChat();
+    chat.send("/connect");
+    chat.press(await giveKey(chat, accounts.dan), /Live/);
+    await chat.expect(/IP addresses on its whitelist \(50110\)/);
+    expect(await redis.exists(`${prefix}cred:${chat.user.id}`)).toBe(0);
+  });
+
+  it("says OKX is not answering, and stores nothing", async () => {
+    const chat = newChat();
+    chat.send("/connect");
+    const question = await giveKey(chat, accounts.ivan);
+    okx.inject({ kind: "unavailable" }, 5);
+    chat.press(question, /Live/);
+    await chat.expect(/OKX is not answering right now \(50001\)/, 20_000);
+    expect(await redis.exists(`${prefix}cred:${chat.user.id}`)).toBe(0);
+  });
+
+  it("answers malformed, garbage and very long values at once and asks again", async () => {
+    const chat = newChat();
+    chat.send("/connect");
+    await chat.expect(/Step 1 of 4/);
+    chat.send("hello");
+    await chat.expect(/That is not an OKX API key/);
+    chat.send("x".repeat(4096));
+    await chat.expect(/That is not an OKX API key/);
+    chat.send(accounts.alice.apiKey);
+    await chat.expect(/Step 2 of 4/);
+    chat.send("not-a-secret");
+    await chat.expect(/That is not an OKX secret key/);
+    chat.send("/cancel");
+    await chat.expect(/Cancelled\. Nothing was stored/);
+  });
+
+  it("answers /help in the middle and keeps waiting for the value", async () => {
+    const chat = newChat();
+    chat.send("/connect");
+    await chat.expect(/Step 1 of 4/);
+    chat.send("/help");
+    await chat.expect(/What I do/);
+    chat.send("/connect");
+    await chat.expect(/in the middle of connecting a key/);
+    chat.send(accounts.alice.apiKey);
+    await chat.expect(/Step 2 of 4/);
+    chat.send("/cancel");
+    await chat.expect(/Cancelled/);
+  });
+
+  it("answers a stale or forged button with a short note, and never an error", async () => {
+    const chat = newChat();
+    chat.send("/lang");
+    const old = await chat.expect(/Choose a language/);
+    chat.send("/connect");
+    const step = await chat.expect(/Step 1 of 4/);
+    const forged = telegram.forgeButton(chat.user, step, "connect:env:live");
+    await telegram.waitFor((call) => call.method === "answerCallbackQuery" && call.params.callback_query_id === forged);
+    expect(telegram.callbackAnswer(forged)?.text).toBe("This button belongs to an earlier message.");
+    const junk = telegram.forgeButton(chat.user, old, "🙃".repeat(16));
+    await telegram.waitFor((call) => call.method === "answerCallbackQuery" && call.params.callback_query_id === junk);
+    expect(telegram.callbackAnswer(junk)?.text).toBe("This button belongs to an earlier message.");
+    chat.press(step, /Cancel/);
+    await chat.expect(/Cancelled/);
+  });
+
+  it("never asks for a secret in a group, and deletes a key pasted there", async () => {
+    const member = telegram.user(nextUserId++, { first_name: "Member" });
+    const group = telegram.group(-4242, "Traders");
+    const chat = chatWith(telegram, member, group);
+    chat.send("/connect");
+    await chat.expect(/only take API keys in a private chat.*start=connect/);
+    const pasted = chat.send(`my key ${accounts.alice.apiKey}`);
+    await chat.expect(/Never post keys in a group/);
+    expect(telegram.isDeleted(group.id, pasted.message_id)).toBe(true);
+    expect(chat.transcript().join("\n")).not.toMatch(/Step 1 of 4/);
+  });
+
+  it("deletes a secret sent outside the conversation", async () => {
+    const chat = newChat();
+    const stray = chat.send(accounts.alice.secret);
+    await chat.expect(/looked like an OKX API key or secret, so I deleted it/);
+    expect(telegram.isDeleted(chat.user.id, stray.message_id)).toBe(true);
+  });
+});
+
+describe("a restart", () => {
+  it("continues a conversation in a new process where it stopped", async () => {
+    const chat = newChat();
+    chat.send("/connect");
+    await chat.expect(/Step 1 of 4/);
+    chat.send(accounts.hugo.apiKey);
+    await chat.expect(/Step 2 of 4/);
+    expect(await bot.stop("SIGTERM")).toBe(0);
+    bot = await startBotProcess(env);
+    chat.send(accounts.hugo.secret);
+    await chat.expect(/Step 3 of 4/);
+    chat.send(accounts.hugo.passphrase);
+    chat.press(await chat.expect(/Step 4 of 4/), /Live/);
+    await chat.expect(/Connected: “hugo-readonly”/);
+  });
+});
