@@ -17,8 +17,8 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel);
   const vault = new Vault(config.masterKeys);
-  // Fail a command quickly while Redis is down, so the person hears about it instead of waiting.
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
+  // Fail a command quickly while Redis is down or stalled, so the person hears about it instead of waiting.
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, commandTimeout: 3_000 });
   redis.on("error", (error) => logger.warn({ err: error }, "redis connection problem"));
   const scheduler = createAccountLimiter({
     redis,

@@ -1,5 +1,6 @@
 import type { BotError} from "grammy";
 import { GrammyError, HttpError } from "grammy";
+import { looksLikeSecret } from "../domain/key-format.js";
 import type { Logger } from "../log.js";
 import type { BotContext } from "./context.js";
 
@@ -8,13 +9,13 @@ export function isStorageError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   return (
     error.name === "MaxRetriesPerRequestError" ||
-    /Connection is closed|ECONNREFUSED|Stream isn't writeable|enableOfflineQueue|Reached the max retries/i.test(error.message)
+    /Connection is closed|ECONNREFUSED|Stream isn't writeable|enableOfflineQueue|Reached the max retries|Command timed out/i.test(error.message)
   );
 }
 
 /**
- * The last line of defence: logs the failure (never the update's text) and tells the person, in plain
- * words, that nothing they stored was lost.
+ * The last line of defence: logs the failure (never the update's text), deletes a message that looks like
+ * a secret, and tells the person, in plain words, that nothing they stored was lost.
  */
 export function errorBoundary(logger: Logger) {
   return async (error: BotError<BotContext>): Promise<void> => {
@@ -30,6 +31,8 @@ export function errorBoundary(logger: Logger) {
       storage ? "update failed: storage unavailable" : "update failed",
     );
     if (ctx.chat === undefined) return;
+    // The handler that would have deleted a secret did not run: delete what looks like one here.
+    if (ctx.message?.text !== undefined && looksLikeSecret(ctx.message.text)) await ctx.deleteMessage().catch(() => undefined);
     const text = ctx.t(storage ? "error-storage" : "error-internal");
     try {
       if (ctx.callbackQuery !== undefined) await ctx.answerCallbackQuery({ text, show_alert: true });

@@ -20,7 +20,8 @@ export function createI18n<C extends Context>(preferences: PreferenceStore): I18
     defaultLocale: "en",
     fluentBundleOptions: { useIsolating: false },
     localeNegotiator: async (ctx) => {
-      const chosen = ctx.from === undefined ? undefined : await preferences.language(ctx.from.id);
+      // While Redis is unavailable, the Telegram language still lets the bot say so in words the user reads.
+      const chosen = ctx.from === undefined ? undefined : await preferences.language(ctx.from.id).catch(() => undefined);
       return localeFor(chosen ?? ctx.from?.language_code);
     },
   });

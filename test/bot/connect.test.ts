@@ -128,14 +128,18 @@ describe("/connect", () => {
     chat.send(accounts.alice.passphrase);
     const question = await chat.expect(/Step 4 of 4/);
     await expectNoSecretsIn(accounts.alice); // in the middle: the conversation's state holds all three
-    expect(await redis.exists(`${prefix}conv:${chat.user.id}`)).toBe(1);
+    const expiresIn = await redis.pttl(`${prefix}conv:${chat.user.id}`);
+    expect(expiresIn).toBeGreaterThan(0);
+    expect(expiresIn).toBeLessThanOrEqual(10 * 60_000); // an abandoned /connect is gone within minutes
     expect(telegram.isDeleted(chat.user.id, key.message_id)).toBe(true);
 
     chat.press(question, /Live/);
     await chat.expect(/Checking the key with OKX/);
     await chat.expect(/Connected: “alice-readonly” · live · read_only · region: OKX \(global/);
     await expectNoSecretsIn(accounts.alice);
-    expect(chat.transcript().join("\n")).not.toContain(accounts.alice.secret);
+    const said = [chat.transcript().join("\n"), JSON.stringify(bot.logs())].join("\n");
+    for (const value of [accounts.alice.apiKey, accounts.alice.secret, accounts.alice.passphrase]) expect(said).not.toContain(value);
+    expect(bot.logs().filter((line) => line.msg === "update").length).toBeGreaterThan(5);
 
     chat.send("/status");
     const status = await chat.expect(/alic••••|🔑/);

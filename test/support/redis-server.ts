@@ -7,6 +7,8 @@ import { once } from "node:events";
 
 export interface RedisInstance {
   url: string;
+  /** The server process this launcher started; undefined for an external REDIS_URL. */
+  pid?: number;
   /** Stops the server this process started and removes its directory; does nothing for an external REDIS_URL. */
   stop(): Promise<void>;
 }
@@ -66,6 +68,7 @@ export async function startRedis(env: NodeJS.ProcessEnv = process.env): Promise<
     child.stdout?.resume();
     return {
       url: `redis://127.0.0.1:${port}`,
+      pid: child.pid,
       async stop() {
         if (child.exitCode === null) {
           child.kill("SIGTERM");

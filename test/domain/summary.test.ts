@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import type { InterestRecord } from "../../src/domain/interest-record.js";
+import { Decimal, formatAmount, formatPercent, sumOf } from "../../src/domain/money.js";
+import { summarize, yearlyRate } from "../../src/domain/summary.js";
+
+/** The two records of the endpoint's own response example (the second has no totalLiab or interestFreeLiab). */
+const EXAMPLE: InterestRecord[] = [
+  { ccy: "USDT", instId: "", interest: "0.0003960833333334", interestRate: "0.0000040833333333", liab: "97", totalLiab: "", interestFreeLiab: "", mgnMode: "", ts: "1637312400000", type: "1" },
+  { ccy: "USDT", instId: "", interest: "0.0004083333333334", interestRate: "0.0000040833333333", liab: "100", totalLiab: "", interestFreeLiab: "", mgnMode: "", ts: "1637049600000", type: "1" },
+];
+
+function record(overrides: Partial<InterestRecord>): InterestRecord {
+  return { type: "2", ccy: "USDT", instId: "", mgnMode: "cross", interest: "0", interestRate: "0", liab: "0", totalLiab: "", interestFreeLiab: "", ts: "0", ...overrides };
+}
+
+describe("summary", () => {
+  it("sums the endpoint's example exactly (hand-checked)", () => {
+    const { currencies, records } = summarize(EXAMPLE, 0, Number.MAX_SAFE_INTEGER);
+    expect(records).toBe(2);
+    expect(currencies).toHaveLength(1);
+    const usdt = currencies[0]!;
+    expect(usdt.total.toFixed()).toBe("0.0008044166666668");
+    expect(usdt.hours).toBe(2);
+    expect(usdt.latestTs).toBe(1637312400000);
+    expect(usdt.currentLiability.toFixed()).toBe("97");
+    expect(usdt.peakLiability.toFixed()).toBe("100");
+    expect(usdt.currentRate.toFixed()).toBe("0.0000040833333333");
+    expect(usdt.averageRate.toFixed()).toBe("0.0000040833333333");
+    expect(yearlyRate(usdt.currentRate).toFixed()).toBe("0.035769999999708");
+    expect(usdt.projected30d.toFixed()).toBe("0.285179999997672");
+    expect(usdt.interestFreeLiability).toBeUndefined();
+    expect(usdt.lines.map((line) => [line.mgnMode, line.instId, line.total.toFixed()])).toEqual([["", "", "0.0008044166666668"]]);
+  });
+
+  it("never adds amounts as floats", () => {
+    const { currencies } = summarize([record({ interest: "0.1", ts: "1" }), record({ interest: "0.2", ts: "2" })], 0, 10);
+    expect(currencies[0]!.total.toFixed()).toBe("0.3");
+    expect(sumOf(["0.1", "0.2", ""]).toFixed()).toBe("0.3");
+  });
+
+  it("splits by currency, margin mode and instrument, and keeps to the period", () => {
+    const hour = 3600_000;
+    const records = [
+      record({ ccy: "USDT", mgnMode: "cross", interest: "1", liab: "1000", interestRate: "0.001", ts: String(3 * hour) }),
+      record({ ccy: "USDT", mgnMode: "isolated", instId: "BTC-USDT", interest: "2", liab: "1000", interestRate: "0.002", ts: String(3 * hour) }),
+      record({ ccy: "USDT", mgnMode: "cross", interest: "1", liab: "500", interestRate: "0.002", ts: String(2 * hour), interestFreeLiab: "50" }),
+      record({ ccy: "BTC", mgnMode: "cross", interest: "0.00000412", liab: "0.5", interestRate: "0.00000824", ts: String(3 * hour) }),
+      record({ ccy: "USDT", mgnMode: "cross", interest: "100", liab: "9", ts: String(hour) }), // before the period
+    ];
+    const { currencies, records: counted } = summarize(records, 2 * hour, 3 * hour);
+    expect(counted).toBe(4);
+    expect(currencies.map((currency) => currency.ccy)).toEqual(["USDT", "BTC"]);
+    const usdt = currencies[0]!;
+    expect(usdt.total.toFixed()).toBe("4");
+    expect(usdt.hours).toBe(2);
+    expect(usdt.currentLiability.toFixed()).toBe("2000");
+    expect(usdt.peakLiability.toFixed()).toBe("2000");
+    expect(usdt.currentRate.toFixed()).toBe("0.0015"); // (1000 × 0.001 + 1000 × 0.002) / 2000
+    expect(usdt.averageRate.toFixed()).toBe("0.0016"); // (1 + 2 + 1) / 2500
+    expect(usdt.projected30d.toFixed()).toBe("2160"); // 2000 × 0.0015 × 720
+    expect(usdt.interestFreeLiability?.toFixed()).toBe("50");
+    expect(usdt.lines.map((line) => `${line.mgnMode} ${line.instId} ${line.total.toFixed()}`)).toEqual(["cross  2", "isolated BTC-USDT 2"]);
+  });
+
+  it("formats amounts with each currency's precision and rates as percentages", () => {
+    expect(formatAmount(new Decimal("2500.123456"), "USDT")).toBe("2,500.1235");
+    expect(formatAmount(new Decimal("0.000004125"), "BTC")).toBe("0.00000413");
+    expect(formatAmount(new Decimal("1234567.5"), "XYZ")).toBe("1,234,567.500000");
+    expect(formatPercent(new Decimal("0.0000040833333333"))).toBe("0.000408 %");
+    expect(formatPercent(new Decimal("0.035769999999708"))).toBe("3.58 %");
+    expect(formatPercent(new Decimal(0))).toBe("0 %");
+  });
+});
