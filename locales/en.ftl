@@ -89,3 +89,59 @@ lang-set = Language: English.
 
 error-storage = ⏳ I am briefly unavailable (storage). Nothing you stored was lost; please try again in a minute.
 error-internal = Something went wrong on my side. Nothing you stored was lost; please try again.
+
+cmd-interest = Interest summary, e.g. /interest USDT 7d
+
+period-24h = last 24 hours
+period-7d = last 7 days
+period-30d = last 30 days
+period-90d = last 90 days
+period-1y = last year
+
+interest-usage = Try /interest, /interest USDT or /interest USDT 7d (periods: 24h, 7d, 30d, 90d, 1y).
+interest-bad-currency = “{ $value }” is not a currency code. Try /interest USDT.
+interest-bad-period = “{ $value }” is not a period I know: 24h, 7d, 30d, 90d or 1y.
+interest-no-key = No OKX key is connected yet. /connect a read-only key first.
+interest-loading = ⏳ Asking OKX…
+interest-progress = ⏳ Loading your history from OKX: back to { $date } so far ({ $pages } pages)…
+interest-title = 💸 <b>{ $what }</b> interest · { $period }
+interest-all = All currencies
+interest-range = { $from } – { $to } ({ $zone })
+interest-total = Total
+interest-hours = over { $hours } h
+interest-rate-now = Rate now
+interest-average = Average
+interest-debt-now = Debt now
+interest-peak = peak { $amount }
+interest-free = Free debt
+interest-next-30d = Next 30 d
+interest-per-hour = /h
+interest-per-year = a year
+interest-by-line = By margin mode
+interest-more = …and { $count } more currencies: pick one with the button below.
+interest-empty = No interest in this period{ $filter }. { $hint }
+interest-never-borrowed = Your account has no interest on { $ccy } in the past year. It has: { $known }.
+interest-no-history = OKX has no interest records for this account in the past year: nothing borrowed, nothing charged.
+interest-partial = ⚠️ History held from { $date } on; the rest is still to load: press 🔄 Refresh.
+interest-stale = ⚠️ OKX is not answering ({ $code }); these figures are from { $date }.
+interest-key-broken = ❌ OKX refused your key ({ $code }: { $message }). /connect it again.
+interest-okx-down = ⏳ OKX is not answering right now ({ $code }). Try again in a minute.
+interest-updated = Updated { $time }
+
+button-all-modes = All modes
+button-cross = Cross
+button-isolated = Isolated
+button-currency = { $ccy } ▾
+button-any-currency = Currency ▾
+button-instrument = { $inst } ▾
+button-any-instrument = Instrument ▾
+button-records = 📜 Records
+button-refresh = 🔄 Refresh
+button-all = All
+button-back = « Back
+button-newer = « Newer
+button-older = Older »
+
+records-title = 📜 Hourly records · { $what } · { $period }
+records-empty = No records on this page.
+records-header = Time              Ccy   Mode        Interest

@@ -89,3 +89,59 @@ lang-set = 语言：中文。
 
 error-storage = ⏳ 我暂时不可用（存储）。你保存的内容没有丢失；请一分钟后再试。
 error-internal = 我这边出了点问题。你保存的内容没有丢失；请重试。
+
+cmd-interest = 利息汇总，例如 /interest USDT 7d
+
+period-24h = 最近 24 小时
+period-7d = 最近 7 天
+period-30d = 最近 30 天
+period-90d = 最近 90 天
+period-1y = 最近一年
+
+interest-usage = 试试 /interest、/interest USDT 或 /interest USDT 7d（周期：24h、7d、30d、90d、1y）。
+interest-bad-currency = “{ $value }”不是币种代码。试试 /interest USDT。
+interest-bad-period = 我不认识周期“{ $value }”：可用 24h、7d、30d、90d 或 1y。
+interest-no-key = 尚未绑定 OKX 密钥。请先 /connect 一个只读密钥。
+interest-loading = ⏳ 正在查询 OKX…
+interest-progress = ⏳ 正在从 OKX 加载历史记录：已到 { $date }（{ $pages } 页）…
+interest-title = 💸 <b>{ $what }</b> 利息 · { $period }
+interest-all = 全部币种
+interest-range = { $from } – { $to }（{ $zone }）
+interest-total = 合计
+interest-hours = 共 { $hours } 小时
+interest-rate-now = 当前利率
+interest-average = 平均利率
+interest-debt-now = 当前负债
+interest-peak = 峰值 { $amount }
+interest-free = 免息负债
+interest-next-30d = 未来 30 天
+interest-per-hour = /小时
+interest-per-year = 年化
+interest-by-line = 按保证金模式
+interest-more = …还有 { $count } 个币种：用下方按钮选择。
+interest-empty = 此期间{ $filter }没有利息。{ $hint }
+interest-never-borrowed = 过去一年你的账户没有 { $ccy } 的利息。有利息的币种：{ $known }。
+interest-no-history = 过去一年 OKX 没有此账户的计息记录：没有借币，也没有利息。
+interest-partial = ⚠️ 已加载自 { $date } 起的历史；其余部分尚未加载：请按 🔄 刷新。
+interest-stale = ⚠️ OKX 暂无响应（{ $code }）；以下数据截至 { $date }。
+interest-key-broken = ❌ OKX 拒绝了你的密钥（{ $code }：{ $message }）。请重新 /connect。
+interest-okx-down = ⏳ OKX 暂时没有响应（{ $code }）。请一分钟后再试。
+interest-updated = 更新于 { $time }
+
+button-all-modes = 全部模式
+button-cross = 全仓
+button-isolated = 逐仓
+button-currency = { $ccy } ▾
+button-any-currency = 币种 ▾
+button-instrument = { $inst } ▾
+button-any-instrument = 产品 ▾
+button-records = 📜 明细
+button-refresh = 🔄 刷新
+button-all = 全部
+button-back = « 返回
+button-newer = « 较新
+button-older = 较旧 »
+
+records-title = 📜 每小时记录 · { $what } · { $period }
+records-empty = 本页没有记录。
+records-header = 时间              币种  模式        利息

@@ -50,6 +50,7 @@ const schema = z.object({
   OKX_EEA_BASE_URL: httpUrl.default(DEFAULT_REGION_URLS.eea),
   OKX_US_BASE_URL: httpUrl.default(DEFAULT_REGION_URLS.us),
   OKX_TIMEOUT_MS: positiveInt(10_000),
+  HISTORY_BUDGET_MS: positiveInt(20_000),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
@@ -66,6 +67,8 @@ export interface Config {
   telegramApiRoot: string;
   okxUrls: RegionUrls;
   okxTimeoutMs: number;
+  /** How long a question may page back through history before answering with what is held. */
+  historyBudgetMs: number;
   redisUrl: string;
   redisPrefix: string;
   masterKeys: MasterKey[];
@@ -92,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     telegramApiRoot: settings.TELEGRAM_API_ROOT,
     okxUrls: { global: settings.OKX_BASE_URL, eea: settings.OKX_EEA_BASE_URL, us: settings.OKX_US_BASE_URL },
     okxTimeoutMs: settings.OKX_TIMEOUT_MS,
+    historyBudgetMs: settings.HISTORY_BUDGET_MS,
     redisUrl: settings.REDIS_URL,
     redisPrefix: settings.REDIS_PREFIX,
     masterKeys: settings.ENCRYPTION_KEYS,

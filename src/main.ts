@@ -9,6 +9,10 @@ import { createLogger } from "./log.js";
 import { OkxClient } from "./okx/client.js";
 import { createAccountLimiter } from "./okx/limiter.js";
 import { CredentialStore } from "./store/credentials.js";
+import { forgetUser } from "./services/forget.js";
+import { HistorySync } from "./services/history.js";
+import { InterestService } from "./services/interest.js";
+import { InterestCache } from "./store/interest-cache.js";
 import { PreferenceStore } from "./store/preferences.js";
 import { Vault } from "./store/vault.js";
 
@@ -28,6 +32,8 @@ async function main(): Promise<void> {
   const okx = new OkxClient({ urls: config.okxUrls, scheduler, timeoutMs: config.okxTimeoutMs });
   const credentials = new CredentialStore(redis, vault, config.redisPrefix);
   const preferences = new PreferenceStore(redis, config.redisPrefix);
+  const cache = new InterestCache(redis, config.redisPrefix);
+  const interest = new InterestService({ credentials, cache, sync: new HistorySync(okx, cache) });
   const bot = createBot({
     token: config.botToken,
     apiRoot: config.telegramApiRoot,
@@ -37,7 +43,9 @@ async function main(): Promise<void> {
     okx,
     credentials,
     preferences,
-    forget: (userId) => credentials.remove(userId),
+    interest,
+    historyBudgetMs: config.historyBudgetMs,
+    forget: forgetUser(credentials, cache),
     logger,
   });
 

@@ -5,6 +5,7 @@ import { Bot, type MiddlewareFn } from "grammy";
 import type { Redis } from "ioredis";
 import type { Logger } from "../log.js";
 import type { OkxClient } from "../okx/client.js";
+import type { InterestService } from "../services/interest.js";
 import { sealedStateStorage } from "../store/conversation-storage.js";
 import type { CredentialStore } from "../store/credentials.js";
 import type { PreferenceStore } from "../store/preferences.js";
@@ -13,6 +14,7 @@ import type { BotContext, ConversationContext } from "./context.js";
 import { errorBoundary } from "./errors.js";
 import { CONNECT, connectConversation, connectFeature } from "./features/connect.js";
 import { fallbackFeature } from "./features/fallback.js";
+import { interestFeature } from "./features/interest.js";
 import { languageFeature } from "./features/language.js";
 import { cancelFeature, startFeature } from "./features/start.js";
 import { statusFeature } from "./features/status.js";
@@ -27,6 +29,8 @@ export interface BotDependencies {
   okx: OkxClient;
   credentials: CredentialStore;
   preferences: PreferenceStore;
+  interest: InterestService;
+  historyBudgetMs: number;
   forget(userId: number): Promise<boolean>;
   logger: Logger;
   /** An abandoned conversation (and every secret in its state) is gone after this long. */
@@ -78,7 +82,18 @@ export function createBot(dependencies: BotDependencies): Bot<BotContext> {
   );
   bot.use(cancelFeature());
   bot.use(createConversation(connectConversation(dependencies), { id: CONNECT, maxMillisecondsToWait: ttl }));
-  bot.use(connectFeature(), startFeature(), statusFeature(dependencies), languageFeature(dependencies.preferences), fallbackFeature());
+  bot.use(
+    connectFeature(),
+    startFeature(),
+    statusFeature(dependencies),
+    languageFeature(dependencies.preferences),
+    interestFeature({
+      interest: dependencies.interest,
+      historyBudgetMs: dependencies.historyBudgetMs,
+      zoneOf: (userId) => dependencies.preferences.timeZone(userId),
+    }),
+    fallbackFeature(),
+  );
   bot.catch(errorBoundary(dependencies.logger));
   return bot;
 }

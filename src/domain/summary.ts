@@ -1,5 +1,6 @@
 import { Decimal } from "decimal.js";
 import type { InterestRecord } from "./interest-record.js";
+import { fromFixed, parseFixed } from "./money.js";
 
 export const HOURS_PER_YEAR = 24 * 365;
 const PROJECTION_HOURS = 24 * 30;
@@ -21,7 +22,7 @@ export interface CurrencySummary {
   latestTs: number;
   /** OKX's hourly rate at the newest hour, weighted by each line's liability. */
   currentRate: Decimal;
-  /** OKX's hourly rates over the period, weighted by liability. */
+  /** Hourly rate over the period, weighted by liability: interest ÷ liability, summed over every hour. */
   averageRate: Decimal;
   currentLiability: Decimal;
   peakLiability: Decimal;
@@ -59,49 +60,51 @@ export function summarize(records: Iterable<InterestRecord>, from: number, to: n
 }
 
 function summarizeCurrency(ccy: string, records: InterestRecord[]): CurrencySummary {
-  let total = new Decimal(0);
-  let liabilitySum = new Decimal(0);
-  let weightedRateSum = new Decimal(0);
-  const liabilityByHour = new Map<number, Decimal>();
-  const lines = new Map<string, LineTotal>();
+  let total = 0n;
+  let liabilitySum = 0n;
+  const liabilityByHour = new Map<number, bigint>();
+  const lines = new Map<string, { mgnMode: string; instId: string; total: bigint }>();
   let latestTs = -Infinity;
-  let interestFree: { ts: number; value: Decimal } | undefined;
+  let interestFree: { ts: number; value: string } | undefined;
 
   for (const record of records) {
     const ts = Number(record.ts);
-    const liability = new Decimal(record.liab || 0);
-    total = total.plus(record.interest);
-    liabilitySum = liabilitySum.plus(liability);
-    weightedRateSum = weightedRateSum.plus(liability.times(record.interestRate || 0));
-    liabilityByHour.set(ts, (liabilityByHour.get(ts) ?? new Decimal(0)).plus(liability));
+    const interest = parseFixed(record.interest);
+    const liability = parseFixed(record.liab);
+    total += interest;
+    liabilitySum += liability;
+    liabilityByHour.set(ts, (liabilityByHour.get(ts) ?? 0n) + liability);
     const lineKey = `${record.mgnMode}|${record.instId}`;
-    const line = lines.get(lineKey) ?? { mgnMode: record.mgnMode, instId: record.instId, total: new Decimal(0) };
-    line.total = line.total.plus(record.interest);
-    lines.set(lineKey, line);
-    latestTs = Math.max(latestTs, ts);
+    const line = lines.get(lineKey);
+    if (line === undefined) lines.set(lineKey, { mgnMode: record.mgnMode, instId: record.instId, total: interest });
+    else line.total += interest;
+    if (ts > latestTs) latestTs = ts;
     if (record.interestFreeLiab !== "" && (interestFree === undefined || ts > interestFree.ts)) {
-      interestFree = { ts, value: new Decimal(record.interestFreeLiab) };
+      interestFree = { ts, value: record.interestFreeLiab };
     }
   }
 
   const newest = records.filter((record) => Number(record.ts) === latestTs);
   const currentLiability = newest.reduce((sum, record) => sum.plus(record.liab || 0), new Decimal(0));
   const currentRate = weightedRate(newest);
-  let peakLiability = new Decimal(0);
-  for (const liability of liabilityByHour.values()) peakLiability = Decimal.max(peakLiability, liability);
+  let peakLiability = 0n;
+  for (const liability of liabilityByHour.values()) if (liability > peakLiability) peakLiability = liability;
 
   return {
     ccy,
-    total,
+    total: fromFixed(total),
     hours: liabilityByHour.size,
     latestTs,
     currentRate,
-    averageRate: liabilitySum.isZero() ? weightedRate(records) : weightedRateSum.dividedBy(liabilitySum),
+    // Interest is liability × rate, so this is the liability-weighted rate without a product per record.
+    averageRate: liabilitySum === 0n ? weightedRate(records) : fromFixed(total).dividedBy(fromFixed(liabilitySum)),
     currentLiability,
-    peakLiability,
-    interestFreeLiability: interestFree?.value,
+    peakLiability: fromFixed(peakLiability),
+    interestFreeLiability: interestFree === undefined ? undefined : new Decimal(interestFree.value),
     projected30d: currentLiability.times(currentRate).times(PROJECTION_HOURS),
-    lines: [...lines.values()].sort((a, b) => b.total.comparedTo(a.total)),
+    lines: [...lines.values()]
+      .map((line) => ({ ...line, total: fromFixed(line.total) }))
+      .sort((a, b) => b.total.comparedTo(a.total)),
   };
 }
 

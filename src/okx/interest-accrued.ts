@@ -104,6 +104,8 @@ export interface HistoryOptions extends RequestOptions {
   until?: number;
   pageSize?: number;
   now?: () => number;
+  /** Called after each request, whatever it brought. */
+  onPage?: (records: number) => void;
 }
 
 /**
@@ -130,6 +132,7 @@ export async function* interestHistory(
       { ...options.filters, after, before: since > 0 ? String(since - 1) : undefined, limit: pageSize },
       { account: options.account, priority: options.priority },
     );
+    options.onPage?.(page.length);
     const fresh = page.filter((record) => !boundary.has(recordIdentity(record)) && Number(record.ts) >= since);
     if (fresh.length > 0) yield fresh;
     if (page.length < pageSize) return;

@@ -18,4 +18,9 @@ export class PreferenceStore {
   async setLanguage(userId: number, language: string): Promise<void> {
     await this.redis.hset(this.key(userId), "language", language);
   }
+
+  /** The user's IANA time zone; UTC until they choose one. */
+  async timeZone(userId: number): Promise<string> {
+    return (await this.redis.hget(this.key(userId), "timeZone")) ?? "UTC";
+  }
 }

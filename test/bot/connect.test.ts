@@ -1,10 +1,9 @@
-import { randomBytes } from "node:crypto";
-import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { startBotProcess, type BotProcess } from "../support/bot-process.js";
+import type { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chatWith, type ChatDriver } from "../support/chat.js";
-import { fakeAccount, startFakeOkx, type FakeOkx, type FakeOkxAccount } from "../support/fake-okx/index.js";
-import { startFakeTelegram, type FakeTelegram, type StoredMessage } from "../support/fake-telegram.js";
+import { startEndToEnd, type EndToEnd } from "../support/e2e.js";
+import { fakeAccount, type FakeOkx, type FakeOkxAccount } from "../support/fake-okx/index.js";
+import type { FakeTelegram, StoredMessage } from "../support/fake-telegram.js";
 
 const accounts = {
   alice: fakeAccount({ name: "alice", hours: 48 }),
@@ -17,41 +16,20 @@ const accounts = {
   ivan: fakeAccount({ name: "ivan", hours: 2 }),
 };
 
+let e2e: EndToEnd;
 let okx: FakeOkx;
 let telegram: FakeTelegram;
-let bot: BotProcess;
 let redis: Redis;
-let env: Record<string, string>;
-const prefix = `e2e${randomBytes(3).toString("hex")}:`;
-let nextUserId = 1000;
+let prefix: string;
 
 beforeAll(async () => {
-  okx = await startFakeOkx({ accounts: Object.values(accounts) });
-  telegram = await startFakeTelegram();
-  redis = new Redis(inject("redisUrl"));
-  env = {
-    BOT_TOKEN: telegram.token,
-    TELEGRAM_API_ROOT: telegram.apiRoot,
-    OKX_BASE_URL: okx.urls.global,
-    OKX_EEA_BASE_URL: okx.urls.eea,
-    OKX_US_BASE_URL: okx.urls.us,
-    REDIS_URL: inject("redisUrl"),
-    REDIS_PREFIX: prefix,
-    ENCRYPTION_KEYS: `e2e:${randomBytes(32).toString("base64")}`,
-  };
-  bot = await startBotProcess(env);
+  e2e = await startEndToEnd(Object.values(accounts));
+  ({ okx, telegram, redis, prefix } = e2e);
 }, 30_000);
 
-afterAll(async () => {
-  await bot?.stop();
-  await telegram?.close();
-  await okx?.close();
-  await redis?.quit();
-});
+afterAll(() => e2e?.close());
 
-function newChat(languageCode = "en"): ChatDriver {
-  return chatWith(telegram, telegram.user(nextUserId++, { first_name: "Trader", language_code: languageCode }));
-}
+const newChat = (languageCode?: string) => e2e.newChat(languageCode);
 
 /** Everything the bot wrote to Redis, as text: values of every type. */
 async function redisDump(): Promise<string> {
@@ -80,7 +58,7 @@ async function expectNoSecretsIn(account: FakeOkxAccount): Promise<void> {
 }
 
 /** Sends the three secrets, checking each message is deleted and the next question comes. */
-async function giveKey(chat: ChatDriver, account: FakeOkxAccount): Promise<StoredMessage> {
+async function giveKeyCheckingDeletions(chat: ChatDriver, account: FakeOkxAccount): Promise<StoredMessage> {
   await chat.expect(/Step 1 of 4/);
   const key = chat.send(account.apiKey);
   await chat.expect(/Step 2 of 4/);
@@ -137,9 +115,9 @@ describe("/connect", () => {
     await chat.expect(/Checking the key with OKX/);
     await chat.expect(/Connected: “alice-readonly” · live · read_only · region: OKX \(global/);
     await expectNoSecretsIn(accounts.alice);
-    const said = [chat.transcript().join("\n"), JSON.stringify(bot.logs())].join("\n");
+    const said = [chat.transcript().join("\n"), JSON.stringify(e2e.bot.logs())].join("\n");
     for (const value of [accounts.alice.apiKey, accounts.alice.secret, accounts.alice.passphrase]) expect(said).not.toContain(value);
-    expect(bot.logs().filter((line) => line.msg === "update").length).toBeGreaterThan(5);
+    expect(e2e.bot.logs().filter((line) => line.msg === "update").length).toBeGreaterThan(5);
 
     chat.send("/status");
     const status = await chat.expect(/alic••••|🔑/);
@@ -172,7 +150,7 @@ describe("/connect", () => {
   it("tells a demo key chosen as live apart, and asks live or demo again", async () => {
     const chat = newChat();
     chat.send("/connect");
-    chat.press(await giveKey(chat, accounts.bob), /Live/);
+    chat.press(await giveKeyCheckingDeletions(chat, accounts.bob), /Live/);
     const failure = await chat.expect(/not for live trading \(50101\)/);
     chat.press(failure, /Demo/);
     await chat.expect(/Connected: “bob-readonly” · demo/);
@@ -181,7 +159,7 @@ describe("/connect", () => {
   it("finds the OKX region that knows the key and says so", async () => {
     const chat = newChat();
     chat.send("/connect");
-    chat.press(await giveKey(chat, accounts.carol), /Live/);
+    chat.press(await giveKeyCheckingDeletions(chat, accounts.carol), /Live/);
     await chat.expect(/belongs to OKX EEA \(eea\.okx\.com\)/);
     await chat.expect(/Connected: “carol-readonly” · live · read_only · region: OKX EEA/);
   });
@@ -189,7 +167,7 @@ describe("/connect", () => {
   it("refuses a key that can withdraw, and stores nothing", async () => {
     const chat = newChat();
     chat.send("/connect");
-    chat.press(await giveKey(chat, accounts.frank), /Live/);
+    chat.press(await giveKeyCheckingDeletions(chat, accounts.frank), /Live/);
     await chat.expect(/can withdraw funds\. I will not store it/);
     expect(await redis.exists(`${prefix}cred:${chat.user.id}`)).toBe(0);
   });
@@ -197,7 +175,7 @@ describe("/connect", () => {
   it("warns about a key that can trade and stores it only when asked to", async () => {
     const chat = newChat();
     chat.send("/connect");
-    chat.press(await giveKey(chat, accounts.gina), /Live/);
+    chat.press(await giveKeyCheckingDeletions(chat, accounts.gina), /Live/);
     const warning = await chat.expect(/This key can trade/);
     expect(await redis.exists(`${prefix}cred:${chat.user.id}`)).toBe(0);
     chat.press(warning, /Store it anyway/);
@@ -207,7 +185,7 @@ describe("/connect", () => {
   it("explains an IP whitelist and stores nothing", async () => {
     const chat = newChat();
     chat.send("/connect");
-    chat.press(await giveKey(chat, accounts.dan), /Live/);
+    chat.press(await giveKeyCheckingDeletions(chat, accounts.dan), /Live/);
     await chat.expect(/IP addresses on its whitelist \(50110\)/);
     expect(await redis.exists(`${prefix}cred:${chat.user.id}`)).toBe(0);
   });
@@ -215,7 +193,7 @@ describe("/connect", () => {
   it("says OKX is not answering, and stores nothing", async () => {
     const chat = newChat();
     chat.send("/connect");
-    const question = await giveKey(chat, accounts.ivan);
+    const question = await giveKeyCheckingDeletions(chat, accounts.ivan);
     okx.inject({ kind: "unavailable" }, 5);
     chat.press(question, /Live/);
     await chat.expect(/OKX is not answering right now \(50001\)/, 20_000);
@@ -269,7 +247,7 @@ describe("/connect", () => {
   });
 
   it("never asks for a secret in a group, and deletes a key pasted there", async () => {
-    const member = telegram.user(nextUserId++, { first_name: "Member" });
+    const member = telegram.user(999_001, { first_name: "Member" });
     const group = telegram.group(-4242, "Traders");
     const chat = chatWith(telegram, member, group);
     chat.send("/connect");
@@ -295,8 +273,7 @@ describe("a restart", () => {
     await chat.expect(/Step 1 of 4/);
     chat.send(accounts.hugo.apiKey);
     await chat.expect(/Step 2 of 4/);
-    expect(await bot.stop("SIGTERM")).toBe(0);
-    bot = await startBotProcess(env);
+    expect(await e2e.restart()).toBe(0);
     chat.send(accounts.hugo.secret);
     await chat.expect(/Step 3 of 4/);
     chat.send(accounts.hugo.passphrase);

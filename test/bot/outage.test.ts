@@ -44,6 +44,7 @@ describe.skipIf(process.env.REDIS_URL !== undefined)("a Redis outage", () => {
     await chat.expect(/Step 1 of 4/);
     chat.send(alice.apiKey);
     await chat.expect(/Step 2 of 4/);
+    await bot.handled(2); // the conversation has saved its state, not only answered
 
     stall();
     const lost = chat.send(alice.secret);
@@ -57,6 +58,7 @@ describe.skipIf(process.env.REDIS_URL !== undefined)("a Redis outage", () => {
     chat.send(alice.passphrase);
     chat.press(await chat.expect(/Step 4 of 4/), /Live/);
     await chat.expect(/Connected: “alice-readonly”/);
+    await bot.handled(6); // /connect, key, the lost secret, secret, passphrase, Live
 
     stall();
     chat.send("/status");

@@ -25,7 +25,7 @@ describe("summary", () => {
     expect(usdt.currentLiability.toFixed()).toBe("97");
     expect(usdt.peakLiability.toFixed()).toBe("100");
     expect(usdt.currentRate.toFixed()).toBe("0.0000040833333333");
-    expect(usdt.averageRate.toFixed()).toBe("0.0000040833333333");
+    expect(usdt.averageRate.toSignificantDigits(12).toFixed()).toBe("0.00000408333333333");
     expect(yearlyRate(usdt.currentRate).toFixed()).toBe("0.035769999999708");
     expect(usdt.projected30d.toFixed()).toBe("0.285179999997672");
     expect(usdt.interestFreeLiability).toBeUndefined();

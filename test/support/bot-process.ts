@@ -6,6 +6,8 @@ const MAIN = fileURLToPath(new URL("../../src/main.ts", import.meta.url));
 export interface BotProcess {
   /** Every log line so far, parsed. */
   logs(): Record<string, unknown>[];
+  /** Resolves once the bot has logged this many handled updates (it logs each when it is done with it). */
+  handled(updates: number, timeoutMs?: number): Promise<void>;
   /** Sends a signal and waits for the process to end; resolves with its exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
   child: ChildProcess;
@@ -57,6 +59,13 @@ export async function startBotProcess(env: Record<string, string>): Promise<BotP
   return {
     child,
     logs: () => [...lines],
+    async handled(updates, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (lines.filter((line) => line.msg === "update").length < updates) {
+        if (Date.now() > deadline) throw new Error(`the bot handled fewer than ${updates} updates within ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
     async stop(signal = "SIGTERM") {
       if (child.exitCode === null) child.kill(signal);
       return exited;

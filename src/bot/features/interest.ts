@@ -1,0 +1,119 @@
+import { Composer, GrammyError, type InlineKeyboard } from "grammy";
+import { formatDate, formatDateTime } from "../../domain/time.js";
+import { decodeView, isArgumentProblem, parseInterestArguments, type InterestView } from "../../domain/view.js";
+import type { HistoryProgress } from "../../services/history.js";
+import type { InterestAnswer, InterestService } from "../../services/interest.js";
+import type { BotContext } from "../context.js";
+import { escapeHtml } from "../html.js";
+import { pickerKeyboard, RECORDS_PER_PAGE, renderRecords, renderSummary, summaryKeyboard, type Translate } from "../views/interest.js";
+
+export interface InterestFeatureDependencies {
+  interest: InterestService;
+  /** The user's time zone (IANA name). */
+  zoneOf(userId: number): Promise<string>;
+  /** How long a question may page back through history before answering with what is held. */
+  historyBudgetMs: number;
+  now?: () => number;
+}
+
+const DEFAULT_VIEW: InterestView = { period: "7d" };
+/** Progress edits at most this often: Telegram limits edits of one message. */
+const PROGRESS_EVERY_MS = 1_500;
+
+/** Edits the message, ignoring Telegram's "message is not modified" (a refresh that changed nothing). */
+async function edit(ctx: BotContext, chatId: number, messageId: number, text: string, keyboard?: InlineKeyboard): Promise<void> {
+  try {
+    await ctx.api.editMessageText(chatId, messageId, text, { parse_mode: "HTML", reply_markup: keyboard });
+  } catch (error) {
+    if (!(error instanceof GrammyError && error.description.includes("message is not modified"))) throw error;
+  }
+}
+
+function answerText(t: Translate, answer: Exclude<InterestAnswer, { kind: "summary" }>): string {
+  switch (answer.kind) {
+    case "no-key":
+      return t("interest-no-key");
+    case "unreadable-key":
+      return t("status-unreadable");
+    case "okx-error":
+      return answer.category === "unavailable" || answer.category === "rate-limited" || answer.category === "timestamp"
+        ? t("interest-okx-down", { code: escapeHtml(answer.code) })
+        : t("interest-key-broken", { code: escapeHtml(answer.code), message: escapeHtml(answer.message) });
+  }
+}
+
+/** `/interest [CCY] [PERIOD]`: a summary with filter buttons; every press edits the same message. */
+export function interestFeature(dependencies: InterestFeatureDependencies): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
+  const now = dependencies.now ?? Date.now;
+  const privateChats = feature.chatType("private");
+
+  async function show(ctx: BotContext, chatId: number, messageId: number, view: InterestView): Promise<void> {
+    const userId = ctx.from!.id;
+    const zone = await dependencies.zoneOf(userId);
+    let lastProgress = 0;
+    const onProgress = async (progress: HistoryProgress) => {
+      if (now() - lastProgress < PROGRESS_EVERY_MS) return;
+      lastProgress = now();
+      await edit(ctx, chatId, messageId, ctx.t("interest-progress", { date: formatDate(progress.coveredFrom, zone), pages: progress.pages }));
+    };
+    const answer = await dependencies.interest.summary(userId, view, { priority: "interactive", onProgress, budgetMs: dependencies.historyBudgetMs });
+    if (answer.kind !== "summary") return edit(ctx, chatId, messageId, answerText(ctx.t, answer));
+
+    const notes: string[] = [];
+    if (answer.stale !== undefined) notes.push(ctx.t("interest-stale", { code: escapeHtml(answer.stale.code), date: formatDateTime(answer.stale.asOf, zone) }));
+    if (answer.partialFrom !== undefined) notes.push(ctx.t("interest-partial", { date: formatDate(answer.partialFrom, zone) }));
+    const keyboard = summaryKeyboard(ctx.t, view);
+    if (answer.summary.currencies.length > 0) {
+      return edit(ctx, chatId, messageId, renderSummary(ctx.t, view, answer.summary, { zone, now: now(), notes }), keyboard);
+    }
+    const known = [...new Set(answer.lines.map((line) => line.ccy))];
+    let text: string;
+    if (known.length === 0) text = ctx.t("interest-no-history");
+    else if (view.ccy !== undefined && !known.includes(view.ccy)) text = ctx.t("interest-never-borrowed", { ccy: view.ccy, known: known.join(", ") });
+    else text = ctx.t("interest-empty", { filter: "", hint: ctx.t("interest-usage") });
+    return edit(ctx, chatId, messageId, [...notes, text].join("\n"), keyboard);
+  }
+
+  privateChats.command("interest", async (ctx) => {
+    const parsed = parseInterestArguments(ctx.match, DEFAULT_VIEW);
+    if (isArgumentProblem(parsed)) {
+      const key = parsed.problem === "period" ? "interest-bad-period" : parsed.problem === "currency" ? "interest-bad-currency" : "interest-usage";
+      return ctx.reply(ctx.t(key, { value: escapeHtml(parsed.value) }), { parse_mode: "HTML" });
+    }
+    const message = await ctx.reply(ctx.t("interest-loading"));
+    await show(ctx, ctx.chat.id, message.message_id, parsed);
+  });
+
+  feature.chatType(["group", "supergroup"]).command("interest", (ctx) =>
+    ctx.reply(ctx.t("connect-private-only", { link: `https://t.me/${ctx.me.username}?start=interest` })),
+  );
+
+  // Buttons: honoured only in the private chat of the user who pressed them, and only when well formed.
+  feature.on("callback_query:data", async (ctx, next) => {
+    const decoded = decodeView(ctx.callbackQuery.data);
+    if (decoded === undefined || !["iv", "ic", "ii", "ir"].includes(decoded.action)) return next();
+    const message = ctx.callbackQuery.message;
+    if (message === undefined || message.chat.type !== "private" || message.chat.id !== ctx.from.id) {
+      return ctx.answerCallbackQuery({ text: ctx.t("button-stale") });
+    }
+    await ctx.answerCallbackQuery();
+    const { action, view, page } = decoded;
+    if (action === "iv") return show(ctx, message.chat.id, message.message_id, view);
+    if (action === "ir") {
+      const records = await dependencies.interest.records(ctx.from.id, view, page, RECORDS_PER_PAGE);
+      if (records === undefined) return edit(ctx, message.chat.id, message.message_id, ctx.t("interest-no-key"));
+      const { text, keyboard } = renderRecords(ctx.t, view, records, await dependencies.zoneOf(ctx.from.id));
+      return edit(ctx, message.chat.id, message.message_id, text, keyboard);
+    }
+    const lines = await dependencies.interest.lines(ctx.from.id);
+    const choices =
+      action === "ic"
+        ? [...new Set(lines.map((line) => line.ccy))]
+        : [...new Set(lines.filter((line) => line.instId !== "" && (view.ccy === undefined || line.ccy === view.ccy)).map((line) => line.instId))];
+    await ctx.api.editMessageReplyMarkup(message.chat.id, message.message_id, {
+      reply_markup: pickerKeyboard(ctx.t, view, action === "ic" ? "ccy" : "instId", choices.slice(0, 40)),
+    });
+  });
+  return feature;
+}

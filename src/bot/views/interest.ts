@@ -1,0 +1,116 @@
+import { InlineKeyboard } from "grammy";
+import { Decimal, displayDecimals, formatAmount, formatPercent } from "../../domain/money.js";
+import type { CurrencySummary, Summary } from "../../domain/summary.js";
+import { yearlyRate } from "../../domain/summary.js";
+import { formatDateTime, zoneLabel } from "../../domain/time.js";
+import { encodeView, PERIOD_NAMES, type InterestView } from "../../domain/view.js";
+import type { InterestRecord } from "../../domain/interest-record.js";
+import { escapeHtml } from "../html.js";
+
+export type Translate = (key: string, variables?: Record<string, string | number>) => string;
+
+/** How many currencies one message shows in full; Telegram caps a message at 4096 characters. */
+const MAX_CURRENCIES = 6;
+const LABEL_WIDTH = 10;
+
+export const describeView = (t: Translate, view: InterestView) =>
+  [view.ccy ?? t("interest-all"), view.mgnMode, view.instId].filter(Boolean).join(" · ");
+
+function currencyBlock(t: Translate, currency: CurrencySummary): string {
+  const { ccy } = currency;
+  const row = (label: string, value: string) => `${label.padEnd(LABEL_WIDTH)} ${value}`;
+  const rows = [
+    row(t("interest-total"), `${formatAmount(currency.total, ccy)} ${ccy} ${t("interest-hours", { hours: currency.hours })}`),
+    row(
+      t("interest-rate-now"),
+      `${formatPercent(currency.currentRate)}${t("interest-per-hour")} ≈ ${formatPercent(yearlyRate(currency.currentRate))} ${t("interest-per-year")}`,
+    ),
+    row(t("interest-average"), `${formatPercent(currency.averageRate)}${t("interest-per-hour")}`),
+    row(
+      t("interest-debt-now"),
+      `${formatAmount(currency.currentLiability, ccy)} ${ccy} (${t("interest-peak", { amount: formatAmount(currency.peakLiability, ccy) })})`,
+    ),
+  ];
+  if (currency.interestFreeLiability !== undefined) {
+    rows.push(row(t("interest-free"), `${formatAmount(currency.interestFreeLiability, ccy)} ${ccy}`));
+  }
+  rows.push(row(t("interest-next-30d"), `≈ ${formatAmount(currency.projected30d, ccy)} ${ccy}`));
+  const width = Math.max(...currency.lines.map((line) => `${line.mgnMode || "—"} ${line.instId}`.trim().length));
+  const lines = currency.lines.map(
+    (line) => `  ${`${line.mgnMode || "—"} ${line.instId}`.trim().padEnd(width)}  ${formatAmount(line.total, ccy).padStart(displayDecimals(ccy) + 6)}`,
+  );
+  return `<b>${escapeHtml(ccy)}</b>\n<pre>${escapeHtml(rows.join("\n"))}</pre>\n${t("interest-by-line")}\n<pre>${escapeHtml(lines.join("\n"))}</pre>`;
+}
+
+export interface SummaryContext {
+  zone: string;
+  now: number;
+  /** Lines of text that qualify the figures (partial history, stale data). */
+  notes: string[];
+}
+
+export function renderSummary(t: Translate, view: InterestView, summary: Summary, context: SummaryContext): string {
+  const title = t("interest-title", { what: escapeHtml(describeView(t, view)), period: t(`period-${view.period}`) });
+  const range = t("interest-range", {
+    from: formatDateTime(summary.from, context.zone),
+    to: formatDateTime(summary.to, context.zone),
+    zone: zoneLabel(summary.to, context.zone),
+  });
+  const shown = summary.currencies.slice(0, MAX_CURRENCIES).map((currency) => currencyBlock(t, currency));
+  const more = summary.currencies.length > MAX_CURRENCIES ? [t("interest-more", { count: summary.currencies.length - MAX_CURRENCIES })] : [];
+  const updated = t("interest-updated", { time: `${formatDateTime(context.now, context.zone)} ${zoneLabel(context.now, context.zone)}` });
+  return [title, range, ...context.notes, "", ...shown, ...more, `<i>${updated}</i>`].join("\n");
+}
+
+/** The filter buttons under every summary; the current choice of each row is marked. */
+export function summaryKeyboard(t: Translate, view: InterestView): InlineKeyboard {
+  const mark = (label: string, on: boolean) => (on ? `· ${label} ·` : label);
+  const keyboard = new InlineKeyboard();
+  for (const period of PERIOD_NAMES) keyboard.text(mark(period, view.period === period), encodeView("iv", { ...view, period }));
+  keyboard.row();
+  keyboard.text(mark(t("button-all-modes"), view.mgnMode === undefined), encodeView("iv", { ...view, mgnMode: undefined, instId: undefined }));
+  keyboard.text(mark(t("button-cross"), view.mgnMode === "cross"), encodeView("iv", { ...view, mgnMode: "cross", instId: undefined }));
+  keyboard.text(mark(t("button-isolated"), view.mgnMode === "isolated"), encodeView("iv", { ...view, mgnMode: "isolated" }));
+  keyboard.row();
+  keyboard.text(view.ccy ? t("button-currency", { ccy: view.ccy }) : t("button-any-currency"), encodeView("ic", view));
+  keyboard.text(view.instId ? t("button-instrument", { inst: view.instId }) : t("button-any-instrument"), encodeView("ii", view));
+  keyboard.row();
+  keyboard.text(t("button-records"), encodeView("ir", view)).text(t("button-refresh"), encodeView("iv", view));
+  return keyboard;
+}
+
+/** A choice among the account's own currencies or instruments; each button opens the summary with it. */
+export function pickerKeyboard(t: Translate, view: InterestView, kind: "ccy" | "instId", choices: readonly string[]): InlineKeyboard {
+  const keyboard = new InlineKeyboard();
+  keyboard.text(t("button-all"), encodeView("iv", { ...view, [kind]: undefined }));
+  choices.forEach((choice, index) => {
+    if ((index + 1) % 4 === 0) keyboard.row();
+    const next = kind === "ccy" ? { ...view, ccy: choice } : { ...view, instId: choice, mgnMode: "isolated" as const };
+    keyboard.text(view[kind] === choice ? `· ${choice} ·` : choice, encodeView("iv", next));
+  });
+  return keyboard.row().text(t("button-back"), encodeView("iv", view));
+}
+
+export const RECORDS_PER_PAGE = 12;
+
+/** A page of raw hourly records, newest first, with older/newer buttons. */
+export function renderRecords(
+  t: Translate,
+  view: InterestView,
+  records: readonly InterestRecord[],
+  zone: string,
+): { text: string; keyboard: InlineKeyboard } {
+  const title = t("records-title", { what: escapeHtml(describeView(t, view)), period: t(`period-${view.period}`) });
+  const rows = records.map((record) => {
+    const mode = `${record.mgnMode} ${record.instId}`.trim().slice(0, 11).padEnd(11);
+    return `${formatDateTime(Number(record.ts), zone).padEnd(17)} ${record.ccy.padEnd(5)} ${mode} ${formatAmount(new Decimal(record.interest), record.ccy)}`;
+  });
+  const body = rows.length === 0 ? t("records-empty") : `<pre>${escapeHtml([t("records-header"), ...rows].join("\n"))}</pre>`;
+  const keyboard = new InlineKeyboard();
+  const newest = records[0];
+  const oldest = records[records.length - 1];
+  if (newest !== undefined) keyboard.text(t("button-newer"), encodeView("ir", view, { before: Number(newest.ts) }));
+  if (oldest !== undefined) keyboard.text(t("button-older"), encodeView("ir", view, { after: Number(oldest.ts) }));
+  keyboard.row().text(t("button-back"), encodeView("iv", view));
+  return { text: `${title}\n${body}`, keyboard };
+}

@@ -1,0 +1,121 @@
+import type { InterestRecord } from "../domain/interest-record.js";
+import { summarize, type Summary } from "../domain/summary.js";
+import { matchesView, PERIODS, type InterestView, type RecordsPage } from "../domain/view.js";
+import { OkxError } from "../okx/errors.js";
+import type { Priority } from "../okx/limiter.js";
+import type { Connection, CredentialStore } from "../store/credentials.js";
+import type { InterestCache } from "../store/interest-cache.js";
+import { VaultError } from "../store/vault.js";
+import type { HistoryProgress, HistorySync } from "./history.js";
+
+export type InterestAnswer =
+  | { kind: "no-key" }
+  | { kind: "unreadable-key" }
+  | { kind: "okx-error"; category: string; code: string; message: string }
+  | {
+      kind: "summary";
+      summary: Summary;
+      /** Every borrowing line the account has had, for the pickers and for "never borrowed X". */
+      lines: { ccy: string; mgnMode: string; instId: string }[];
+      /** Oldest time held when the history is not complete yet. */
+      partialFrom?: number;
+      /** OKX failed; the figures are from the cache, as of this time. */
+      stale?: { code: string; asOf: number };
+    };
+
+export interface InterestDependencies {
+  credentials: CredentialStore;
+  cache: InterestCache;
+  sync: HistorySync;
+  now?: () => number;
+}
+
+export interface SummaryOptions {
+  priority: Priority;
+  onProgress?: (progress: HistoryProgress) => void | Promise<void>;
+  /** How long to page back through history before answering with what is held. */
+  budgetMs?: number;
+}
+
+/** Categories that mean the key itself no longer works: no cached figures stand in for that. */
+const KEY_PROBLEMS = new Set(["bad-key", "key-unknown", "bad-signature", "bad-passphrase", "wrong-environment", "ip-not-allowed", "permission", "account-restricted"]);
+
+/** Answers "what did borrowing cost me" for a Telegram user: their key, the account's cache, OKX for what is missing. */
+export class InterestService {
+  private readonly now: () => number;
+
+  constructor(private readonly dependencies: InterestDependencies) {
+    this.now = dependencies.now ?? Date.now;
+  }
+
+  private async connection(userId: number): Promise<Connection | "none" | "unreadable"> {
+    try {
+      return (await this.dependencies.credentials.load(userId)) ?? "none";
+    } catch (error) {
+      if (error instanceof VaultError) return "unreadable";
+      throw error;
+    }
+  }
+
+  async summary(userId: number, view: InterestView, options: SummaryOptions): Promise<InterestAnswer> {
+    const connection = await this.connection(userId);
+    if (connection === "none") return { kind: "no-key" };
+    if (connection === "unreadable") return { kind: "unreadable-key" };
+    const { uid } = connection.info;
+    const to = this.now();
+    const from = to - PERIODS[view.period];
+    let partialFrom: number | undefined;
+    let stale: { code: string; asOf: number } | undefined;
+    try {
+      const coverage = await this.dependencies.sync.ensure(uid, connection.credentials, from, {
+        priority: options.priority,
+        onProgress: options.onProgress,
+        deadline: options.budgetMs === undefined ? undefined : to + options.budgetMs,
+      });
+      if (!coverage.complete) partialFrom = coverage.oldest;
+    } catch (error) {
+      if (!(error instanceof OkxError)) throw error;
+      const held = await this.dependencies.cache.coverage(uid);
+      if (KEY_PROBLEMS.has(error.category) || held === undefined) {
+        return { kind: "okx-error", category: error.category, code: error.code, message: error.message };
+      }
+      stale = { code: error.code, asOf: held.newest };
+      if (held.oldest > from) partialFrom = held.oldest;
+    }
+    const records = (await this.dependencies.cache.range(uid, from, to)).filter((record) => matchesView(view, record));
+    return {
+      kind: "summary",
+      summary: summarize(records, from, to),
+      lines: await this.dependencies.cache.lines(uid),
+      ...(partialFrom === undefined ? {} : { partialFrom }),
+      ...(stale === undefined ? {} : { stale }),
+    };
+  }
+
+  /** The account's borrowing lines seen so far (from the cache). */
+  async lines(userId: number): Promise<{ ccy: string; mgnMode: string; instId: string }[]> {
+    const connection = await this.connection(userId);
+    return typeof connection === "string" ? [] : this.dependencies.cache.lines(connection.info.uid);
+  }
+
+  /** One page of raw records of the view, newest first, from the cache. */
+  async records(userId: number, view: InterestView, page: RecordsPage, size: number): Promise<InterestRecord[] | undefined> {
+    const connection = await this.connection(userId);
+    if (typeof connection === "string") return undefined;
+    const to = this.now();
+    const from = to - PERIODS[view.period];
+    const all = (await this.dependencies.cache.range(connection.info.uid, from, to)).filter((record) => matchesView(view, record));
+    all.reverse();
+    if (page.after !== undefined) return all.filter((record) => Number(record.ts) < page.after!).slice(0, size);
+    if (page.before !== undefined) {
+      const newer = all.filter((record) => Number(record.ts) > page.before!);
+      return newer.slice(Math.max(0, newer.length - size));
+    }
+    return all.slice(0, size);
+  }
+
+  /** Everything derived from an account: its cached history. */
+  async forgetAccount(uid: string): Promise<void> {
+    await this.dependencies.cache.clear(uid);
+  }
+}

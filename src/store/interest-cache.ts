@@ -1,0 +1,95 @@
+import type { Redis } from "ioredis";
+import type { InterestRecord } from "../domain/interest-record.js";
+
+/** Which stretch of an account's history the cache holds completely. */
+export interface Coverage {
+  /** Oldest time (ms) from which every record is held. */
+  oldest: number;
+  /** Newest record held (ms); a refresh asks OKX only from here on. */
+  newest: number;
+}
+
+const FIELDS = ["type", "ccy", "instId", "mgnMode", "interest", "interestRate", "liab", "totalLiab", "interestFreeLiab", "ts"] as const;
+
+/** A record as a compact JSON array in a fixed field order: equal records are equal members. */
+function encode(record: InterestRecord): string {
+  return JSON.stringify(FIELDS.map((field) => record[field]));
+}
+
+function decode(member: string): InterestRecord {
+  const values = JSON.parse(member) as string[];
+  const record = {} as Record<(typeof FIELDS)[number], string>;
+  FIELDS.forEach((field, index) => (record[field] = values[index] ?? ""));
+  return record;
+}
+
+/**
+ * Each account's accruals in Redis: a sorted set `<prefix>rec:<uid>` scored by time (adding a record twice
+ * keeps one), the covered stretch in `<prefix>rec:<uid>:cover` and the borrowing lines seen in
+ * `<prefix>rec:<uid>:lines`. Shared by every user of the account.
+ */
+export class InterestCache {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  private recordsKey(uid: string): string {
+    return `${this.prefix}rec:${uid}`;
+  }
+
+  private coverKey(uid: string): string {
+    return `${this.prefix}rec:${uid}:cover`;
+  }
+
+  private linesKey(uid: string): string {
+    return `${this.prefix}rec:${uid}:lines`;
+  }
+
+  async add(uid: string, records: readonly InterestRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const args: (string | number)[] = [];
+    const lines = new Set<string>();
+    for (const record of records) {
+      args.push(Number(record.ts), encode(record));
+      lines.add(JSON.stringify([record.ccy, record.mgnMode, record.instId]));
+    }
+    await this.redis.multi().zadd(this.recordsKey(uid), ...args).sadd(this.linesKey(uid), ...lines).exec();
+  }
+
+  /** Every borrowing line the account ever had in the cache: currency, margin mode, instrument. */
+  async lines(uid: string): Promise<{ ccy: string; mgnMode: string; instId: string }[]> {
+    const members = await this.redis.smembers(this.linesKey(uid));
+    return members
+      .map((member) => {
+        const [ccy = "", mgnMode = "", instId = ""] = JSON.parse(member) as string[];
+        return { ccy, mgnMode, instId };
+      })
+      .sort((a, b) => a.ccy.localeCompare(b.ccy) || a.instId.localeCompare(b.instId));
+  }
+
+  /** Records with `from <= ts <= to`, oldest first. */
+  async range(uid: string, from: number, to: number): Promise<InterestRecord[]> {
+    const members = await this.redis.zrangebyscore(this.recordsKey(uid), from, to);
+    return members.map(decode);
+  }
+
+  async coverage(uid: string): Promise<Coverage | undefined> {
+    const [oldest, newest] = await this.redis.hmget(this.coverKey(uid), "oldest", "newest");
+    if (oldest === null || newest === null) return undefined;
+    return { oldest: Number(oldest), newest: Number(newest) };
+  }
+
+  async setCoverage(uid: string, coverage: Coverage): Promise<void> {
+    await this.redis.hset(this.coverKey(uid), { oldest: String(coverage.oldest), newest: String(coverage.newest) });
+  }
+
+  /** Drops records older than `before`, which OKX no longer serves either. */
+  async trim(uid: string, before: number): Promise<void> {
+    await this.redis.zremrangebyscore(this.recordsKey(uid), "-inf", `(${before}`);
+  }
+
+  async clear(uid: string): Promise<void> {
+    await this.redis.del(this.recordsKey(uid), this.coverKey(uid), this.linesKey(uid));
+  }
+}

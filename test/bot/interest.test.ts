@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Decimal, formatAmount } from "../../src/domain/money.js";
+import { INTEREST_ACCRUED_PATH } from "../../src/okx/interest-accrued.js";
+import { connect, startEndToEnd, type EndToEnd } from "../support/e2e.js";
+import { fakeAccount, HOUR_MS } from "../support/fake-okx/index.js";
+
+const now = Date.now();
+const accounts = {
+  olga: fakeAccount({ name: "olga", endTs: now, hours: 24 * 40 }),
+  paul: fakeAccount({ name: "paul", endTs: now, hours: 24 * 40 }),
+  rita: fakeAccount({ name: "rita", endTs: now, hours: 24 * 365 }),
+  sam: fakeAccount({ name: "sam", endTs: now, hours: 24 * 10 }),
+  tess: fakeAccount({ name: "tess", endTs: now, hours: 24 * 10 }),
+};
+
+let e2e: EndToEnd;
+beforeAll(async () => {
+  e2e = await startEndToEnd(Object.values(accounts), { HISTORY_BUDGET_MS: "15000" });
+}, 30_000);
+afterAll(() => e2e?.close());
+
+/** The interest a period holds in the fake's records, summed independently of the bot. */
+function expectedTotal(records: typeof accounts.olga.records, ccy: string, periodMs: number, asOf: number): string {
+  const total = records
+    .filter((record) => record.ccy === ccy && Number(record.ts) >= asOf - periodMs && Number(record.ts) <= asOf)
+    .reduce((sum, record) => sum.plus(record.interest), new Decimal(0));
+  return formatAmount(total, ccy);
+}
+
+describe("/interest", () => {
+  it("says what to do first when no key is connected", async () => {
+    const chat = e2e.newChat();
+    chat.send("/interest");
+    await chat.expect(/No OKX key is connected yet/);
+  });
+
+  it("answers bad arguments in plain words", async () => {
+    const chat = e2e.newChat();
+    chat.send("/interest USDT 5d");
+    await chat.expect(/“5d” is not a period I know: 24h, 7d, 30d, 90d or 1y/);
+    chat.send("/interest U$DT");
+    await chat.expect(/Try \/interest, \/interest USDT/);
+  });
+
+  it("sums a currency exactly, then every button edits the same message", async () => {
+    const chat = e2e.newChat();
+    await connect(chat, accounts.olga);
+    chat.send("/interest USDT 7d");
+    const summary = await chat.expect(/USDT interest · last 7 days/);
+    const asOf = Date.now();
+    expect(summary.text).toContain(`${expectedTotal(accounts.olga.records, "USDT", 7 * 24 * HOUR_MS, asOf)} USDT over`);
+    expect(summary.text).toMatch(/Rate now\s+0\.000\d+ %\/h ≈ \d\.\d+ % a year/);
+    expect(summary.text).toMatch(/cross\s+[\d.,]+\n\s+isolated BTC-USDT\s+[\d.,]+/);
+
+    chat.press(summary, /^30d$/);
+    const month = await chat.expect(/USDT interest · last 30 days/, 20_000);
+    expect(month.message_id).toBe(summary.message_id);
+    expect(month.text, month.text).toContain(expectedTotal(accounts.olga.records, "USDT", 30 * 24 * HOUR_MS, Date.now()));
+
+    chat.press(month, /^Cross$/);
+    const cross = await chat.expect(/USDT · cross interest · last 30 days/);
+    expect(cross.text).not.toMatch(/isolated BTC-USDT/);
+
+    chat.press(cross, /USDT ▾/);
+    const picker = await e2e.telegram.waitFor((call) => call.method === "editMessageReplyMarkup");
+    expect(JSON.stringify(picker.params.reply_markup)).toMatch(/"BTC".*"ETH"/);
+    const withPicker = e2e.telegram.botMessages(chat.user.id).find((message) => message.message_id === summary.message_id)!;
+    chat.press(withPicker, /^BTC$/);
+    const btc = await chat.expect(/BTC · cross interest · last 30 days/);
+    expect(btc.text).toMatch(/\d\.\d{8} BTC over/);
+  }, 40_000);
+
+  it("pages through the raw hourly records, older and newer", async () => {
+    const chat = e2e.newChat();
+    await connect(chat, accounts.paul);
+    chat.send("/interest ETH 24h");
+    const summary = await chat.expect(/ETH interest · last 24 hours/);
+    chat.press(summary, /Records/);
+    const first = await chat.expect(/Hourly records · ETH/);
+    const rows = (text: string | undefined) => (text ?? "").split("\n").filter((line) => /^\d{1,2} \w{3} \d\d:\d\d .* ETH /.test(line));
+    expect(rows(first.text)).toHaveLength(12);
+    chat.press(first, /Older/);
+    const older = await chat.expect(/Hourly records · ETH/);
+    expect(rows(older.text)[0]).not.toBe(rows(first.text)[0]);
+    const from = e2e.telegram.calls().length;
+    chat.press(older, /Newer/);
+    const edit = await e2e.telegram.waitFor("editMessageText", 10_000, from);
+    expect(rows(String(edit.params.text).replace(/<[^>]+>/g, ""))).toEqual(rows(first.text));
+  });
+
+  it("asks OKX only for what is newer on a repeated question", async () => {
+    const chat = e2e.newChat();
+    await connect(chat, accounts.sam);
+    chat.send("/interest 7d");
+    await chat.expect(/All currencies interest · last 7 days/);
+    const before = e2e.okx.servedAt(accounts.sam.uid, INTEREST_ACCRUED_PATH).length;
+    chat.send("/interest 24h");
+    await chat.expect(/All currencies interest · last 24 hours/);
+    expect(e2e.okx.servedAt(accounts.sam.uid, INTEREST_ACCRUED_PATH).length - before).toBe(1);
+  });
+
+  it("shows progress on a long first question and answers for what is held", async () => {
+    const chat = e2e.newChat();
+    await connect(chat, accounts.rita);
+    chat.send("/interest USDT 1y");
+    await chat.expect(/Loading your history from OKX: back to/, 15_000);
+    const partial = await chat.expect(/History held from .* on; the rest is still to load/, 30_000);
+    expect(partial.text).toMatch(/USDT interest · last year/);
+  }, 60_000);
+
+  it("names the currencies the account has when asked for one it never borrowed", async () => {
+    const chat = e2e.newChat();
+    await connect(chat, accounts.tess);
+    chat.send("/interest DOGE");
+    await chat.expect(/no interest on DOGE in the past year\. It has: BTC, ETH, USDT/);
+  });
+
+  it("says a key stopped working, and shows cached figures while OKX is down", async () => {
+    const chat = e2e.newChat();
+    await connect(chat, accounts.tess);
+    chat.send("/interest USDT 7d");
+    await chat.expect(/USDT interest · last 7 days/);
+    e2e.okx.inject({ kind: "unavailable" }, 10);
+    chat.send("/interest USDT 7d");
+    await chat.expect(/OKX is not answering \(50001\); these figures are from/, 20_000);
+
+    e2e.okx.account(accounts.tess.uid).passphrase = "Changed-On-OKX-1";
+    chat.send("/interest USDT");
+    await chat.expect(/OKX refused your key \(50105/);
+  }, 40_000);
+
+  it("ignores forged buttons", async () => {
+    const chat = e2e.newChat();
+    chat.send("/start");
+    const welcome = await chat.expect(/I show what your OKX margin loans cost you/);
+    for (const data of ["iv:7d:USDT:x:-", "iv:5d:USDT:-:-", "ir:7d:USDT:-:-:a1:b2", "iv:7d:US$T:-:-"]) {
+      const id = e2e.telegram.forgeButton(chat.user, welcome, data);
+      await e2e.telegram.waitFor((call) => call.method === "answerCallbackQuery" && call.params.callback_query_id === id);
+      expect(e2e.telegram.callbackAnswer(id)?.text).toBe("This button belongs to an earlier message.");
+    }
+  });
+});

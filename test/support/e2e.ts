@@ -1,0 +1,79 @@
+import { randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
+import { inject } from "vitest";
+import { startBotProcess, type BotProcess } from "./bot-process.js";
+import { chatWith, type ChatDriver } from "./chat.js";
+import { startFakeOkx, type FakeOkx, type FakeOkxAccount } from "./fake-okx/index.js";
+import { startFakeTelegram, type FakeTelegram, type StoredMessage } from "./fake-telegram.js";
+
+/** The bot process against the fake Bot API, the fake OKX and the run's Redis, under a prefix of its own. */
+export interface EndToEnd {
+  okx: FakeOkx;
+  telegram: FakeTelegram;
+  bot: BotProcess;
+  redis: Redis;
+  prefix: string;
+  env: Record<string, string>;
+  newChat(languageCode?: string): ChatDriver;
+  /** Stops the bot process (SIGTERM) and starts a new one on the same state; resolves with the old one's exit code. */
+  restart(): Promise<number | null>;
+  close(): Promise<void>;
+}
+
+let nextUserId = 1000;
+
+export async function startEndToEnd(accounts: FakeOkxAccount[], extraEnv: Record<string, string> = {}): Promise<EndToEnd> {
+  const okx = await startFakeOkx({ accounts });
+  const telegram = await startFakeTelegram();
+  const prefix = `e2e${randomBytes(3).toString("hex")}:`;
+  const env = {
+    BOT_TOKEN: telegram.token,
+    TELEGRAM_API_ROOT: telegram.apiRoot,
+    OKX_BASE_URL: okx.urls.global,
+    OKX_EEA_BASE_URL: okx.urls.eea,
+    OKX_US_BASE_URL: okx.urls.us,
+    REDIS_URL: inject("redisUrl"),
+    REDIS_PREFIX: prefix,
+    ENCRYPTION_KEYS: `e2e:${randomBytes(32).toString("base64")}`,
+    ...extraEnv,
+  };
+  const harness: EndToEnd = {
+    okx,
+    telegram,
+    bot: await startBotProcess(env),
+    redis: new Redis(inject("redisUrl")),
+    prefix,
+    env,
+    newChat: (languageCode = "en") => chatWith(telegram, telegram.user(nextUserId++, { first_name: "Trader", language_code: languageCode })),
+    async restart() {
+      const code = await harness.bot.stop("SIGTERM");
+      harness.bot = await startBotProcess(env);
+      return code;
+    },
+    async close() {
+      await harness.bot.stop();
+      await telegram.close();
+      await okx.close();
+      await harness.redis.quit();
+    },
+  };
+  return harness;
+}
+
+/** Sends the three secrets in answer to /connect's questions; returns the live-or-demo question. */
+export async function giveKey(chat: ChatDriver, account: FakeOkxAccount): Promise<StoredMessage> {
+  await chat.expect(/Step 1 of 4/);
+  chat.send(account.apiKey);
+  await chat.expect(/Step 2 of 4/);
+  chat.send(account.secret);
+  await chat.expect(/Step 3 of 4/);
+  chat.send(account.passphrase);
+  return chat.expect(/Step 4 of 4 · Is this key for live trading or demo trading/);
+}
+
+/** A whole successful /connect. */
+export async function connect(chat: ChatDriver, account: FakeOkxAccount): Promise<void> {
+  chat.send("/connect");
+  chat.press(await giveKey(chat, account), account.demo ? /Demo/ : /Live/);
+  await chat.expect(/Connected:/);
+}
