@@ -16,6 +16,8 @@ help =
     I read the interest OKX charges on your margin loans and sum it up for you. I only ever read: give me a read-only key.
 
     /connect — link a read-only OKX API key (private chat only)
+    /interest — interest summary: /interest, /interest USDT, /interest USDT 30d, /interest BTC-USDT 1y
+    /filters — choose currency, margin mode, instrument, period and page size step by step
     /status — which key is connected
     /disconnect — erase your key and everything derived from it
     /cancel — stop what we are doing
@@ -144,4 +146,23 @@ button-older = Older »
 
 records-title = 📜 Hourly records · { $what } · { $period }
 records-empty = No records on this page.
-records-header = Time              Ccy   Mode        Interest
+
+cmd-filters = Choose every filter step by step
+
+button-filters = ⚙ Filters
+button-show = Show summary
+button-save-default = Save as my default
+
+filters-intro = Let us choose filters step by step. Loan type: market loans (OKX's only type, 2).
+filters-step-currency = 1/5 · Which currency? Pick one, or type its code (e.g. USDT).
+filters-step-mode = 2/5 · Which margin mode?
+filters-step-instrument = 3/5 · Which instrument? Pick one, or type it (e.g. BTC-USDT).
+filters-step-period = 4/5 · Which period?
+filters-step-limit = 5/5 · How many hourly records per page? Pick one, or type 1 to 100.
+filters-bad-currency = That is not a currency code. Type one like USDT, or pick a button.
+filters-bad-instrument = That is not an instrument. Type one like BTC-USDT, or pick a button.
+filters-bad-limit = Type a whole number from 1 to 100, or pick a button.
+filters-use-buttons = Please pick one of the buttons, or /cancel.
+filters-done = Filters: <b>{ $view }</b> · { $period } · { $limit } records per page.
+filters-saved = Saved: /interest starts from these filters now.
+records-columns = Time|Ccy|Mode|Interest

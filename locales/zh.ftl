@@ -16,6 +16,8 @@ help =
     我读取 OKX 对你的杠杆借币收取的利息并为你汇总。我只读取数据：请给我只读密钥。
 
     /connect — 绑定只读 OKX API 密钥（仅限私聊）
+    /interest — 利息汇总：/interest、/interest USDT、/interest USDT 30d、/interest BTC-USDT 1y
+    /filters — 逐步选择币种、保证金模式、产品、周期和每页条数
     /status — 查看已绑定的密钥
     /disconnect — 删除你的密钥及其衍生的所有数据
     /cancel — 取消当前操作
@@ -144,4 +146,23 @@ button-older = 较旧 »
 
 records-title = 📜 每小时记录 · { $what } · { $period }
 records-empty = 本页没有记录。
-records-header = 时间              币种  模式        利息
+
+cmd-filters = 逐步选择所有筛选条件
+
+button-filters = ⚙ 筛选
+button-show = 查看汇总
+button-save-default = 保存为默认
+
+filters-intro = 我们逐步选择筛选条件。借币类型：市场借币（OKX 唯一类型，2）。
+filters-step-currency = 1/5 · 哪个币种？选择一个，或输入代码（如 USDT）。
+filters-step-mode = 2/5 · 哪种保证金模式？
+filters-step-instrument = 3/5 · 哪个产品？选择一个，或输入（如 BTC-USDT）。
+filters-step-period = 4/5 · 哪个周期？
+filters-step-limit = 5/5 · 每页显示多少条每小时记录？选择一个，或输入 1 到 100。
+filters-bad-currency = 这不是币种代码。请输入如 USDT 的代码，或点按钮。
+filters-bad-instrument = 这不是产品。请输入如 BTC-USDT 的产品，或点按钮。
+filters-bad-limit = 请输入 1 到 100 的整数，或点按钮。
+filters-use-buttons = 请点选一个按钮，或 /cancel。
+filters-done = 筛选：<b>{ $view }</b> · { $period } · 每页 { $limit } 条记录。
+filters-saved = 已保存：/interest 现在从这些筛选条件开始。
+records-columns = 时间|币种|模式|利息

@@ -14,6 +14,7 @@ import type { BotContext, ConversationContext } from "./context.js";
 import { errorBoundary } from "./errors.js";
 import { CONNECT, connectConversation, connectFeature } from "./features/connect.js";
 import { fallbackFeature } from "./features/fallback.js";
+import { FILTERS, filtersConversation, filtersFeature } from "./features/filters.js";
 import { interestFeature } from "./features/interest.js";
 import { languageFeature } from "./features/language.js";
 import { cancelFeature, startFeature } from "./features/start.js";
@@ -82,15 +83,17 @@ export function createBot(dependencies: BotDependencies): Bot<BotContext> {
   );
   bot.use(cancelFeature());
   bot.use(createConversation(connectConversation(dependencies), { id: CONNECT, maxMillisecondsToWait: ttl }));
+  bot.use(createConversation(filtersConversation(dependencies), { id: FILTERS, maxMillisecondsToWait: ttl }));
   bot.use(
     connectFeature(),
     startFeature(),
     statusFeature(dependencies),
     languageFeature(dependencies.preferences),
+    filtersFeature(dependencies.preferences),
     interestFeature({
       interest: dependencies.interest,
       historyBudgetMs: dependencies.historyBudgetMs,
-      zoneOf: (userId) => dependencies.preferences.timeZone(userId),
+      preferences: dependencies.preferences,
     }),
     fallbackFeature(),
   );

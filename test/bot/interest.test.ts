@@ -77,7 +77,7 @@ describe("/interest", () => {
     const summary = await chat.expect(/ETH interest · last 24 hours/);
     chat.press(summary, /Records/);
     const first = await chat.expect(/Hourly records · ETH/);
-    const rows = (text: string | undefined) => (text ?? "").split("\n").filter((line) => /^\d{1,2} \w{3} \d\d:\d\d .* ETH /.test(line));
+    const rows = (text: string | undefined) => (text ?? "").split("\n").filter((line) => /^\d{1,2} \w{3} \d\d:\d\d +ETH /.test(line));
     expect(rows(first.text)).toHaveLength(12);
     chat.press(first, /Older/);
     const older = await chat.expect(/Hourly records · ETH/);
@@ -120,7 +120,7 @@ describe("/interest", () => {
     await connect(chat, accounts.tess);
     chat.send("/interest USDT 7d");
     await chat.expect(/USDT interest · last 7 days/);
-    e2e.okx.inject({ kind: "unavailable" }, 10);
+    e2e.okx.inject({ kind: "unavailable" }, 5); // the first try and four retries
     chat.send("/interest USDT 7d");
     await chat.expect(/OKX is not answering \(50001\); these figures are from/, 20_000);
 
@@ -139,4 +139,40 @@ describe("/interest", () => {
       expect(e2e.telegram.callbackAnswer(id)?.text).toBe("This button belongs to an earlier message.");
     }
   });
+});
+
+describe("/filters", () => {
+  it("collects every filter step by step, shows the result and keeps it as the default", async () => {
+    const chat = e2e.newChat();
+    await connect(chat, accounts.sam);
+    chat.send("/interest 24h");
+    const summary = await chat.expect(/All currencies interest · last 24 hours/);
+    chat.press(summary, /Filters/);
+    await chat.expect(/Loan type: market loans/);
+    chat.press(await chat.expect(/1\/5 · Which currency/), /^USDT$/);
+    chat.press(await chat.expect(/2\/5 · Which margin mode/), /^Isolated$/);
+    await chat.expect(/3\/5 · Which instrument/);
+    chat.send("BTC USDT");
+    await chat.expect(/That is not an instrument/);
+    chat.send("btc-usdt");
+    const period = await chat.expect(/4\/5 · Which period/);
+    chat.send("/help");
+    await chat.expect(/What I do/);
+    chat.press(period, /^7d$/);
+    await chat.expect(/5\/5 · How many hourly records per page/);
+    chat.send("500");
+    await chat.expect(/whole number from 1 to 100/);
+    chat.send("5");
+    const done = await chat.expect(/Filters: USDT · isolated · BTC-USDT · last 7 days · 5 records per page/);
+
+    chat.press(done, /Save as my default/);
+    await e2e.telegram.waitFor((call) => call.method === "answerCallbackQuery" && call.params.text === "Saved: /interest starts from these filters now.");
+    chat.press(done, /Records/);
+    const records = await chat.expect(/Hourly records · USDT · isolated · BTC-USDT/);
+    expect((records.text ?? "").split("\n").filter((line) => / USDT +isolated BTC-USDT +\d/.test(line))).toHaveLength(5);
+
+    chat.send("/interest");
+    const byDefault = await chat.expect(/USDT · isolated · BTC-USDT interest · last 7 days/);
+    expect(byDefault.text).not.toMatch(/\ncross /);
+  }, 40_000);
 });

@@ -4,11 +4,12 @@ import type { OkxClient } from "../../okx/client.js";
 import { REGION_NAMES } from "../../okx/regions.js";
 import { checkKey, type KeyCheck } from "../../services/key-check.js";
 import type { CredentialStore } from "../../store/credentials.js";
+import { cancelData, nextAnswer } from "../answers.js";
 import type { BotContext, BotConversation, ConversationContext } from "../context.js";
 import { escapeHtml } from "../html.js";
 
 export const CONNECT = "connect";
-const CANCEL = "connect:cancel";
+const CANCEL = cancelData("connect");
 const STORE = "connect:store";
 const ENVIRONMENT = /^connect:env:(live|demo)$/;
 
@@ -22,24 +23,6 @@ type Failure = Extract<KeyCheck, { ok: false }>;
 
 const cancelKeyboard = (ctx: ConversationContext) => new InlineKeyboard().text(ctx.t("button-cancel"), CANCEL);
 
-/**
- * The next update of this chat that is meant for the conversation. Cancel ends it; commands and buttons of
- * other features pass on to the rest of the bot (so /help still answers), and the conversation waits on.
- */
-async function nextAnswer(conversation: BotConversation, ctx: ConversationContext): Promise<ConversationContext> {
-  const answer = await conversation.wait();
-  const data = answer.callbackQuery?.data;
-  if (data === CANCEL) {
-    await answer.answerCallbackQuery();
-    await answer.reply(ctx.t("cancel-done"));
-    return conversation.halt();
-  }
-  if (answer.message?.text?.startsWith("/") || (data !== undefined && !data.startsWith("connect:"))) {
-    return conversation.skip({ next: true });
-  }
-  return answer;
-}
-
 /** Asks for one secret part; deletes every message that carried text as soon as it is read. */
 async function askSecret(
   conversation: BotConversation,
@@ -50,7 +33,7 @@ async function askSecret(
 ): Promise<string> {
   if (prompt !== undefined) await ctx.reply(prompt, { parse_mode: "HTML", reply_markup: cancelKeyboard(ctx) });
   for (;;) {
-    const answer = await nextAnswer(conversation, ctx);
+    const answer = await nextAnswer(conversation, ctx, CONNECT);
     if (answer.callbackQuery !== undefined) {
       await answer.answerCallbackQuery({ text: ctx.t("button-stale") });
       continue;
@@ -76,7 +59,7 @@ async function askEnvironment(conversation: BotConversation, ctx: ConversationCo
     .text(ctx.t("button-cancel"), CANCEL);
   const question = await ctx.reply(prompt, { reply_markup: keyboard });
   for (;;) {
-    const answer = await nextAnswer(conversation, ctx);
+    const answer = await nextAnswer(conversation, ctx, CONNECT);
     const choice = ENVIRONMENT.exec(answer.callbackQuery?.data ?? "")?.[1];
     if (choice !== undefined && answer.callbackQuery?.message?.message_id === question.message_id) {
       await answer.answerCallbackQuery();
@@ -96,7 +79,7 @@ async function confirmTrading(conversation: BotConversation, ctx: ConversationCo
   const keyboard = new InlineKeyboard().text(ctx.t("button-store-anyway"), STORE).text(ctx.t("button-cancel"), CANCEL);
   const question = await ctx.reply(ctx.t("connect-warn-trade"), { reply_markup: keyboard });
   for (;;) {
-    const answer = await nextAnswer(conversation, ctx);
+    const answer = await nextAnswer(conversation, ctx, CONNECT);
     if (answer.callbackQuery?.data === STORE && answer.callbackQuery.message?.message_id === question.message_id) {
       await answer.answerCallbackQuery();
       await answer.editMessageReplyMarkup().catch(() => undefined);

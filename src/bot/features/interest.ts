@@ -3,20 +3,20 @@ import { formatDate, formatDateTime } from "../../domain/time.js";
 import { decodeView, isArgumentProblem, parseInterestArguments, type InterestView } from "../../domain/view.js";
 import type { HistoryProgress } from "../../services/history.js";
 import type { InterestAnswer, InterestService } from "../../services/interest.js";
+import type { PreferenceStore } from "../../store/preferences.js";
 import type { BotContext } from "../context.js";
 import { escapeHtml } from "../html.js";
-import { pickerKeyboard, RECORDS_PER_PAGE, renderRecords, renderSummary, summaryKeyboard, type Translate } from "../views/interest.js";
+import { pickerKeyboard, renderRecords, renderSummary, summaryKeyboard, type Translate } from "../views/interest.js";
 
 export interface InterestFeatureDependencies {
   interest: InterestService;
-  /** The user's time zone (IANA name). */
-  zoneOf(userId: number): Promise<string>;
+  /** Time zone, default view and page size of each user. */
+  preferences: PreferenceStore;
   /** How long a question may page back through history before answering with what is held. */
   historyBudgetMs: number;
   now?: () => number;
 }
 
-const DEFAULT_VIEW: InterestView = { period: "7d" };
 /** Progress edits at most this often: Telegram limits edits of one message. */
 const PROGRESS_EVERY_MS = 1_500;
 
@@ -50,7 +50,7 @@ export function interestFeature(dependencies: InterestFeatureDependencies): Comp
 
   async function show(ctx: BotContext, chatId: number, messageId: number, view: InterestView): Promise<void> {
     const userId = ctx.from!.id;
-    const zone = await dependencies.zoneOf(userId);
+    const zone = await dependencies.preferences.timeZone(userId);
     let lastProgress = 0;
     const onProgress = async (progress: HistoryProgress) => {
       if (now() - lastProgress < PROGRESS_EVERY_MS) return;
@@ -76,7 +76,7 @@ export function interestFeature(dependencies: InterestFeatureDependencies): Comp
   }
 
   privateChats.command("interest", async (ctx) => {
-    const parsed = parseInterestArguments(ctx.match, DEFAULT_VIEW);
+    const parsed = parseInterestArguments(ctx.match, await dependencies.preferences.defaultView(ctx.from.id));
     if (isArgumentProblem(parsed)) {
       const key = parsed.problem === "period" ? "interest-bad-period" : parsed.problem === "currency" ? "interest-bad-currency" : "interest-usage";
       return ctx.reply(ctx.t(key, { value: escapeHtml(parsed.value) }), { parse_mode: "HTML" });
@@ -101,9 +101,9 @@ export function interestFeature(dependencies: InterestFeatureDependencies): Comp
     const { action, view, page } = decoded;
     if (action === "iv") return show(ctx, message.chat.id, message.message_id, view);
     if (action === "ir") {
-      const records = await dependencies.interest.records(ctx.from.id, view, page, RECORDS_PER_PAGE);
+      const records = await dependencies.interest.records(ctx.from.id, view, page, await dependencies.preferences.pageSize(ctx.from.id));
       if (records === undefined) return edit(ctx, message.chat.id, message.message_id, ctx.t("interest-no-key"));
-      const { text, keyboard } = renderRecords(ctx.t, view, records, await dependencies.zoneOf(ctx.from.id));
+      const { text, keyboard } = renderRecords(ctx.t, view, records, await dependencies.preferences.timeZone(ctx.from.id));
       return edit(ctx, message.chat.id, message.message_id, text, keyboard);
     }
     const lines = await dependencies.interest.lines(ctx.from.id);

@@ -76,6 +76,7 @@ export function summaryKeyboard(t: Translate, view: InterestView): InlineKeyboar
   keyboard.text(view.instId ? t("button-instrument", { inst: view.instId }) : t("button-any-instrument"), encodeView("ii", view));
   keyboard.row();
   keyboard.text(t("button-records"), encodeView("ir", view)).text(t("button-refresh"), encodeView("iv", view));
+  keyboard.row().text(t("button-filters"), "open:filters");
   return keyboard;
 }
 
@@ -91,8 +92,6 @@ export function pickerKeyboard(t: Translate, view: InterestView, kind: "ccy" | "
   return keyboard.row().text(t("button-back"), encodeView("iv", view));
 }
 
-export const RECORDS_PER_PAGE = 12;
-
 /** A page of raw hourly records, newest first, with older/newer buttons. */
 export function renderRecords(
   t: Translate,
@@ -101,11 +100,15 @@ export function renderRecords(
   zone: string,
 ): { text: string; keyboard: InlineKeyboard } {
   const title = t("records-title", { what: escapeHtml(describeView(t, view)), period: t(`period-${view.period}`) });
-  const rows = records.map((record) => {
-    const mode = `${record.mgnMode} ${record.instId}`.trim().slice(0, 11).padEnd(11);
-    return `${formatDateTime(Number(record.ts), zone).padEnd(17)} ${record.ccy.padEnd(5)} ${mode} ${formatAmount(new Decimal(record.interest), record.ccy)}`;
-  });
-  const body = rows.length === 0 ? t("records-empty") : `<pre>${escapeHtml([t("records-header"), ...rows].join("\n"))}</pre>`;
+  const modeOf = (record: InterestRecord) => `${record.mgnMode} ${record.instId}`.trim();
+  const modeWidth = Math.max(4, ...records.map((record) => modeOf(record).length));
+  const rows = records.map(
+    (record) =>
+      `${formatDateTime(Number(record.ts), zone).padEnd(12)} ${record.ccy.padEnd(5)} ${modeOf(record).padEnd(modeWidth)} ${formatAmount(new Decimal(record.interest), record.ccy)}`,
+  );
+  const [time = "", ccy = "", mode = "", interest = ""] = t("records-columns").split("|");
+  const header = `${time.padEnd(12)} ${ccy.padEnd(5)} ${mode.padEnd(modeWidth)} ${interest}`;
+  const body = rows.length === 0 ? t("records-empty") : `<pre>${escapeHtml([header, ...rows].join("\n"))}</pre>`;
   const keyboard = new InlineKeyboard();
   const newest = records[0];
   const oldest = records[records.length - 1];

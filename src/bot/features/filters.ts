@@ -1,0 +1,141 @@
+import { Composer, InlineKeyboard } from "grammy";
+import { CURRENCY, decodeView, encodeView, INSTRUMENT, PERIOD_NAMES, type InterestView, type MarginMode, type Period } from "../../domain/view.js";
+import type { InterestService } from "../../services/interest.js";
+import type { PreferenceStore } from "../../store/preferences.js";
+import { cancelData, nextAnswer } from "../answers.js";
+import type { BotContext, BotConversation, ConversationContext } from "../context.js";
+import { escapeHtml } from "../html.js";
+import { describeView } from "../views/interest.js";
+
+export const FILTERS = "filters";
+const ALL = "*";
+
+export interface FiltersDependencies {
+  interest: InterestService;
+  preferences: PreferenceStore;
+}
+
+interface Choice {
+  label: string;
+  value: string;
+}
+
+/**
+ * One step: buttons for a finite choice, and typed text where `typed` accepts it. A button of an earlier
+ * step, or text that is not valid, gets a short answer and the question stands.
+ */
+async function choose(
+  conversation: BotConversation,
+  ctx: ConversationContext,
+  prompt: string,
+  choices: readonly Choice[],
+  typed?: { parse: (text: string) => string | undefined; problem: string },
+): Promise<string> {
+  const keyboard = new InlineKeyboard();
+  choices.forEach((choice, index) => {
+    if (index > 0 && index % 4 === 0) keyboard.row();
+    keyboard.text(choice.label, `${FILTERS}:${choice.value}`);
+  });
+  keyboard.row().text(ctx.t("button-cancel"), cancelData(FILTERS));
+  const question = await ctx.reply(prompt, { parse_mode: "HTML", reply_markup: keyboard });
+  for (;;) {
+    const answer = await nextAnswer(conversation, ctx, FILTERS);
+    const query = answer.callbackQuery;
+    if (query !== undefined) {
+      const value = query.data?.slice(FILTERS.length + 1);
+      if (query.message?.message_id === question.message_id && choices.some((choice) => choice.value === value)) {
+        await answer.answerCallbackQuery();
+        await answer.editMessageReplyMarkup().catch(() => undefined);
+        return value!;
+      }
+      await answer.answerCallbackQuery({ text: ctx.t("button-stale") });
+      continue;
+    }
+    const text = answer.message?.text?.trim();
+    const parsed = text === undefined ? undefined : typed?.parse(text);
+    if (parsed !== undefined) return parsed;
+    await answer.reply(typed === undefined ? ctx.t("filters-use-buttons") : ctx.t(typed.problem));
+  }
+}
+
+/** `/filters`: every parameter of the endpoint, step by step, then the summary or the records with them. */
+export function filtersConversation(dependencies: FiltersDependencies) {
+  return async function filters(conversation: BotConversation, ctx: ConversationContext): Promise<void> {
+    const userId = ctx.from!.id;
+    const lines = await conversation.external(() => dependencies.interest.lines(userId));
+    const all = { label: ctx.t("button-all"), value: ALL };
+    const pick = (value: string) => (value === ALL ? undefined : value);
+
+    await ctx.reply(ctx.t("filters-intro"));
+    const currencies = [...new Set(lines.map((line) => line.ccy))];
+    const ccy = pick(
+      await choose(conversation, ctx, ctx.t("filters-step-currency"), [all, ...currencies.map((value) => ({ label: value, value }))], {
+        parse: (text) => (CURRENCY.test(text.toUpperCase()) ? text.toUpperCase() : undefined),
+        problem: "filters-bad-currency",
+      }),
+    );
+    const mgnMode = pick(
+      await choose(conversation, ctx, ctx.t("filters-step-mode"), [
+        all,
+        { label: ctx.t("button-cross"), value: "cross" },
+        { label: ctx.t("button-isolated"), value: "isolated" },
+      ]),
+    ) as MarginMode | undefined;
+    let instId: string | undefined;
+    if (mgnMode !== "cross") {
+      const instruments = [...new Set(lines.filter((line) => line.instId !== "" && (ccy === undefined || line.ccy === ccy)).map((line) => line.instId))];
+      instId = pick(
+        await choose(conversation, ctx, ctx.t("filters-step-instrument"), [all, ...instruments.map((value) => ({ label: value, value }))], {
+          parse: (text) => (INSTRUMENT.test(text.toUpperCase()) ? text.toUpperCase() : undefined),
+          problem: "filters-bad-instrument",
+        }),
+      );
+    }
+    const period = (await choose(
+      conversation,
+      ctx,
+      ctx.t("filters-step-period"),
+      PERIOD_NAMES.map((value) => ({ label: value, value })),
+    )) as Period;
+    const pageSize = Number(
+      await choose(conversation, ctx, ctx.t("filters-step-limit"), ["10", "25", "50", "100"].map((value) => ({ label: value, value })), {
+        parse: (text) => (/^\d{1,3}$/.test(text) && Number(text) >= 1 && Number(text) <= 100 ? String(Number(text)) : undefined),
+        problem: "filters-bad-limit",
+      }),
+    );
+    await conversation.external(() => dependencies.preferences.setPageSize(userId, pageSize));
+
+    const view: InterestView = { period, ...(ccy && { ccy }), ...(mgnMode && { mgnMode }), ...(instId && { instId }) };
+    const keyboard = new InlineKeyboard()
+      .text(ctx.t("button-show"), encodeView("iv", view))
+      .text(ctx.t("button-records"), encodeView("ir", view))
+      .row()
+      .text(ctx.t("button-save-default"), encodeView("fs", view));
+    await ctx.reply(ctx.t("filters-done", { view: escapeHtml(describeView(ctx.t, view)), period: ctx.t(`period-${period}`), limit: pageSize }), {
+      parse_mode: "HTML",
+      reply_markup: keyboard,
+    });
+  };
+}
+
+/** `/filters` and the ⚙ Filters button start the conversation; "Save as default" keeps its result. */
+export function filtersFeature(preferences: PreferenceStore): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
+  const privateChats = feature.chatType("private");
+  const start = async (ctx: BotContext) => {
+    if (ctx.conversation.active(FILTERS) > 0) return ctx.reply(ctx.t("connect-busy"));
+    await ctx.conversation.enter(FILTERS);
+  };
+  privateChats.command("filters", start);
+  privateChats.callbackQuery("open:filters", async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await start(ctx);
+  });
+  privateChats.callbackQuery(/^fs:/, async (ctx) => {
+    const decoded = decodeView(ctx.callbackQuery.data);
+    if (decoded === undefined) return ctx.answerCallbackQuery({ text: ctx.t("button-stale") });
+    await preferences.setDefaultView(ctx.from.id, decoded.view);
+    await ctx.answerCallbackQuery({ text: ctx.t("filters-saved") });
+  });
+  return feature;
+}

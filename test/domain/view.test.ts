@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { decodeView, encodeView, isArgumentProblem, matchesView, parseInterestArguments, PERIOD_NAMES } from "../../src/domain/view.js";
+
+describe("view encoding", () => {
+  it("round-trips every view within Telegram's 64 bytes", () => {
+    const longest = { period: "90d" as const, ccy: "ABCDEFGHIJKL", mgnMode: "isolated" as const, instId: "ABCDEFGHIJKL-ABCDEFGHIJKL" };
+    for (const period of PERIOD_NAMES) {
+      for (const view of [{ period }, { period, ccy: "USDT" }, { period, mgnMode: "cross" as const }, { ...longest, period }]) {
+        for (const page of [{}, { after: 1637312400000 }, { before: 1637312400000 }]) {
+          const data = encodeView("ir", view, page);
+          expect(Buffer.byteLength(data)).toBeLessThanOrEqual(64);
+          expect(decodeView(data)).toEqual({ action: "ir", view, page });
+        }
+      }
+    }
+  });
+
+  it("refuses malformed and forged data", () => {
+    for (const data of ["", "iv", "iv:7d", "iv:5d:-:-:-", "iv:7d:usdt:-:-", "iv:7d:-:x:-", "iv:7d:-:-:BTCUSDT", "iv:7d:-:-:-:a1:b2", "iv:7d:-:-:-:c1", `iv:7d:${"A".repeat(60)}:-:-`, "IV:7d:-:-:-"]) {
+      expect(decodeView(data)).toBeUndefined();
+    }
+  });
+});
+
+describe("/interest arguments", () => {
+  const fallback = { period: "7d" as const };
+  it("reads currency, period, mode and instrument in any order", () => {
+    expect(parseInterestArguments("", fallback)).toEqual({ period: "7d" });
+    expect(parseInterestArguments("usdt", fallback)).toEqual({ period: "7d", ccy: "USDT" });
+    expect(parseInterestArguments("30d BTC", fallback)).toEqual({ period: "30d", ccy: "BTC" });
+    expect(parseInterestArguments("isolated btc-usdt 1y", fallback)).toEqual({ period: "1y", mgnMode: "isolated", instId: "BTC-USDT" });
+    expect(parseInterestArguments("1INCH", fallback)).toEqual({ period: "7d", ccy: "1INCH" });
+  });
+
+  it("names what it could not read", () => {
+    const problems = ["5d", "U$DT", "ABCDEFGHIJKLMNOP"].map((text) => parseInterestArguments(text, fallback));
+    expect(problems.every(isArgumentProblem)).toBe(true);
+    expect(problems).toEqual([
+      { problem: "period", value: "5d" },
+      { problem: "unknown", value: "U$DT" },
+      { problem: "currency", value: "ABCDEFGHIJKLMNOP" },
+    ]);
+  });
+
+  it("matches records to a view", () => {
+    const record = { ccy: "USDT", mgnMode: "isolated", instId: "BTC-USDT" };
+    expect(matchesView({ period: "7d" }, record)).toBe(true);
+    expect(matchesView({ period: "7d", ccy: "USDT", mgnMode: "isolated", instId: "BTC-USDT" }, record)).toBe(true);
+    expect(matchesView({ period: "7d", mgnMode: "cross" }, record)).toBe(false);
+    expect(matchesView({ period: "7d", ccy: "BTC" }, record)).toBe(false);
+  });
+});
