@@ -1,6 +1,5 @@
-import { Decimal } from "decimal.js";
 import type { InterestRecord } from "./interest-record.js";
-import { fromFixed, parseFixed } from "./money.js";
+import { Decimal, ExactSum, parseParts } from "./money.js";
 
 export const HOURS_PER_YEAR = 24 * 365;
 const PROJECTION_HOURS = 24 * 30;
@@ -42,69 +41,116 @@ export interface Summary {
 
 export const yearlyRate = (hourly: Decimal): Decimal => hourly.times(HOURS_PER_YEAR);
 
-/** Sums accruals in `[from, to]` per currency, exactly, as decimals. Records may come in any order. */
-export function summarize(records: Iterable<InterestRecord>, from: number, to: number): Summary {
-  const byCurrency = new Map<string, InterestRecord[]>();
+interface CurrencyState {
+  ccy: string;
+  total: ExactSum;
+  liability: ExactSum;
+  /** The hour being summed (records come in time order) and the highest hour so far. */
+  hourTs: number;
+  hour: ExactSum;
+  peak: ExactSum;
+  hours: number;
+  /** Margin mode → instrument → interest. */
+  lines: Map<string, Map<string, ExactSum>>;
+  newest: InterestRecord[];
+  all: InterestRecord[];
+  interestFree?: { ts: number; value: string };
+}
+
+/** Keeps the higher of two hourly liabilities: ordered by approximation, decided exactly where close. */
+function higher(a: ExactSum, b: ExactSum): ExactSum {
+  const difference = b.approximate() - a.approximate();
+  if (Math.abs(difference) > Math.abs(a.approximate()) * 1e-12) return difference > 0 ? b : a;
+  return b.toFixed18() > a.toFixed18() ? b : a;
+}
+
+const byTime = (a: InterestRecord, b: InterestRecord) => Number(a.ts) - Number(b.ts);
+
+function isInTimeOrder(records: readonly InterestRecord[]): boolean {
+  for (let index = 1; index < records.length; index++) if (Number(records[index]!.ts) < Number(records[index - 1]!.ts)) return false;
+  return true;
+}
+
+/**
+ * Sums accruals in `[from, to]` per currency, exactly, in one pass: a year of three currencies is ~26,000
+ * records, summed on every question. Records may come in any order (the cache gives them in time order).
+ */
+export function summarize(input: readonly InterestRecord[], from: number, to: number): Summary {
+  const records = isInTimeOrder(input) ? input : [...input].sort(byTime);
+  const states = new Map<string, CurrencyState>();
   let count = 0;
   for (const record of records) {
     const ts = Number(record.ts);
     if (ts < from || ts > to) continue;
     count++;
-    const list = byCurrency.get(record.ccy);
-    if (list === undefined) byCurrency.set(record.ccy, [record]);
-    else list.push(record);
+    let state = states.get(record.ccy);
+    if (state === undefined) {
+      state = {
+        ccy: record.ccy,
+        total: new ExactSum(),
+        liability: new ExactSum(),
+        hourTs: ts,
+        hour: new ExactSum(),
+        peak: new ExactSum(),
+        hours: 1,
+        lines: new Map(),
+        newest: [],
+        all: [],
+      };
+      states.set(record.ccy, state);
+    }
+    if (ts !== state.hourTs) {
+      state.peak = higher(state.peak, state.hour);
+      state.hour = new ExactSum();
+      state.hourTs = ts;
+      state.hours++;
+      state.newest = [];
+    }
+    state.newest.push(record);
+    state.all.push(record);
+
+    const interest = parseParts(record.interest);
+    state.total.addParts(interest);
+    let instruments = state.lines.get(record.mgnMode);
+    if (instruments === undefined) state.lines.set(record.mgnMode, (instruments = new Map()));
+    let line = instruments.get(record.instId);
+    if (line === undefined) instruments.set(record.instId, (line = new ExactSum()));
+    line.addParts(interest);
+
+    const liability = parseParts(record.liab);
+    state.liability.addParts(liability);
+    state.hour.addParts(liability);
+    if (record.interestFreeLiab !== "" && (state.interestFree === undefined || ts >= state.interestFree.ts)) {
+      state.interestFree = { ts, value: record.interestFreeLiab };
+    }
   }
-  const currencies = [...byCurrency.entries()].map(([ccy, list]) => summarizeCurrency(ccy, list));
+  const currencies = [...states.values()].map(finish);
   currencies.sort((a, b) => b.total.comparedTo(a.total) || a.ccy.localeCompare(b.ccy));
   return { from, to, currencies, records: count };
 }
 
-function summarizeCurrency(ccy: string, records: InterestRecord[]): CurrencySummary {
-  let total = 0n;
-  let liabilitySum = 0n;
-  const liabilityByHour = new Map<number, bigint>();
-  const lines = new Map<string, { mgnMode: string; instId: string; total: bigint }>();
-  let latestTs = -Infinity;
-  let interestFree: { ts: number; value: string } | undefined;
-
-  for (const record of records) {
-    const ts = Number(record.ts);
-    const interest = parseFixed(record.interest);
-    const liability = parseFixed(record.liab);
-    total += interest;
-    liabilitySum += liability;
-    liabilityByHour.set(ts, (liabilityByHour.get(ts) ?? 0n) + liability);
-    const lineKey = `${record.mgnMode}|${record.instId}`;
-    const line = lines.get(lineKey);
-    if (line === undefined) lines.set(lineKey, { mgnMode: record.mgnMode, instId: record.instId, total: interest });
-    else line.total += interest;
-    if (ts > latestTs) latestTs = ts;
-    if (record.interestFreeLiab !== "" && (interestFree === undefined || ts > interestFree.ts)) {
-      interestFree = { ts, value: record.interestFreeLiab };
-    }
+function finish(state: CurrencyState): CurrencySummary {
+  const currentLiability = state.newest.reduce((sum, record) => sum.plus(record.liab || 0), new Decimal(0));
+  const currentRate = weightedRate(state.newest);
+  const total = state.total.toDecimal();
+  const liability = state.liability.toDecimal();
+  const lines: LineTotal[] = [];
+  for (const [mgnMode, instruments] of state.lines) {
+    for (const [instId, sum] of instruments) lines.push({ mgnMode, instId, total: sum.toDecimal() });
   }
-
-  const newest = records.filter((record) => Number(record.ts) === latestTs);
-  const currentLiability = newest.reduce((sum, record) => sum.plus(record.liab || 0), new Decimal(0));
-  const currentRate = weightedRate(newest);
-  let peakLiability = 0n;
-  for (const liability of liabilityByHour.values()) if (liability > peakLiability) peakLiability = liability;
-
   return {
-    ccy,
-    total: fromFixed(total),
-    hours: liabilityByHour.size,
-    latestTs,
+    ccy: state.ccy,
+    total,
+    hours: state.hours,
+    latestTs: Number(state.newest[0]?.ts ?? Number.NaN),
     currentRate,
     // Interest is liability × rate, so this is the liability-weighted rate without a product per record.
-    averageRate: liabilitySum === 0n ? weightedRate(records) : fromFixed(total).dividedBy(fromFixed(liabilitySum)),
+    averageRate: liability.isZero() ? weightedRate(state.all) : total.dividedBy(liability),
     currentLiability,
-    peakLiability: fromFixed(peakLiability),
-    interestFreeLiability: interestFree === undefined ? undefined : new Decimal(interestFree.value),
+    peakLiability: higher(state.peak, state.hour).toDecimal(),
+    interestFreeLiability: state.interestFree === undefined ? undefined : new Decimal(state.interestFree.value),
     projected30d: currentLiability.times(currentRate).times(PROJECTION_HOURS),
-    lines: [...lines.values()]
-      .map((line) => ({ ...line, total: fromFixed(line.total) }))
-      .sort((a, b) => b.total.comparedTo(a.total)),
+    lines: lines.sort((a, b) => b.total.comparedTo(a.total)),
   };
 }
 

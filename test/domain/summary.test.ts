@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { InterestRecord } from "../../src/domain/interest-record.js";
-import { Decimal, formatAmount, formatPercent, sumOf } from "../../src/domain/money.js";
+import { Decimal, ExactSum, formatAmount, formatPercent, sumOf } from "../../src/domain/money.js";
 import { summarize, yearlyRate } from "../../src/domain/summary.js";
 
 /** The two records of the endpoint's own response example (the second has no totalLiab or interestFreeLiab). */
@@ -60,6 +60,31 @@ describe("summary", () => {
     expect(usdt.projected30d.toFixed()).toBe("2160"); // 2000 × 0.0015 × 720
     expect(usdt.interestFreeLiability?.toFixed()).toBe("50");
     expect(usdt.lines.map((line) => `${line.mgnMode} ${line.instId} ${line.total.toFixed()}`)).toEqual(["cross  2", "isolated BTC-USDT 2"]);
+  });
+
+  it("sums decimal strings exactly, as decimal.js does", () => {
+    const values = ["0.1", "0.2", "-0.3", "2512.70739406", "0.0000040833333333", "97", "-1.5", "0.123456789123456789", "1e-3".replace("1e-3", "0.001")];
+    let random = 7;
+    for (let i = 0; i < 2000; i++) {
+      random = (random * 48271) % 2147483647;
+      values.push(`${random % 5000}.${String(random).padStart(10, "0")}${String(random % 997).padStart(6, "0")}`);
+    }
+    const fast = values.reduce((sum, value) => sum.add(value), new ExactSum());
+    expect(fast.toDecimal().toFixed()).toBe(values.reduce((sum, value) => sum.plus(value), new Decimal(0)).toFixed());
+    expect(new ExactSum().add("0.1").add("0.2").toDecimal().toFixed()).toBe("0.3");
+  });
+
+  it("gives the same summary whatever the order of the records", () => {
+    const hour = 3600_000;
+    const records = [1, 2, 3, 4].flatMap((h) => [
+      record({ ccy: "USDT", interest: `0.${h}1`, liab: `${100 * h}`, interestRate: "0.001", ts: String(h * hour) }),
+      record({ ccy: "BTC", interest: `0.0000${h}`, liab: "1", interestRate: "0.00001", ts: String(h * hour) }),
+    ]);
+    const forward = summarize(records, 0, 10 * hour);
+    const backward = summarize([...records].reverse(), 0, 10 * hour);
+    expect(JSON.stringify(backward)).toBe(JSON.stringify(forward));
+    expect(forward.currencies[0]!.peakLiability.toFixed()).toBe("400");
+    expect(forward.currencies[0]!.hours).toBe(4);
   });
 
   it("formats amounts with each currency's precision and rates as percentages", () => {

@@ -1,4 +1,4 @@
-import { Decimal } from "decimal.js";
+import { Decimal } from "../../../src/domain/money.js";
 import type { InterestRecord } from "../../../src/domain/interest-record.js";
 
 /** One borrowing line of an account: a currency borrowed in one margin mode (and instrument, if isolated). */
