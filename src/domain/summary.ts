@@ -112,7 +112,7 @@ export function summarize(input: readonly InterestRecord[], from: number, to: nu
     const interest = parseParts(record.interest);
     state.total.addParts(interest);
     let instruments = state.lines.get(record.mgnMode);
-    if (instruments === undefined) state.lines.set(record.mgnMode, (instruments = new Map()));
+    if (instruments === undefined) state.lines.set(record.mgnMode, (instruments = new Map<string, ExactSum>()));
     let line = instruments.get(record.instId);
     if (line === undefined) instruments.set(record.instId, (line = new ExactSum()));
     line.addParts(interest);
