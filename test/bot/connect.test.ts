@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { chatWith, type ChatDriver } from "../support/chat.js";
 import { startEndToEnd, type EndToEnd } from "../support/e2e.js";
 import { fakeAccount, type FakeOkx, type FakeOkxAccount } from "../support/fake-okx/index.js";
@@ -23,7 +23,7 @@ let redis: Redis;
 let prefix: string;
 
 beforeAll(async () => {
-  e2e = await startEndToEnd(Object.values(accounts));
+  e2e = await startEndToEnd(inject("redisUrl"), Object.values(accounts));
   ({ okx, telegram, redis, prefix } = e2e);
 }, 30_000);
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { Decimal, formatAmount } from "../../src/domain/money.js";
 import { INTEREST_ACCRUED_PATH } from "../../src/okx/interest-accrued.js";
 import { connect, startEndToEnd, type EndToEnd } from "../support/e2e.js";
@@ -15,7 +15,7 @@ const accounts = {
 
 let e2e: EndToEnd;
 beforeAll(async () => {
-  e2e = await startEndToEnd(Object.values(accounts), { HISTORY_BUDGET_MS: "15000" });
+  e2e = await startEndToEnd(inject("redisUrl"), Object.values(accounts), { HISTORY_BUDGET_MS: "15000" });
 }, 30_000);
 afterAll(() => e2e?.close());
 
@@ -69,6 +69,37 @@ describe("/interest", () => {
     const btc = await chat.expect(/BTC · cross interest · last 30 days/);
     expect(btc.text).toMatch(/\d\.\d{8} BTC over/);
   }, 40_000);
+
+  it("answers every other button of the summary", async () => {
+    const chat = e2e.newChat();
+    await connect(chat, accounts.tess);
+    chat.send("/interest 24h");
+    let message = await chat.expect(/All currencies interest · last 24 hours/);
+    /** Presses a button and waits for the bot's edit of the message (even one that changes nothing). */
+    const press = async (label: RegExp, shows: RegExp) => {
+      const from = e2e.telegram.calls().length;
+      chat.press(message, label);
+      await e2e.telegram.waitFor((call) => call.method === "editMessageText" && call.params.message_id === message.message_id, 20_000, from);
+      const deadline = Date.now() + 20_000;
+      const current = () => e2e.telegram.botMessages(chat.user.id).find((candidate) => candidate.message_id === message.message_id)!;
+      while (!shows.test(current().text ?? "") && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      message = current();
+      expect(message.text).toMatch(shows);
+    };
+    await press(/^Isolated$/, /All currencies · isolated interest · last 24 hours/);
+    expect(message.text).not.toMatch(/\n\s+cross /);
+    await press(/^· All modes ·$|^All modes$/, /All currencies interest · last 24 hours/);
+    chat.press(message, /Instrument ▾/);
+    await e2e.telegram.waitFor((call) => call.method === "editMessageReplyMarkup" && JSON.stringify(call.params).includes("ETH-USDT"));
+    message = e2e.telegram.botMessages(chat.user.id).find((candidate) => candidate.message_id === message.message_id)!;
+    await press(/^BTC-USDT$/, /All currencies · isolated · BTC-USDT interest/);
+    await press(/Records/, /Hourly records · All currencies · isolated · BTC-USDT/);
+    await press(/Back/, /All currencies · isolated · BTC-USDT interest · last 24 hours/);
+    await press(/^90d$/, /BTC-USDT interest · last 90 days/);
+    await press(/Refresh/, /BTC-USDT interest · last 90 days[\s\S]*Updated/);
+    await press(/^7d$/, /BTC-USDT interest · last 7 days/);
+    await press(/^24h$/, /BTC-USDT interest · last 24 hours/);
+  }, 60_000);
 
   it("pages through the raw hourly records, older and newer", async () => {
     const chat = e2e.newChat();

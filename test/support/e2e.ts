@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
-import { inject } from "vitest";
 import { startBotProcess, type BotProcess } from "./bot-process.js";
 import { chatWith, type ChatDriver } from "./chat.js";
 import { startFakeOkx, type FakeOkx, type FakeOkxAccount } from "./fake-okx/index.js";
@@ -22,7 +21,7 @@ export interface EndToEnd {
 
 let nextUserId = 1000;
 
-export async function startEndToEnd(accounts: FakeOkxAccount[], extraEnv: Record<string, string> = {}): Promise<EndToEnd> {
+export async function startEndToEnd(redisUrl: string, accounts: FakeOkxAccount[], extraEnv: Record<string, string> = {}): Promise<EndToEnd> {
   const okx = await startFakeOkx({ accounts });
   const telegram = await startFakeTelegram();
   const prefix = `e2e${randomBytes(3).toString("hex")}:`;
@@ -32,7 +31,7 @@ export async function startEndToEnd(accounts: FakeOkxAccount[], extraEnv: Record
     OKX_BASE_URL: okx.urls.global,
     OKX_EEA_BASE_URL: okx.urls.eea,
     OKX_US_BASE_URL: okx.urls.us,
-    REDIS_URL: inject("redisUrl"),
+    REDIS_URL: redisUrl,
     REDIS_PREFIX: prefix,
     ENCRYPTION_KEYS: `e2e:${randomBytes(32).toString("base64")}`,
     ...extraEnv,
@@ -41,7 +40,7 @@ export async function startEndToEnd(accounts: FakeOkxAccount[], extraEnv: Record
     okx,
     telegram,
     bot: await startBotProcess(env),
-    redis: new Redis(inject("redisUrl")),
+    redis: new Redis(redisUrl),
     prefix,
     env,
     newChat: (languageCode = "en") => chatWith(telegram, telegram.user(nextUserId++, { first_name: "Trader", language_code: languageCode })),
