@@ -18,13 +18,12 @@ export const REDACT_PATHS = [
 ];
 
 /** JSON lines with secrets redacted; pretty-printed when a person is watching a terminal. */
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+export function createLogger(level: string): Logger {
   const options: pino.LoggerOptions = {
     level,
     redact: { paths: REDACT_PATHS, censor: "[redacted]" },
     base: { service: "okx-interest-bot" },
   };
-  if (destination !== undefined) return pino(options, destination);
   if (process.stdout.isTTY && process.env.NODE_ENV !== "production") {
     return pino({ ...options, transport: { target: "pino-pretty", options: { colorize: true } } });
   }

@@ -37,13 +37,6 @@ export function formatPercent(rate: Decimal, significantDigits = 3): string {
   return `${rate.times(100).toSignificantDigits(significantDigits, Decimal.ROUND_HALF_UP).toFixed()} %`;
 }
 
-/** Sum of decimal strings; empty strings count as zero. */
-export function sumOf(values: Iterable<string | Decimal>): Decimal {
-  let total = new Decimal(0);
-  for (const value of values) total = total.plus(value === "" ? 0 : value);
-  return total;
-}
-
 const POWERS_OF_TEN = Array.from({ length: 10 }, (_, power) => 10 ** power);
 
 /** A decimal split at the point: whole part, then two nine-digit parts of the fraction. */

@@ -91,7 +91,7 @@ export class OkxClient {
     const receivedAt = this.now();
     const serverTs = Number((entry as { ts?: unknown } | undefined)?.ts);
     if (!Number.isFinite(serverTs)) {
-      throw new OkxError({ code: "BAD_RESPONSE", message: "OKX answered the time request without a time" });
+      throw new OkxError({ code: "BAD_RESPONSE", category: "bad-response", message: "OKX answered the time request without a time" });
     }
     const offset = Math.round(serverTs - (sentAt + receivedAt) / 2);
     this.clockOffsetMs.set(region, offset);

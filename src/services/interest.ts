@@ -113,9 +113,4 @@ export class InterestService {
     }
     return all.slice(0, size);
   }
-
-  /** Everything derived from an account: its cached history. */
-  async forgetAccount(uid: string): Promise<void> {
-    await this.dependencies.cache.clear(uid);
-  }
 }

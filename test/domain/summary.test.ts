@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { InterestRecord } from "../../src/domain/interest-record.js";
-import { Decimal, ExactSum, formatAmount, formatPercent, sumOf } from "../../src/domain/money.js";
+import { Decimal, ExactSum, formatAmount, formatPercent } from "../../src/domain/money.js";
 import { summarize, yearlyRate } from "../../src/domain/summary.js";
 
 /** The two records of the endpoint's own response example (the second has no totalLiab or interestFreeLiab). */
@@ -35,7 +35,7 @@ describe("summary", () => {
   it("never adds amounts as floats", () => {
     const { currencies } = summarize([record({ interest: "0.1", ts: "1" }), record({ interest: "0.2", ts: "2" })], 0, 10);
     expect(currencies[0]!.total.toFixed()).toBe("0.3");
-    expect(sumOf(["0.1", "0.2", ""]).toFixed()).toBe("0.3");
+    expect(new ExactSum().add("0.1").add("0.2").add("").toDecimal().toFixed()).toBe("0.3");
   });
 
   it("splits by currency, margin mode and instrument, and keeps to the period", () => {
