@@ -8,7 +8,6 @@ start-welcome =
 
     1. /connect — link a <b>read-only</b> OKX API key (stored encrypted)
     2. /interest USDT — interest summary, with filter buttons
-    3. /digest — a daily summary at the hour you choose
 
     /help for everything · /lang 中文
 help =

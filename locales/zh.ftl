@@ -8,7 +8,6 @@ start-welcome =
 
     1. /connect — 绑定一个<b>只读</b> OKX API 密钥（加密保存）
     2. /interest USDT — 利息汇总，带筛选按钮
-    3. /digest — 每天在你选定的时间发送汇总
 
     /help 查看全部命令 · /lang English
 help =

@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { chatWith, type ChatDriver } from "../support/chat.js";
+import { startBotProcess } from "../support/bot-process.js";
 import { startEndToEnd, type EndToEnd } from "../support/e2e.js";
 import { fakeAccount, type FakeOkx, type FakeOkxAccount } from "../support/fake-okx/index.js";
 import type { FakeTelegram, StoredMessage } from "../support/fake-telegram.js";
@@ -263,6 +264,14 @@ describe("/connect", () => {
     const stray = chat.send(accounts.alice.secret);
     await chat.expect(/looked like an OKX API key or secret, so I deleted it/);
     expect(telegram.isDeleted(chat.user.id, stray.message_id)).toBe(true);
+  });
+});
+
+describe("start-up", () => {
+  it("refuses to start without a usable master key, saying what is wrong and nothing of the value", async () => {
+    const env = { ...e2e.env, ENCRYPTION_KEYS: "k1:c2hvcnQ=" };
+    await expect(startBotProcess(env)).rejects.toThrow(/exited with 1:[\s\S]*ENCRYPTION_KEYS: entry 1 must be id:base64-of-32-random-bytes/);
+    await expect(startBotProcess(env)).rejects.not.toThrow(/c2hvcnQ=/);
   });
 });
 
