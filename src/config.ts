@@ -59,6 +59,7 @@ const schema = z.object({
   ENCRYPTION_KEYS: z
     .string({ error: "is missing: a comma-separated list of id:base64-of-32-random-bytes (make one with: openssl rand -base64 32)" })
     .pipe(masterKeys),
+  HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
 });
 
@@ -73,6 +74,8 @@ export interface Config {
   redisPrefix: string;
   masterKeys: MasterKey[];
   logLevel: (typeof LOG_LEVELS)[number];
+  /** `/healthz`, `/readyz`, `/metrics` (and the webhook); 0 picks a free port. */
+  httpPort: number;
 }
 
 /** Every problem with the environment at once, one line each, without echoing any value. */
@@ -100,5 +103,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     redisPrefix: settings.REDIS_PREFIX,
     masterKeys: settings.ENCRYPTION_KEYS,
     logLevel: settings.LOG_LEVEL,
+    httpPort: settings.HTTP_PORT,
   };
 }

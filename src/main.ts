@@ -8,6 +8,8 @@ import { ConfigError, loadConfig } from "./config.js";
 import { createLogger } from "./log.js";
 import { OkxClient } from "./okx/client.js";
 import { createAccountLimiter } from "./okx/limiter.js";
+import { startHttpServer } from "./server/http.js";
+import { createMetrics } from "./server/metrics.js";
 import { CredentialStore } from "./store/credentials.js";
 import { forgetUser } from "./services/forget.js";
 import { HistorySync } from "./services/history.js";
@@ -23,13 +25,17 @@ async function main(): Promise<void> {
   const vault = new Vault(config.masterKeys);
   // Fail a command quickly while Redis is down or stalled, so the person hears about it instead of waiting.
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, commandTimeout: 3_000 });
-  redis.on("error", (error) => logger.warn({ err: error }, "redis connection problem"));
   const scheduler = createAccountLimiter({
     redis,
     prefix: config.redisPrefix,
     onError: (error) => logger.warn({ err: error }, "limiter problem"),
   });
-  const okx = new OkxClient({ urls: config.okxUrls, scheduler, timeoutMs: config.okxTimeoutMs });
+  const metrics = createMetrics(() => scheduler.queued());
+  redis.on("error", (error) => {
+    metrics.redisError();
+    logger.warn({ err: error }, "redis connection problem");
+  });
+  const okx = new OkxClient({ urls: config.okxUrls, scheduler, timeoutMs: config.okxTimeoutMs, onAnswer: metrics.okxAnswered });
   const credentials = new CredentialStore(redis, vault, config.redisPrefix);
   const preferences = new PreferenceStore(redis, config.redisPrefix);
   const cache = new InterestCache(redis, config.redisPrefix);
@@ -47,10 +53,16 @@ async function main(): Promise<void> {
     historyBudgetMs: config.historyBudgetMs,
     forget: forgetUser(credentials, cache),
     logger,
+    onUpdate: metrics.updateHandled,
   });
 
   await bot.init();
   await registerCommands(bot.api, createI18n(preferences));
+  const http = await startHttpServer(config.httpPort, {
+    registry: metrics.registry,
+    readiness: { redis: () => redis.ping(), telegram: () => bot.api.getMe() },
+  });
+  logger.info({ port: http.port }, "http listening: /healthz /readyz /metrics");
   const runner = run(bot);
   logger.info({ username: bot.botInfo.username }, "bot started (long polling)");
 
@@ -60,6 +72,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, "stopping");
     if (runner.isRunning()) await runner.stop();
+    await http.close();
     await scheduler.close();
     await redis.quit();
     logger.info("stopped");

@@ -34,23 +34,27 @@ export interface BotDependencies {
   historyBudgetMs: number;
   forget(userId: number): Promise<boolean>;
   logger: Logger;
+  /** Told of every update handled, for metrics. */
+  onUpdate?: (kind: string, outcome: "ok" | "error", seconds: number) => void;
   /** An abandoned conversation (and every secret in its state) is gone after this long. */
   conversationTtlMs?: number;
 }
 
 /** One line per update: what it was, how long it took, how it ended. Never its text. */
-function updateLog(logger: Logger): MiddlewareFn<BotContext> {
+function updateLog(logger: Logger, onUpdate: BotDependencies["onUpdate"]): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
     const started = performance.now();
-    const kind = Object.keys(ctx.update).find((key) => key !== "update_id");
-    let outcome = "ok";
+    const kind = Object.keys(ctx.update).find((key) => key !== "update_id") ?? "unknown";
+    let outcome: "ok" | "error" = "ok";
     try {
       await next();
     } catch (error) {
       outcome = "error";
       throw error;
     } finally {
-      logger.info({ update: ctx.update.update_id, kind, chat: ctx.chat?.id, ms: Math.round(performance.now() - started), outcome }, "update");
+      const ms = performance.now() - started;
+      logger.info({ update: ctx.update.update_id, kind, chat: ctx.chat?.id, ms: Math.round(ms), outcome }, "update");
+      onUpdate?.(kind, outcome, ms / 1000);
     }
   };
 }
@@ -69,7 +73,7 @@ export function createBot(dependencies: BotDependencies): Bot<BotContext> {
 
   // The conversations plugin reads and writes a chat's state without locks: one update of a chat at a time.
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
-  bot.use(updateLog(dependencies.logger));
+  bot.use(updateLog(dependencies.logger, dependencies.onUpdate));
   bot.use(i18n);
   bot.use(
     conversations<BotContext, ConversationContext>({

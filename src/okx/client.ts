@@ -29,6 +29,8 @@ export interface OkxClientOptions {
   backoffMaxMs?: number;
   now?: () => number;
   random?: () => number;
+  /** Told of every answer (OKX's code, or NETWORK, TIMEOUT, HTTP_<status>, BAD_RESPONSE), for metrics. */
+  onAnswer?: (path: string, code: string) => void;
 }
 
 interface OkxEnvelope {
@@ -117,6 +119,17 @@ export class OkxClient {
   }
 
   private async fetchEnvelope(region: Region, requestPath: string, headers: Record<string, string>): Promise<unknown[]> {
+    try {
+      const data = await this.exchange(region, requestPath, headers);
+      this.options.onAnswer?.(requestPath.split("?")[0]!, "0");
+      return data;
+    } catch (error) {
+      if (error instanceof OkxError) this.options.onAnswer?.(requestPath.split("?")[0]!, error.code);
+      throw error;
+    }
+  }
+
+  private async exchange(region: Region, requestPath: string, headers: Record<string, string>): Promise<unknown[]> {
     const url = this.options.urls[region] + requestPath;
     let response: Response;
     let text: string;

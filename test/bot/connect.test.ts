@@ -267,6 +267,20 @@ describe("/connect", () => {
   });
 });
 
+describe("operations", () => {
+  it("answers /healthz, /readyz and /metrics", async () => {
+    const health = await fetch(`${e2e.bot.httpUrl}/healthz`);
+    expect([health.status, await health.json()]).toEqual([200, { status: "ok" }]);
+    const ready = await fetch(`${e2e.bot.httpUrl}/readyz`);
+    expect([ready.status, await ready.json()]).toEqual([200, { status: "ready", checks: { redis: "ok", telegram: "ok" } }]);
+    const metrics = await (await fetch(`${e2e.bot.httpUrl}/metrics`)).text();
+    expect(metrics).toMatch(/okxi_updates_total\{kind="message",outcome="ok"\} [1-9]/);
+    expect(metrics).toMatch(/okxi_okx_requests_total\{path="\/api\/v5\/account\/config",code="50105"\} [1-9]/);
+    expect(metrics).toMatch(/okxi_update_duration_seconds_bucket/);
+    expect(metrics).toMatch(/okxi_limiter_queued\{priority="interactive"\} 0/);
+  });
+});
+
 describe("start-up", () => {
   it("refuses to start without a usable master key, saying what is wrong and nothing of the value", async () => {
     const env = { ...e2e.env, ENCRYPTION_KEYS: "k1:c2hvcnQ=" };

@@ -63,6 +63,10 @@ describe.skipIf(process.env.REDIS_URL !== undefined)("a Redis outage", () => {
     stall();
     chat.send("/status");
     await chat.expect(/briefly unavailable \(storage\)/, 15_000);
+    const notReady = await fetch(`${bot.httpUrl}/readyz`);
+    expect(notReady.status).toBe(503);
+    expect(await notReady.json()).toMatchObject({ status: "unavailable", checks: { telegram: "ok" } });
+    expect((await fetch(`${bot.httpUrl}/healthz`)).status).toBe(200);
     resume();
     chat.send("/status");
     await chat.expect(/🔑 .* “alice-readonly”/);

@@ -6,6 +6,8 @@ const MAIN = fileURLToPath(new URL("../../src/main.ts", import.meta.url));
 export interface BotProcess {
   /** Every log line so far, parsed. */
   logs(): Record<string, unknown>[];
+  /** Where `/healthz`, `/readyz` and `/metrics` answer. */
+  httpUrl: string;
   /** Resolves once the bot has logged this many handled updates (it logs each when it is done with it). */
   handled(updates: number, timeoutMs?: number): Promise<void>;
   /** Sends a signal and waits for the process to end; resolves with its exit code. */
@@ -19,7 +21,7 @@ export interface BotProcess {
  */
 export async function startBotProcess(env: Record<string, string>): Promise<BotProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", MAIN], {
-    env: { PATH: process.env.PATH ?? "", NODE_ENV: "test", LOG_LEVEL: "info", ...env },
+    env: { PATH: process.env.PATH ?? "", NODE_ENV: "test", LOG_LEVEL: "info", HTTP_PORT: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const lines: Record<string, unknown>[] = [];
@@ -56,8 +58,10 @@ export async function startBotProcess(env: Record<string, string>): Promise<BotP
     });
   });
 
+  const port = lines.find((line) => String(line.msg).startsWith("http listening"))?.port;
   return {
     child,
+    httpUrl: `http://127.0.0.1:${String(port)}`,
     logs: () => [...lines],
     async handled(updates, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
