@@ -90,6 +90,10 @@ lang-set = Language: English.
 
 error-storage = ⏳ I am briefly unavailable (storage). Nothing you stored was lost; please try again in a minute.
 error-internal = Something went wrong on my side. Nothing you stored was lost; please try again.
+error-busy = ⏳ I am still working on your previous request. Please try again when it has answered.
+not-allowed = Sorry, this bot is private to its team. Nothing about you was stored.
+not-allowed-short = This bot is private to its team.
+flood-slow-down = 🐢 That is a lot of messages at once. I will answer again in { $seconds } seconds.
 
 cmd-interest = Interest summary, e.g. /interest USDT 7d
 

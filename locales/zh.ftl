@@ -90,6 +90,10 @@ lang-set = 语言：中文。
 
 error-storage = ⏳ 我暂时不可用（存储）。你保存的内容没有丢失；请一分钟后再试。
 error-internal = 我这边出了点问题。你保存的内容没有丢失；请重试。
+error-busy = ⏳ 我还在处理你上一个请求。请等它回复后再试。
+not-allowed = 抱歉，这个机器人仅供其团队使用。没有保存任何关于你的信息。
+not-allowed-short = 这个机器人仅供其团队使用。
+flood-slow-down = 🐢 一下子消息太多了。我会在 { $seconds } 秒后再回复。
 
 cmd-interest = 利息汇总，例如 /interest USDT 7d
 

@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import { z } from "zod";
 import { DEFAULT_REGION_URLS, type RegionUrls } from "./okx/regions.js";
 
@@ -41,6 +42,21 @@ const masterKeys = z.string().transform((value, ctx): MasterKey[] => {
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+const userIds = z
+  .string()
+  .regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, "must be Telegram user IDs separated by commas, e.g. 12345,67890")
+  .transform((value) => value.split(",").map((id) => Number(id.trim())));
+
+const sentinels = z
+  .string()
+  .regex(/^\s*[^\s,:]+:\d+(\s*,\s*[^\s,:]+:\d+)*\s*$/, "must be host:port pairs separated by commas, e.g. sentinel-1:26379,sentinel-2:26379")
+  .transform((value) =>
+    value.split(",").map((entry) => {
+      const [host, port] = entry.trim().split(":");
+      return { host: host!, port: Number(port) };
+    }),
+  );
+
 const schema = z.object({
   BOT_TOKEN: z
     .string({ error: "is missing: the token @BotFather gave you" })
@@ -59,7 +75,16 @@ const schema = z.object({
   ENCRYPTION_KEYS: z
     .string({ error: "is missing: a comma-separated list of id:base64-of-32-random-bytes (make one with: openssl rand -base64 32)" })
     .pipe(masterKeys),
+  REDIS_SENTINELS: sentinels.optional(),
+  REDIS_SENTINEL_NAME: z.string().default("mymaster"),
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  WEBHOOK_URL: httpUrl.optional(),
+  WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, "must be 1-256 letters, digits, _ or -").optional(),
+  ALLOWED_USER_IDS: userIds.optional(),
+  TELEGRAM_MAX_PER_SECOND: z.coerce.number().int().min(0).default(30),
+  FLOOD_LIMIT: positiveInt(20),
+  FLOOD_WINDOW_MS: positiveInt(10_000),
+  SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
 });
 
@@ -74,8 +99,21 @@ export interface Config {
   redisPrefix: string;
   masterKeys: MasterKey[];
   logLevel: (typeof LOG_LEVELS)[number];
+  /** Redis through Sentinel instead of `redisUrl`'s host, when set; `redisUrl` still gives password and db. */
+  redisSentinels?: { host: string; port: number }[];
+  redisSentinelName: string;
   /** `/healthz`, `/readyz`, `/metrics` (and the webhook); 0 picks a free port. */
   httpPort: number;
+  /** Webhook mode when set (Telegram posts updates to this public URL); long polling otherwise. */
+  webhook?: { url: string; path: string; secretToken: string };
+  /** Only these Telegram users may use the bot; everyone when unset. */
+  allowedUserIds?: ReadonlySet<number>;
+  /** Messages a second to Telegram across every replica; 0: no throttle. */
+  telegramMaxPerSecond: number;
+  /** Updates one user may send in `floodWindowMs` before the bot stops answering them for the rest of it. */
+  flood: { limit: number; windowMs: number };
+  /** How long a stop waits for updates in flight. */
+  shutdownTimeoutMs: number;
 }
 
 /** Every problem with the environment at once, one line each, without echoing any value. */
@@ -84,6 +122,11 @@ export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Configuration is not valid:\n${problems.map((line) => `  - ${line}`).join("\n")}`);
   }
+}
+
+/** The same on every replica without another setting to share, and says nothing of the token. */
+function derivedWebhookSecret(botToken: string): string {
+  return createHmac("sha256", botToken).update("telegram-webhook-secret").digest("base64url");
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
@@ -103,6 +146,20 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     redisPrefix: settings.REDIS_PREFIX,
     masterKeys: settings.ENCRYPTION_KEYS,
     logLevel: settings.LOG_LEVEL,
+    redisSentinels: settings.REDIS_SENTINELS,
+    redisSentinelName: settings.REDIS_SENTINEL_NAME,
     httpPort: settings.HTTP_PORT,
+    webhook:
+      settings.WEBHOOK_URL === undefined
+        ? undefined
+        : {
+            url: settings.WEBHOOK_URL,
+            path: new URL(settings.WEBHOOK_URL).pathname,
+            secretToken: settings.WEBHOOK_SECRET ?? derivedWebhookSecret(settings.BOT_TOKEN),
+          },
+    allowedUserIds: settings.ALLOWED_USER_IDS === undefined ? undefined : new Set(settings.ALLOWED_USER_IDS),
+    telegramMaxPerSecond: settings.TELEGRAM_MAX_PER_SECOND,
+    flood: { limit: settings.FLOOD_LIMIT, windowMs: settings.FLOOD_WINDOW_MS },
+    shutdownTimeoutMs: settings.SHUTDOWN_TIMEOUT_MS,
   };
 }

@@ -1,21 +1,24 @@
 import "dotenv/config";
 import { run } from "@grammyjs/runner";
-import { Redis } from "ioredis";
 import { createBot } from "./bot/bot.js";
 import { registerCommands } from "./bot/commands.js";
 import { createI18n } from "./bot/i18n.js";
+import { telegramApi } from "./bot/telegram-api.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { createLogger } from "./log.js";
 import { OkxClient } from "./okx/client.js";
 import { createAccountLimiter } from "./okx/limiter.js";
 import { startHttpServer } from "./server/http.js";
 import { createMetrics } from "./server/metrics.js";
+import { createWebhook } from "./server/webhook.js";
 import { CredentialStore } from "./store/credentials.js";
 import { forgetUser } from "./services/forget.js";
 import { HistorySync } from "./services/history.js";
 import { InterestService } from "./services/interest.js";
 import { InterestCache } from "./store/interest-cache.js";
+import { RedisLocks } from "./store/locks.js";
 import { PreferenceStore } from "./store/preferences.js";
+import { connectRedis } from "./store/redis.js";
 import { Vault } from "./store/vault.js";
 
 /** The composition root: builds every part from the configuration, starts them, and stops them in reverse. */
@@ -23,8 +26,7 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel);
   const vault = new Vault(config.masterKeys);
-  // Fail a command quickly while Redis is down or stalled, so the person hears about it instead of waiting.
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, commandTimeout: 3_000 });
+  const redis = connectRedis({ url: config.redisUrl, sentinels: config.redisSentinels, sentinelName: config.redisSentinelName });
   const scheduler = createAccountLimiter({
     redis,
     prefix: config.redisPrefix,
@@ -40,6 +42,7 @@ async function main(): Promise<void> {
   const preferences = new PreferenceStore(redis, config.redisPrefix);
   const cache = new InterestCache(redis, config.redisPrefix);
   const interest = new InterestService({ credentials, cache, sync: new HistorySync(okx, cache) });
+  const telegram = telegramApi({ redis, prefix: config.redisPrefix, maxPerSecond: config.telegramMaxPerSecond });
   const bot = createBot({
     token: config.botToken,
     apiRoot: config.telegramApiRoot,
@@ -53,32 +56,67 @@ async function main(): Promise<void> {
     historyBudgetMs: config.historyBudgetMs,
     forget: forgetUser(credentials, cache),
     logger,
+    telegram,
+    locks: new RedisLocks(redis, config.redisPrefix),
+    sharedUpdates: config.webhook !== undefined,
+    allowedUserIds: config.allowedUserIds,
+    flood: config.flood,
     onUpdate: metrics.updateHandled,
   });
 
   await bot.init();
   await registerCommands(bot.api, createI18n(preferences));
-  const http = await startHttpServer(config.httpPort, {
-    registry: metrics.registry,
-    readiness: { redis: () => redis.ping(), telegram: () => bot.api.getMe() },
-  });
-  logger.info({ port: http.port }, "http listening: /healthz /readyz /metrics");
-  const runner = run(bot);
-  logger.info({ username: bot.botInfo.username }, "bot started (long polling)");
+  const readiness = { redis: () => redis.ping(), telegram: () => bot.api.getMe() };
+  let http: Awaited<ReturnType<typeof startHttpServer>>;
+  /** Stops taking updates and resolves when those in flight are done. */
+  let stopUpdates: () => Promise<void>;
+  if (config.webhook !== undefined) {
+    const webhook = createWebhook({
+      path: config.webhook.path,
+      secretToken: config.webhook.secretToken,
+      handle: (update) => bot.handleUpdate(update),
+      onError: (error) => logger.error({ err: error }, "update failed outside the bot's error boundary"),
+    });
+    http = await startHttpServer(config.httpPort, { registry: metrics.registry, readiness, routes: webhook.route });
+    await bot.api.setWebhook(config.webhook.url, { secret_token: config.webhook.secretToken });
+    logger.info({ port: http.port, path: config.webhook.path }, "http listening: /healthz /readyz /metrics and the webhook");
+    logger.info({ username: bot.botInfo.username }, "bot started (webhook)");
+    stopUpdates = webhook.drain;
+  } else {
+    http = await startHttpServer(config.httpPort, { registry: metrics.registry, readiness });
+    logger.info({ port: http.port }, "http listening: /healthz /readyz /metrics");
+    const runner = run(bot);
+    logger.info({ username: bot.botInfo.username }, "bot started (long polling)");
+    stopUpdates = () => (runner.isRunning() ? runner.stop() : Promise.resolve());
+  }
 
   let stopping = false;
   const stop = async (signal: string) => {
-    if (stopping) process.exit(1);
+    if (stopping) {
+      logger.warn({ signal }, "second signal: exiting at once");
+      process.exit(1);
+    }
     stopping = true;
-    logger.info({ signal }, "stopping");
-    if (runner.isRunning()) await runner.stop();
+    logger.info({ signal }, "stopping: no new updates, finishing those in flight");
+    if (await withTimeout(stopUpdates(), config.shutdownTimeoutMs)) logger.warn("updates still in flight at the shutdown timeout");
     await http.close();
+    await telegram.close();
     await scheduler.close();
     await redis.quit();
     logger.info("stopped");
+    process.exit(0);
   };
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+/** Resolves with true if `work` was still running after `ms`. */
+async function withTimeout(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), ms)));
+  const done = await Promise.race([work.then(() => false), timeout]);
+  clearTimeout(timer);
+  return done;
 }
 
 main().catch((error: unknown) => {

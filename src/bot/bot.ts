@@ -1,4 +1,3 @@
-import { autoRetry } from "@grammyjs/auto-retry";
 import { conversations, createConversation } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, type MiddlewareFn } from "grammy";
@@ -8,6 +7,7 @@ import type { OkxClient } from "../okx/client.js";
 import type { InterestService } from "../services/interest.js";
 import { sealedStateStorage } from "../store/conversation-storage.js";
 import type { CredentialStore } from "../store/credentials.js";
+import type { RedisLocks } from "../store/locks.js";
 import type { PreferenceStore } from "../store/preferences.js";
 import type { Vault } from "../store/vault.js";
 import type { BotContext, ConversationContext } from "./context.js";
@@ -19,7 +19,11 @@ import { interestFeature } from "./features/interest.js";
 import { languageFeature } from "./features/language.js";
 import { cancelFeature, startFeature } from "./features/start.js";
 import { statusFeature } from "./features/status.js";
+import { allowList } from "./guards/allow-list.js";
+import { floodGuard } from "./guards/flood.js";
+import { oncePerUpdate, oneUpdatePerChat } from "./guards/replicas.js";
 import { createI18n } from "./i18n.js";
+import type { TelegramApi } from "./telegram-api.js";
 
 export interface BotDependencies {
   token: string;
@@ -34,6 +38,17 @@ export interface BotDependencies {
   historyBudgetMs: number;
   forget(userId: number): Promise<boolean>;
   logger: Logger;
+  /** Retries and throttling of every outgoing call. */
+  telegram: TelegramApi;
+  locks: RedisLocks;
+  /**
+   * Several replicas may take updates (webhook mode): each update is handled once and one chat's updates
+   * one at a time across all of them.
+   */
+  sharedUpdates: boolean;
+  /** Only these users may use the bot; everyone when unset. */
+  allowedUserIds?: ReadonlySet<number>;
+  flood: { limit: number; windowMs: number };
   /** Told of every update handled, for metrics. */
   onUpdate?: (kind: string, outcome: "ok" | "error", seconds: number) => void;
   /** An abandoned conversation (and every secret in its state) is gone after this long. */
@@ -59,22 +74,28 @@ function updateLog(logger: Logger, onUpdate: BotDependencies["onUpdate"]): Middl
   };
 }
 
-/** Transformers reach only the Api object they are installed on; conversations build their own per update. */
-const retryInConversations: MiddlewareFn<ConversationContext> = (ctx, next) => {
-  ctx.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 10 }));
-  return next();
-};
-
 export function createBot(dependencies: BotDependencies): Bot<BotContext> {
   const ttl = dependencies.conversationTtlMs ?? 10 * 60_000;
   const bot = new Bot<BotContext>(dependencies.token, { client: { apiRoot: dependencies.apiRoot } });
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 10 }));
+  bot.api.config.use(...dependencies.telegram.transformers);
+  // Transformers reach only the Api object they are installed on; conversations build their own per update.
+  const telegramInConversations: MiddlewareFn<ConversationContext> = (ctx, next) => {
+    ctx.api.config.use(...dependencies.telegram.transformers);
+    return next();
+  };
   const i18n = createI18n<BotContext>(dependencies.preferences);
 
   // The conversations plugin reads and writes a chat's state without locks: one update of a chat at a time.
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
   bot.use(updateLog(dependencies.logger, dependencies.onUpdate));
   bot.use(i18n);
+  bot.use(allowList(dependencies.allowedUserIds));
+  if (dependencies.sharedUpdates) {
+    bot.use(oncePerUpdate(dependencies.locks));
+    // Long enough for the slowest question (a first /interest pages back for up to the history budget).
+    bot.use(oneUpdatePerChat(dependencies.locks, { waitMs: dependencies.historyBudgetMs + 30_000 }));
+  }
+  bot.use(floodGuard({ redis: dependencies.redis, prefix: dependencies.prefix, ...dependencies.flood }));
   bot.use(
     conversations<BotContext, ConversationContext>({
       storage: {
@@ -82,7 +103,7 @@ export function createBot(dependencies: BotDependencies): Bot<BotContext> {
         prefix: `${dependencies.prefix}conv:`,
         adapter: sealedStateStorage(dependencies.redis, dependencies.vault, ttl),
       },
-      plugins: [createI18n<ConversationContext>(dependencies.preferences), retryInConversations],
+      plugins: [createI18n<ConversationContext>(dependencies.preferences), telegramInConversations],
     }),
   );
   bot.use(cancelFeature());

@@ -2,6 +2,7 @@ import type { BotError} from "grammy";
 import { GrammyError, HttpError } from "grammy";
 import { looksLikeSecret } from "../domain/key-format.js";
 import type { Logger } from "../log.js";
+import { LockTimeoutError } from "../store/locks.js";
 import type { BotContext } from "./context.js";
 
 /** Errors of the Redis connection (down, refusing, or gave up retrying), as ioredis words them. */
@@ -33,7 +34,7 @@ export function errorBoundary(logger: Logger) {
     if (ctx.chat === undefined) return;
     // The handler that would have deleted a secret did not run: delete what looks like one here.
     if (ctx.message?.text !== undefined && looksLikeSecret(ctx.message.text)) await ctx.deleteMessage().catch(() => undefined);
-    const text = ctx.t(storage ? "error-storage" : "error-internal");
+    const text = ctx.t(storage ? "error-storage" : cause instanceof LockTimeoutError ? "error-busy" : "error-internal");
     try {
       if (ctx.callbackQuery !== undefined) await ctx.answerCallbackQuery({ text, show_alert: true });
       else await ctx.reply(text);
