@@ -1,0 +1,94 @@
+import { devNull } from "node:os";
+import { startEndToEnd, type EndToEnd } from "../test/support/e2e.js";
+import { fakeAccount, type FakeOkxAccount } from "../test/support/fake-okx/index.js";
+import { startRedis, type RedisInstance } from "../test/support/redis-server.js";
+
+/** A demo-trading, read-only key with a year of hourly accruals in three currencies, ending now. */
+export function demoAccount(): FakeOkxAccount {
+  return fakeAccount({ name: "demo", demo: true, label: "demo-readonly", hours: 365 * 24 });
+}
+
+export interface DemoStackOptions {
+  /** A real bot's token: the bot then talks to api.telegram.org instead of the local Bot API. */
+  telegramToken?: string;
+  /** Where `REDIS_URL` is read from. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface DemoStack {
+  e2e: EndToEnd;
+  redis: RedisInstance;
+  account: FakeOkxAccount;
+  /** True when the bot talks to the real Telegram rather than the local Bot API. */
+  realTelegram: boolean;
+  /** Where each piece listens, one line each. */
+  describe(): string[];
+  /** Stops the bot, the fakes and the Redis this demo started; erases its keys from a Redis it was given. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** How long the bot gets to stop cleanly before it is killed. */
+const BOT_STOP_MS = 10_000;
+
+/**
+ * Everything the demo runs: a private Redis (or `REDIS_URL`), the fake OKX with the demo account, a local Bot API
+ * and the real bot process, wired by the same harness as the end-to-end tests.
+ */
+export async function startDemoStack(options: DemoStackOptions = {}): Promise<DemoStack> {
+  const redis = await startRedis(options.env ?? process.env);
+  const account = demoAccount();
+  const realTelegram = options.telegramToken !== undefined;
+  let e2e: EndToEnd;
+  try {
+    e2e = await startEndToEnd(
+      redis.url,
+      [account],
+      {
+        // A .env in the working directory is for the real deployment (webhook, allow-list...), not for the demo.
+        DOTENV_CONFIG_PATH: devNull,
+        ...(realTelegram ? { BOT_TOKEN: options.telegramToken!, TELEGRAM_API_ROOT: "https://api.telegram.org" } : {}),
+      },
+    );
+  } catch (error) {
+    await redis.stop();
+    throw error;
+  }
+
+  let stopping: Promise<void> | undefined;
+  async function stopAll(): Promise<void> {
+    const killer = setTimeout(() => void e2e.bot.stop("SIGKILL"), BOT_STOP_MS);
+    await e2e.bot.stop();
+    clearTimeout(killer);
+    // A Redis of one's own goes away whole; in a shared one, the demo's keys are all under its own prefix.
+    if (redis.pid === undefined) await eraseKeys(e2e);
+    await e2e.close();
+    await redis.stop();
+  }
+
+  return {
+    e2e,
+    redis,
+    account,
+    realTelegram,
+    describe() {
+      const { okx, telegram, bot } = e2e;
+      return [
+        `Redis         ${redis.url}${redis.pid === undefined ? " (REDIS_URL)" : ` (redis-server, pid ${redis.pid})`}, keys under ${e2e.prefix}`,
+        `fake OKX      ${okx.urls.global} (global), ${okx.urls.eea} (EEA), ${okx.urls.us} (US)`,
+        realTelegram ? "Bot API       https://api.telegram.org (BOT_TOKEN)" : `Bot API       ${telegram.apiRoot} (local, simulated chat)`,
+        `bot           pid ${bot.child.pid}, ${bot.httpUrl}/healthz /readyz /metrics`,
+      ];
+    },
+    stop() {
+      stopping ??= stopAll();
+      return stopping;
+    },
+  };
+}
+
+async function eraseKeys(e2e: EndToEnd): Promise<void> {
+  for (const pattern of [`${e2e.prefix}*`, `b_${e2e.prefix}*`]) {
+    const keys = await e2e.redis.keys(pattern);
+    if (keys.length > 0) await e2e.redis.del(...keys);
+  }
+}
