@@ -61,6 +61,52 @@ describe("configuration", () => {
     }
   });
 
+  it("reads production settings: webhook, allow-list, limits, Sentinel", () => {
+    const polling = loadConfig(valid);
+    expect(polling.webhook).toBeUndefined();
+    expect(polling.allowedUserIds).toBeUndefined();
+    expect(polling).toMatchObject({ telegramMaxPerSecond: 30, flood: { limit: 20, windowMs: 10_000 }, shutdownTimeoutMs: 10_000 });
+
+    const config = loadConfig({
+      ...valid,
+      WEBHOOK_URL: "https://bot.example.com/tg/updates",
+      ALLOWED_USER_IDS: "12345, 67890",
+      TELEGRAM_MAX_PER_SECOND: "0",
+      REDIS_SENTINELS: "s1:26379, s2:26380",
+      REDIS_SENTINEL_NAME: "okx",
+    });
+    expect(config.webhook).toMatchObject({ url: "https://bot.example.com/tg/updates", path: "/tg/updates" });
+    expect(config.allowedUserIds).toEqual(new Set([12345, 67890]));
+    expect(config.telegramMaxPerSecond).toBe(0);
+    expect(config.redisSentinels).toEqual([
+      { host: "s1", port: 26379 },
+      { host: "s2", port: 26380 },
+    ]);
+    expect(config.redisSentinelName).toBe("okx");
+  });
+
+  it("derives the same webhook secret on every replica, unlike the token, unless one is given", () => {
+    const secret = loadConfig({ ...valid, WEBHOOK_URL: "https://bot.example.com/hook" }).webhook!.secretToken;
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(secret).toBe(loadConfig({ ...valid, WEBHOOK_URL: "https://other.example.com/x" }).webhook!.secretToken);
+    expect(valid.BOT_TOKEN).not.toContain(secret);
+    expect(loadConfig({ ...valid, WEBHOOK_URL: "https://bot.example.com/hook", WEBHOOK_SECRET: "given_1" }).webhook!.secretToken).toBe("given_1");
+  });
+
+  it("words malformed production settings plainly", () => {
+    const problems = problemsOf({
+      ...valid,
+      WEBHOOK_URL: "bot.example.com",
+      WEBHOOK_SECRET: "has spaces",
+      ALLOWED_USER_IDS: "alice,bob",
+      REDIS_SENTINELS: "s1",
+    }).join("\n");
+    expect(problems).toMatch(/WEBHOOK_URL: must be a URL/);
+    expect(problems).toMatch(/WEBHOOK_SECRET: must be 1-256 letters/);
+    expect(problems).toMatch(/ALLOWED_USER_IDS: must be Telegram user IDs/);
+    expect(problems).toMatch(/REDIS_SENTINELS: must be host:port pairs/);
+  });
+
   it("treats an empty setting as missing", () => {
     expect(problemsOf({ ...valid, BOT_TOKEN: "" })).toEqual([expect.stringMatching(/^BOT_TOKEN: is missing/)]);
   });

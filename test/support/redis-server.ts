@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,13 +23,13 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
-function waitUntilReady(child: ChildProcess, port: number): Promise<void> {
+function waitUntilReady(child: ChildProcess, port: number, readyLine = "Ready to accept connections"): Promise<void> {
   return new Promise((resolve, reject) => {
     let output = "";
     const timer = setTimeout(() => reject(new Error(`redis-server did not start on port ${port}:\n${output}`)), 10_000);
     child.stdout?.on("data", (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes("Ready to accept connections")) {
+      if (output.includes(readyLine)) {
         clearTimeout(timer);
         resolve();
       }
@@ -78,4 +78,35 @@ export async function startRedis(env: NodeJS.ProcessEnv = process.env): Promise<
       },
     };
   }
+}
+
+/** A Redis Sentinel on a free port watching `masterUrl` under `name`, with its own temporary directory. */
+export async function startSentinel(masterUrl: string, name: string): Promise<RedisInstance & { port: number }> {
+  const master = new URL(masterUrl);
+  const port = await freePort();
+  const dir = await mkdtemp(join(tmpdir(), "okxi-sentinel-"));
+  const configFile = join(dir, "sentinel.conf");
+  // Sentinel rewrites its configuration file, so it gets one of its own.
+  await writeFile(configFile, `port ${port}\nbind 127.0.0.1\ndir ${dir}\nsentinel monitor ${name} ${master.hostname} ${master.port} 1\n`);
+  const child = spawn("redis-server", [configFile, "--sentinel"], { stdio: ["ignore", "pipe", "inherit"] });
+  try {
+    await waitUntilReady(child, port, "+monitor master");
+  } catch (error) {
+    child.kill("SIGKILL");
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+  child.stdout?.resume();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    pid: child.pid,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill("SIGTERM");
+        await once(child, "exit");
+      }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }
