@@ -24,3 +24,179 @@ export function zoneLabel(ms: number, zone: string): string {
   const minutes = Math.abs(offset) % 60;
   return `UTC${sign}${hours}${minutes === 0 ? "" : `:${String(minutes).padStart(2, "0")}`}`;
 }
+
+/** A calendar date on a wall clock, month 1–12. */
+export interface LocalDate {
+  year: number;
+  month: number;
+  day: number;
+}
+
+const MINUTE_MS = 60_000;
+const wallClocks = new Map<string, Intl.DateTimeFormat>();
+
+function wallClockFormat(zone: string): Intl.DateTimeFormat {
+  let format = wallClocks.get(zone);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat("en-US", {
+      timeZone: zone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+    });
+    wallClocks.set(zone, format);
+  }
+  return format;
+}
+
+/** What a clock in the zone reads at an instant, to the minute. */
+export function wallClock(ms: number, zone: string): LocalDate & { hour: number; minute: number } {
+  const parts: Record<string, number> = {};
+  for (const part of wallClockFormat(zone).formatToParts(ms)) if (part.type !== "literal") parts[part.type] = Number(part.value);
+  return { year: parts.year!, month: parts.month!, day: parts.day!, hour: parts.hour!, minute: parts.minute! };
+}
+
+/** Minutes the zone is ahead of UTC at an instant. */
+function offsetMinutes(ms: number, zone: string): number {
+  const clock = wallClock(ms, zone);
+  const asUtc = Date.UTC(clock.year, clock.month - 1, clock.day, clock.hour, clock.minute);
+  return Math.round((asUtc - Math.floor(ms / MINUTE_MS) * MINUTE_MS) / MINUTE_MS);
+}
+
+/** The zone's IANA name as spelled canonically (`europe/paris` → `Europe/Paris`), or undefined for none. */
+export function canonicalZone(name: string): string | undefined {
+  try {
+    return new Intl.DateTimeFormat("en-US", { timeZone: name }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The date a calendar shows `days` after (or before) another: calendar days, not 24-hour steps. */
+export function addDays(date: LocalDate, days: number): LocalDate {
+  const moved = new Date(Date.UTC(date.year, date.month - 1, date.day + days));
+  return { year: moved.getUTCFullYear(), month: moved.getUTCMonth() + 1, day: moved.getUTCDate() };
+}
+
+export const localDate = (ms: number, zone: string): LocalDate => {
+  const { year, month, day } = wallClock(ms, zone);
+  return { year, month, day };
+};
+
+/** `2026-11-24`. */
+export const isoDate = (date: LocalDate): string =>
+  `${date.year}-${String(date.month).padStart(2, "0")}-${String(date.day).padStart(2, "0")}`;
+
+/**
+ * The instant a wall clock in the zone shows this date and time. Offsets are read from the zone at the
+ * instants themselves (never carried over from another day, as dayjs's `add`/`set` do across a change): in
+ * an hour that happens twice, the first; in an hour that is skipped, the time as far past the start of the
+ * gap (02:30 on a night the clocks jump from 02:00 to 03:00 is 03:30).
+ */
+export function zonedTime(date: LocalDate, hour: number, minute: number, zone: string): number {
+  const naive = Date.UTC(date.year, date.month - 1, date.day, hour, minute);
+  // Offsets on either side of any change near this time; zones change at most once within 36 hours.
+  const before = offsetMinutes(naive - 36 * 3600_000, zone);
+  const after = offsetMinutes(naive + 36 * 3600_000, zone);
+  const candidates = [...new Set([before, after])].map((offset) => naive - offset * MINUTE_MS).sort((a, b) => a - b);
+  const matching = candidates.find((instant) => offsetMinutes(instant, zone) * MINUTE_MS === naive - instant);
+  // No instant shows that time (a skipped hour): count on from before the gap with the old offset.
+  return matching ?? naive - before * MINUTE_MS;
+}
+
+/** A local calendar day as instants: `from` its first moment, `to` the first moment of the next (23, 24 or 25 hours later). */
+export function localDay(date: LocalDate, zone: string): { from: number; to: number } {
+  return { from: zonedTime(date, 0, 0, zone), to: zonedTime(addDays(date, 1), 0, 0, zone) };
+}
+
+/** The first instant after `after` at which the zone's clock shows `hour:minute` (see `zonedTime` for changes of offset). */
+export function nextLocalTime(after: number, hour: number, minute: number, zone: string): number {
+  const today = localDate(after, zone);
+  for (let days = 0; ; days++) {
+    const instant = zonedTime(addDays(today, days), hour, minute, zone);
+    if (instant > after) return instant;
+  }
+}
+
+const CHINESE_WEEKDAYS = ["日", "一", "二", "三", "四", "五", "六"];
+
+/** `Tue 24 Nov`, or `11月24日 周二` in Chinese. */
+export function formatDay(date: LocalDate, locale = "en"): string {
+  const day = dayjs.utc(Date.UTC(date.year, date.month - 1, date.day));
+  return locale === "zh" ? `${date.month}月${date.day}日 周${CHINESE_WEEKDAYS[day.day()]}` : day.format("ddd D MMM");
+}
+
+/**
+ * ISO 8601 times in one zone, e.g. `2026-03-29T03:00:00.000+02:00`, fast enough for a year of hourly records:
+ * the zone's offset is looked up once a day (Intl, some µs each) and reused while it does not change
+ * (no zone changes its offset twice within a day).
+ */
+export function isoFormatter(zone: string): (ms: number) => string {
+  let validFrom = Number.POSITIVE_INFINITY;
+  let validTo = Number.NEGATIVE_INFINITY;
+  let offset = 0;
+  let suffix = "Z";
+  return (ms) => {
+    if (ms < validFrom || ms >= validTo) {
+      offset = offsetMinutes(ms, zone);
+      const dayLater = ms + 86_400_000;
+      // The same offset a day later: no change in between. Otherwise this one time is looked up alone.
+      [validFrom, validTo] = offsetMinutes(dayLater, zone) === offset ? [ms, dayLater] : [ms, ms + 1];
+      const hours = String(Math.floor(Math.abs(offset) / 60)).padStart(2, "0");
+      const minutes = String(Math.abs(offset) % 60).padStart(2, "0");
+      suffix = `${offset < 0 ? "-" : "+"}${hours}:${minutes}`;
+    }
+    return `${new Date(ms + offset * MINUTE_MS).toISOString().slice(0, -1)}${suffix}`;
+  };
+}
+
+/** Zones offered as buttons; any other IANA name can be typed. */
+export const COMMON_ZONES = [
+  "UTC",
+  "Europe/London",
+  "Europe/Berlin",
+  "Europe/Moscow",
+  "Asia/Dubai",
+  "Asia/Kolkata",
+  "Asia/Singapore",
+  "Asia/Shanghai",
+  "Asia/Tokyo",
+  "Australia/Sydney",
+  "America/New_York",
+  "America/Los_Angeles",
+] as const;
+
+/** A first guess from a Telegram language code (`zh-hans`, `de`, `en-US`, ...) until the user picks a zone. */
+const ZONE_BY_LANGUAGE: Readonly<Record<string, string>> = {
+  zh: "Asia/Shanghai",
+  "zh-tw": "Asia/Taipei",
+  "zh-hk": "Asia/Hong_Kong",
+  ja: "Asia/Tokyo",
+  ko: "Asia/Seoul",
+  vi: "Asia/Ho_Chi_Minh",
+  th: "Asia/Bangkok",
+  id: "Asia/Jakarta",
+  hi: "Asia/Kolkata",
+  ru: "Europe/Moscow",
+  uk: "Europe/Kyiv",
+  tr: "Europe/Istanbul",
+  de: "Europe/Berlin",
+  fr: "Europe/Paris",
+  es: "Europe/Madrid",
+  it: "Europe/Rome",
+  nl: "Europe/Amsterdam",
+  pl: "Europe/Warsaw",
+  pt: "Europe/Lisbon",
+  "pt-br": "America/Sao_Paulo",
+  "en-gb": "Europe/London",
+  "en-us": "America/New_York",
+  "en-au": "Australia/Sydney",
+};
+
+export function guessTimeZone(languageCode: string | undefined): string {
+  const code = languageCode?.toLowerCase() ?? "";
+  return ZONE_BY_LANGUAGE[code] ?? ZONE_BY_LANGUAGE[code.split("-")[0]!] ?? "UTC";
+}
