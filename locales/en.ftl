@@ -8,6 +8,7 @@ start-welcome =
 
     1. /connect — link a <b>read-only</b> OKX API key (stored encrypted)
     2. /interest USDT — interest summary, with filter buttons
+    3. /digest — a daily summary at the hour you choose
 
     /help for everything · /lang 中文
 help =
@@ -16,7 +17,10 @@ help =
 
     /connect — link a read-only OKX API key (private chat only)
     /interest — interest summary: /interest, /interest USDT, /interest USDT 30d, /interest BTC-USDT 1y
+    /chart — interest per day as a picture, same choices: /chart USDT 30d
+    /export — the hourly records as a CSV file, same choices: /export USDT 1y
     /filters — choose currency, margin mode, instrument, period and page size step by step
+    /digest — a daily summary at the hour and time zone you choose
     /status — which key is connected
     /disconnect — erase your key and everything derived from it
     /cancel — stop what we are doing
@@ -169,3 +173,67 @@ filters-use-buttons = Please pick one of the buttons, or /cancel.
 filters-done = Filters: <b>{ $view }</b> · { $period } · { $limit } records per page.
 filters-saved = Saved: /interest starts from these filters now.
 records-columns = Time|Ccy|Mode|Interest
+
+cmd-digest = Daily digest: time, zone, currencies
+
+digest-title = ☀️ <b>Your borrowing, { $day }</b>
+digest-late = ⏰ This digest was due { $time }; I was unavailable then.
+digest-nothing = No interest accrued that day or the six before it.
+digest-change = ({ $change } vs the day before)
+digest-change-none = (nothing the day before)
+digest-rate = { $hourly }/h ≈ { $yearly } a year
+digest-debt = Debt now { $amount }
+digest-month = Month: { $sofar } so far · ≈ { $projected } { $ccy } projected
+digest-more = …and { $list }: see /interest.
+digest-partial = ⚠️ History held from { $date } on; older days show less than they were.
+digest-no-key = ❌ I could not make your daily digest: no OKX key is connected. /connect one and the digest resumes; I will not repeat this every day.
+digest-key-unreadable = ❌ I could not make your daily digest: your stored key can no longer be read. /connect it again and the digest resumes; I will not repeat this every day.
+digest-key-broken = ❌ I could not make your daily digest: OKX refused your key ({ $code }: { $message }). /connect a working key and the digest resumes; I will not repeat this every day.
+
+digest-settings-on = 🗓 <b>Daily digest: on</b>
+digest-settings-off = 🗓 <b>Daily digest: off</b>
+digest-settings-time = Time: { $time } · { $zone } ({ $offset })
+digest-settings-currencies = Currencies: { $list }
+digest-settings-next = Next: { $time }
+digest-zone-guessed = (time zone guessed from your language: change it with 🌍 Zone)
+digest-all-currencies = All currencies
+digest-turned-on = Digest on
+digest-turned-off = Digest off
+digest-on-its-way = On its way
+digest-choose-hour = At what hour? (your local time)
+digest-choose-minute = And the minute?
+digest-choose-zone = Your time zone: pick one, type its name (e.g. Europe/Paris), or share your location.
+digest-choose-currencies = Which currencies? None ticked means all.
+digest-share-location = Press the button below to share your location; I use it only to find your time zone and keep nothing else.
+digest-zone-set = Time zone: { $zone }.
+digest-zone-unknown = I do not know the time zone “{ $zone }”. Type an IANA name such as Europe/Paris or America/New_York.
+digest-location-unknown = I could not tell the time zone of that place. Pick one with /digest → 🌍 Zone.
+
+digest-button-on = ✅ Turn on
+digest-button-off = 🔕 Turn off
+digest-button-now = ▶ Send now
+digest-button-time = 🕘 Time
+digest-button-zone = 🌍 Zone
+digest-button-currencies = 💱 Currencies
+digest-button-location = 📍 From my location
+digest-button-send-location = 📍 Share my location
+digest-button-details = { $ccy } details
+digest-button-settings = ⚙ Digest settings
+
+cmd-chart = Interest per day as a chart, e.g. /chart USDT 30d
+cmd-export = Hourly records as CSV, e.g. /export USDT 1y
+
+button-chart = 📈 Chart
+button-export = ⬇ CSV
+
+chart-loading = ⏳ Drawing the chart…
+chart-title = Interest per day · { $what } · { $period }
+chart-amount-axis = { $ccy } per day
+chart-rate-axis = Hourly rate, %
+chart-caption = 📈 <b>{ $what }</b> · { $period }: interest per day (bars, by margin mode) and the hourly rate (line).
+chart-more = Not drawn: { $currencies }. One at a time: /chart { $example }
+chart-empty = No interest in this period: nothing to draw. Try a longer period or another currency.
+export-loading = ⏳ Preparing the CSV…
+export-caption = ⬇ <b>{ $what }</b> · { $period }: every hourly record, times in { $zone }.
+export-part = Part { $part } (the export was split to stay under Telegram's file limit).
+export-empty = No records in this period: nothing to export. Try a longer period or another currency.

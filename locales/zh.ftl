@@ -8,6 +8,7 @@ start-welcome =
 
     1. /connect — 绑定一个<b>只读</b> OKX API 密钥（加密保存）
     2. /interest USDT — 利息汇总，带筛选按钮
+    3. /digest — 每天在你选定的时间发送汇总
 
     /help 查看全部命令 · /lang English
 help =
@@ -16,7 +17,10 @@ help =
 
     /connect — 绑定只读 OKX API 密钥（仅限私聊）
     /interest — 利息汇总：/interest、/interest USDT、/interest USDT 30d、/interest BTC-USDT 1y
+    /chart — 每日利息图表，参数相同：/chart USDT 30d
+    /export — 每小时记录导出为 CSV 文件，参数相同：/export USDT 1y
     /filters — 逐步选择币种、保证金模式、产品、周期和每页条数
+    /digest — 每天在你选定的时间和时区发送汇总
     /status — 查看已绑定的密钥
     /disconnect — 删除你的密钥及其衍生的所有数据
     /cancel — 取消当前操作
@@ -169,3 +173,67 @@ filters-use-buttons = 请点选一个按钮，或 /cancel。
 filters-done = 筛选：<b>{ $view }</b> · { $period } · 每页 { $limit } 条记录。
 filters-saved = 已保存：/interest 现在从这些筛选条件开始。
 records-columns = 时间|币种|模式|利息
+
+cmd-digest = 每日汇总：时间、时区、币种
+
+digest-title = ☀️ <b>你的借币利息 · { $day }</b>
+digest-late = ⏰ 这份汇总本应在 { $time } 发送；当时我暂时不可用。
+digest-nothing = 当天及之前六天都没有产生利息。
+digest-change = （较前一天 { $change }）
+digest-change-none = （前一天无利息）
+digest-rate = { $hourly }/小时 ≈ 年化 { $yearly }
+digest-debt = 当前负债 { $amount }
+digest-month = 本月：已计 { $sofar } · 预计全月 ≈ { $projected } { $ccy }
+digest-more = …以及 { $list }：见 /interest。
+digest-partial = ⚠️ 历史记录从 { $date } 起；更早的日子显示得不完整。
+digest-no-key = ❌ 无法生成你的每日汇总：尚未绑定 OKX 密钥。/connect 绑定后汇总将恢复；此提醒不会每天重复。
+digest-key-unreadable = ❌ 无法生成你的每日汇总：已保存的密钥无法读取。请重新 /connect，汇总将恢复；此提醒不会每天重复。
+digest-key-broken = ❌ 无法生成你的每日汇总：OKX 拒绝了你的密钥（{ $code }：{ $message }）。/connect 一个可用的密钥后汇总将恢复；此提醒不会每天重复。
+
+digest-settings-on = 🗓 <b>每日汇总：已开启</b>
+digest-settings-off = 🗓 <b>每日汇总：已关闭</b>
+digest-settings-time = 时间：{ $time } · { $zone }（{ $offset }）
+digest-settings-currencies = 币种：{ $list }
+digest-settings-next = 下一次：{ $time }
+digest-zone-guessed = （时区根据你的语言推测：可用 🌍 时区 修改）
+digest-all-currencies = 全部币种
+digest-turned-on = 汇总已开启
+digest-turned-off = 汇总已关闭
+digest-on-its-way = 马上发送
+digest-choose-hour = 几点发送？（你的当地时间）
+digest-choose-minute = 几分？
+digest-choose-zone = 你的时区：选择一个，输入名称（如 Asia/Shanghai），或分享你的位置。
+digest-choose-currencies = 哪些币种？不勾选即为全部。
+digest-share-location = 点击下方按钮分享位置；我只用它确定你的时区，不保存其他信息。
+digest-zone-set = 时区：{ $zone }。
+digest-zone-unknown = 我不认识时区“{ $zone }”。请输入 IANA 名称，如 Asia/Shanghai 或 Europe/London。
+digest-location-unknown = 无法确定该地点的时区。请通过 /digest → 🌍 时区 选择。
+
+digest-button-on = ✅ 开启
+digest-button-off = 🔕 关闭
+digest-button-now = ▶ 立即发送
+digest-button-time = 🕘 时间
+digest-button-zone = 🌍 时区
+digest-button-currencies = 💱 币种
+digest-button-location = 📍 按位置设置
+digest-button-send-location = 📍 分享我的位置
+digest-button-details = { $ccy } 详情
+digest-button-settings = ⚙ 汇总设置
+
+cmd-chart = 每日利息图表，例如 /chart USDT 30d
+cmd-export = 导出每小时记录 CSV，例如 /export USDT 1y
+
+button-chart = 📈 图表
+button-export = ⬇ CSV
+
+chart-loading = ⏳ 正在绘制图表…
+chart-title = 每日利息 · { $what } · { $period }
+chart-amount-axis = { $ccy } / 天
+chart-rate-axis = 每小时利率 %
+chart-caption = 📈 <b>{ $what }</b> · { $period }：每日利息（柱状，按保证金模式）与每小时利率（折线）。
+chart-more = 未绘制：{ $currencies }。可逐个查看：/chart { $example }
+chart-empty = 此期间没有利息：无可绘制的内容。试试更长的周期或其他币种。
+export-loading = ⏳ 正在准备 CSV…
+export-caption = ⬇ <b>{ $what }</b> · { $period }：全部每小时记录，时间为 { $zone }。
+export-part = 第 { $part } 部分（为符合 Telegram 文件大小限制已拆分）。
+export-empty = 此期间没有记录：无可导出的内容。试试更长的周期或其他币种。

@@ -1,10 +1,13 @@
 import "dotenv/config";
 import { run } from "@grammyjs/runner";
+import { Queue } from "bullmq";
 import { createBot } from "./bot/bot.js";
 import { registerCommands } from "./bot/commands.js";
 import { createI18n } from "./bot/i18n.js";
 import { telegramApi } from "./bot/telegram-api.js";
 import { ConfigError, loadConfig } from "./config.js";
+import { DIGEST_QUEUE, DigestSchedule, type DigestJobData } from "./digest/schedule.js";
+import { startDigestWorker } from "./digest/worker.js";
 import { createLogger } from "./log.js";
 import { OkxClient } from "./okx/client.js";
 import { createAccountLimiter } from "./okx/limiter.js";
@@ -12,6 +15,7 @@ import { startHttpServer } from "./server/http.js";
 import { createMetrics } from "./server/metrics.js";
 import { createWebhook } from "./server/webhook.js";
 import { CredentialStore } from "./store/credentials.js";
+import { DigestMarks } from "./store/digest-marks.js";
 import { forgetUser } from "./services/forget.js";
 import { HistorySync } from "./services/history.js";
 import { InterestService } from "./services/interest.js";
@@ -19,6 +23,7 @@ import { InterestCache } from "./store/interest-cache.js";
 import { RedisLocks } from "./store/locks.js";
 import { PreferenceStore } from "./store/preferences.js";
 import { connectRedis } from "./store/redis.js";
+import { SendPacer } from "./store/send-pacer.js";
 import { Vault } from "./store/vault.js";
 
 /** The composition root: builds every part from the configuration, starts them, and stops them in reverse. */
@@ -43,6 +48,11 @@ async function main(): Promise<void> {
   const cache = new InterestCache(redis, config.redisPrefix);
   const interest = new InterestService({ credentials, cache, sync: new HistorySync(okx, cache) });
   const telegram = telegramApi({ redis, prefix: config.redisPrefix, maxPerSecond: config.telegramMaxPerSecond });
+  // BullMQ blocks on its connection: no per-command timeout and no cap on retries there.
+  const queueRedis = redis.duplicate({ maxRetriesPerRequest: null, commandTimeout: undefined });
+  const bullPrefix = `${config.redisPrefix}bull`;
+  const digestQueue = new Queue<DigestJobData>(DIGEST_QUEUE, { connection: queueRedis, prefix: bullPrefix });
+  const digestSchedule = new DigestSchedule(digestQueue);
   const bot = createBot({
     token: config.botToken,
     apiRoot: config.telegramApiRoot,
@@ -53,6 +63,7 @@ async function main(): Promise<void> {
     credentials,
     preferences,
     interest,
+    digestSchedule,
     historyBudgetMs: config.historyBudgetMs,
     forget: forgetUser(credentials, cache),
     logger,
@@ -65,7 +76,25 @@ async function main(): Promise<void> {
   });
 
   await bot.init();
-  await registerCommands(bot.api, createI18n(preferences));
+  const i18n = createI18n(preferences);
+  await registerCommands(bot.api, i18n);
+  const digestWorker = startDigestWorker({
+    connection: queueRedis,
+    prefix: bullPrefix,
+    concurrency: config.digest.concurrency,
+    interest,
+    preferences,
+    marks: new DigestMarks(redis, config.redisPrefix),
+    pacer: new SendPacer(redis, config.redisPrefix, config.digest.perSecond),
+    schedule: digestSchedule,
+    api: bot.api,
+    translate: (locale) => (key, variables) => i18n.t(locale, key, variables),
+    logger,
+    onFinished: (outcome) => {
+      if (outcome === "failed") metrics.digestFailed();
+      else if (outcome === "sent" || outcome === "key-notice") metrics.digestSent();
+    },
+  });
   const readiness = { redis: () => redis.ping(), telegram: () => bot.api.getMe() };
   let http: Awaited<ReturnType<typeof startHttpServer>>;
   /** Stops taking updates and resolves when those in flight are done. */
@@ -100,6 +129,10 @@ async function main(): Promise<void> {
     logger.info({ signal }, "stopping: no new updates, finishing those in flight");
     if (await withTimeout(stopUpdates(), config.shutdownTimeoutMs)) logger.warn("updates still in flight at the shutdown timeout");
     await http.close();
+    // A digest in flight finishes (its day is then marked); one still waiting at the timeout is taken up by another replica.
+    if (await withTimeout(digestWorker.close(), config.shutdownTimeoutMs)) await digestWorker.close(true);
+    await digestQueue.close();
+    await queueRedis.quit();
     await telegram.close();
     await scheduler.close();
     await redis.quit();

@@ -4,6 +4,7 @@ import { Bot, type MiddlewareFn } from "grammy";
 import type { Redis } from "ioredis";
 import type { Logger } from "../log.js";
 import type { OkxClient } from "../okx/client.js";
+import type { DigestSchedule } from "../digest/schedule.js";
 import type { InterestService } from "../services/interest.js";
 import { sealedStateStorage } from "../store/conversation-storage.js";
 import type { CredentialStore } from "../store/credentials.js";
@@ -15,6 +16,7 @@ import { errorBoundary } from "./errors.js";
 import { CONNECT, connectConversation, connectFeature } from "./features/connect.js";
 import { fallbackFeature } from "./features/fallback.js";
 import { FILTERS, filtersConversation, filtersFeature } from "./features/filters.js";
+import { digestFeature } from "./features/digest.js";
 import { interestFeature } from "./features/interest.js";
 import { languageFeature } from "./features/language.js";
 import { cancelFeature, startFeature } from "./features/start.js";
@@ -35,6 +37,8 @@ export interface BotDependencies {
   credentials: CredentialStore;
   preferences: PreferenceStore;
   interest: InterestService;
+  /** Each user's daily digest job. */
+  digestSchedule: DigestSchedule;
   historyBudgetMs: number;
   forget(userId: number): Promise<boolean>;
   logger: Logger;
@@ -120,6 +124,7 @@ export function createBot(dependencies: BotDependencies): Bot<BotContext> {
       historyBudgetMs: dependencies.historyBudgetMs,
       preferences: dependencies.preferences,
     }),
+    digestFeature({ preferences: dependencies.preferences, schedule: dependencies.digestSchedule, interest: dependencies.interest }),
     fallbackFeature(),
   );
   bot.catch(errorBoundary(dependencies.logger));

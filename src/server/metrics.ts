@@ -7,6 +7,10 @@ export interface Metrics {
   updateHandled: (kind: string, outcome: "ok" | "error", seconds: number) => void;
   okxAnswered: (path: string, code: string) => void;
   redisError: () => void;
+  /** A digest (or the one notice about a broken key) reached Telegram. */
+  digestSent: () => void;
+  /** A digest given up on after its retries. */
+  digestFailed: () => void;
 }
 
 export function createMetrics(queued: () => Readonly<Record<Priority, number>>): Metrics {
@@ -22,6 +26,8 @@ export function createMetrics(queued: () => Readonly<Record<Priority, number>>):
   });
   const okx = new Counter({ name: "okxi_okx_requests_total", help: "OKX answers by path and code (NETWORK, TIMEOUT for none)", labelNames: ["path", "code"], registers: [registry] });
   const redisErrors = new Counter({ name: "okxi_redis_errors_total", help: "Redis connection errors", registers: [registry] });
+  const digestsSent = new Counter({ name: "okxi_digests_sent_total", help: "Daily digests (and broken-key notices) delivered", registers: [registry] });
+  const digestsFailed = new Counter({ name: "okxi_digests_failed_total", help: "Daily digests given up on after their retries", registers: [registry] });
   new Gauge({
     name: "okxi_limiter_queued",
     help: "OKX requests waiting for their account's slot in this process, by priority",
@@ -39,5 +45,7 @@ export function createMetrics(queued: () => Readonly<Record<Priority, number>>):
     },
     okxAnswered: (path, code) => okx.inc({ path, code }),
     redisError: () => redisErrors.inc(),
+    digestSent: () => digestsSent.inc(),
+    digestFailed: () => digestsFailed.inc(),
   };
 }

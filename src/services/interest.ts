@@ -8,20 +8,30 @@ import type { InterestCache } from "../store/interest-cache.js";
 import { VaultError } from "../store/vault.js";
 import type { HistoryProgress, HistorySync } from "./history.js";
 
-export type InterestAnswer =
+/** Why there are no figures: no key, one that no longer opens, or OKX's refusal. */
+export type NoFigures =
   | { kind: "no-key" }
   | { kind: "unreadable-key" }
-  | { kind: "okx-error"; category: string; code: string; message: string }
-  | {
+  | { kind: "okx-error"; category: string; code: string; message: string };
+
+/** What qualifies figures: how complete and how fresh they are. */
+export interface FigureNotes {
+  /** Oldest time held when the history is not complete yet. */
+  partialFrom?: number;
+  /** OKX failed; the figures are from the cache, as of this time. */
+  stale?: { code: string; asOf: number };
+}
+
+export type AccruedAnswer = NoFigures | ({ kind: "records"; uid: string; to: number; records: InterestRecord[] } & FigureNotes);
+
+export type InterestAnswer =
+  | NoFigures
+  | ({
       kind: "summary";
       summary: Summary;
       /** Every borrowing line the account has had, for the pickers and for "never borrowed X". */
       lines: { ccy: string; mgnMode: string; instId: string }[];
-      /** Oldest time held when the history is not complete yet. */
-      partialFrom?: number;
-      /** OKX failed; the figures are from the cache, as of this time. */
-      stale?: { code: string; asOf: number };
-    };
+    } & FigureNotes);
 
 export interface InterestDependencies {
   credentials: CredentialStore;
@@ -57,13 +67,16 @@ export class InterestService {
     }
   }
 
-  async summary(userId: number, view: InterestView, options: SummaryOptions): Promise<InterestAnswer> {
+  /**
+   * Every record of the account from `from` to now, after bringing the cache up to date (or, while OKX is
+   * down, from the cache as it is, marked stale).
+   */
+  async accrued(userId: number, from: number, options: SummaryOptions): Promise<AccruedAnswer> {
     const connection = await this.connection(userId);
     if (connection === "none") return { kind: "no-key" };
     if (connection === "unreadable") return { kind: "unreadable-key" };
     const { uid } = connection.info;
     const to = this.now();
-    const from = to - PERIODS[view.period];
     let partialFrom: number | undefined;
     let stale: { code: string; asOf: number } | undefined;
     try {
@@ -82,10 +95,24 @@ export class InterestService {
       stale = { code: error.code, asOf: held.newest };
       if (held.oldest > from) partialFrom = held.oldest;
     }
-    const records = (await this.dependencies.cache.range(uid, from, to)).filter((record) => matchesView(view, record));
+    return {
+      kind: "records",
+      uid,
+      to,
+      records: await this.dependencies.cache.range(uid, from, to),
+      ...(partialFrom === undefined ? {} : { partialFrom }),
+      ...(stale === undefined ? {} : { stale }),
+    };
+  }
+
+  async summary(userId: number, view: InterestView, options: SummaryOptions): Promise<InterestAnswer> {
+    const from = this.now() - PERIODS[view.period];
+    const answer = await this.accrued(userId, from, options);
+    if (answer.kind !== "records") return answer;
+    const { uid, to, records, partialFrom, stale } = answer;
     return {
       kind: "summary",
-      summary: summarize(records, from, to),
+      summary: summarize(records.filter((record) => matchesView(view, record)), from, to),
       lines: await this.dependencies.cache.lines(uid),
       ...(partialFrom === undefined ? {} : { partialFrom }),
       ...(stale === undefined ? {} : { stale }),

@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { DEFAULT_DIGEST, type DigestSettings } from "../domain/digest.js";
 import { decodeView, encodeView, type InterestView } from "../domain/view.js";
 
 /** Each user's settings, in a hash `<prefix>prefs:<telegram user id>`. */
@@ -42,6 +43,35 @@ export class PreferenceStore {
 
   /** The user's IANA time zone; UTC until they choose one. */
   async timeZone(userId: number): Promise<string> {
-    return (await this.redis.hget(this.key(userId), "timeZone")) ?? "UTC";
+    return (await this.savedTimeZone(userId)) ?? "UTC";
+  }
+
+  async savedTimeZone(userId: number): Promise<string | undefined> {
+    return (await this.redis.hget(this.key(userId), "timeZone")) ?? undefined;
+  }
+
+  async setTimeZone(userId: number, zone: string): Promise<void> {
+    await this.redis.hset(this.key(userId), "timeZone", zone);
+  }
+
+  /** The daily digest: off at 09:00 for every currency until the user asks for it. */
+  async digest(userId: number): Promise<DigestSettings> {
+    const saved = await this.redis.hget(this.key(userId), "digest");
+    if (saved === null) return { ...DEFAULT_DIGEST };
+    const [on, time = "", currencies = "", locale = DEFAULT_DIGEST.locale] = saved.split("|");
+    const [hour, minute] = time.split(":").map(Number);
+    const valid = (value: number | undefined, below: number) => value !== undefined && Number.isInteger(value) && value >= 0 && value < below;
+    return {
+      on: on === "1",
+      hour: valid(hour, 24) ? hour! : DEFAULT_DIGEST.hour,
+      minute: valid(minute, 60) ? minute! : DEFAULT_DIGEST.minute,
+      currencies: currencies.split(",").filter(Boolean),
+      locale,
+    };
+  }
+
+  async setDigest(userId: number, settings: DigestSettings): Promise<void> {
+    const time = `${settings.hour}:${settings.minute}`;
+    await this.redis.hset(this.key(userId), "digest", [settings.on ? "1" : "0", time, settings.currencies.join(","), settings.locale].join("|"));
   }
 }

@@ -1,0 +1,214 @@
+import tzLookup from "@photostructure/tz-lookup";
+import { Composer, GrammyError, Keyboard, type InlineKeyboard } from "grammy";
+import type { DigestSettings } from "../../domain/digest.js";
+import { canonicalZone, COMMON_ZONES, guessTimeZone } from "../../domain/time.js";
+import type { DigestSchedule } from "../../digest/schedule.js";
+import type { InterestService } from "../../services/interest.js";
+import type { PreferenceStore } from "../../store/preferences.js";
+import type { BotContext } from "../context.js";
+import { escapeHtml } from "../html.js";
+import {
+  currencyKeyboard,
+  digestSettingsKeyboard,
+  hourKeyboard,
+  MINUTE_CHOICES,
+  minuteKeyboard,
+  renderDigestSettings,
+  zoneKeyboard,
+} from "../views/digest.js";
+
+export interface DigestFeatureDependencies {
+  preferences: PreferenceStore;
+  schedule: Pick<DigestSchedule, "apply" | "remove" | "next" | "sendNow">;
+  interest: Pick<InterestService, "lines">;
+  now?: () => number;
+}
+
+const CALLBACK = /^dg:(menu|show|on|off|stop|now|time|zone|loc|ccy|h:\d{1,2}|m:\d{1,2}:\d{1,2}|z:\d{1,2}|c:(?:\*|[A-Z0-9]{1,12}))$/;
+/** What a typed time zone looks like: `Europe/Paris`, `America/Argentina/Buenos_Aires`, `UTC`. */
+const ZONE_NAME = /^(?:[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+)+|UTC)$/;
+
+/** Edits the message, ignoring Telegram's "message is not modified" (a press that changed nothing). */
+async function edit(ctx: BotContext, text: string, keyboard: InlineKeyboard): Promise<void> {
+  try {
+    await ctx.editMessageText(text, { parse_mode: "HTML", reply_markup: keyboard });
+  } catch (error) {
+    if (!(error instanceof GrammyError && error.description.includes("message is not modified"))) throw error;
+  }
+}
+
+/**
+ * `/digest`: the daily digest's settings with buttons (on/off, hour and minute, time zone, currencies,
+ * send now). A zone can also be typed (`Europe/Paris`, or `/digest Europe/Paris`) or taken from a shared
+ * location. Every change is saved and the user's schedule moved to match.
+ */
+export function digestFeature(dependencies: DigestFeatureDependencies): Composer<BotContext> {
+  const { preferences, schedule } = dependencies;
+  const now = dependencies.now ?? Date.now;
+  const feature = new Composer<BotContext>();
+  const privateChats = feature.chatType("private");
+
+  async function settingsMessage(ctx: BotContext): Promise<{ text: string; keyboard: InlineKeyboard }> {
+    const userId = ctx.from!.id;
+    const settings = await preferences.digest(userId);
+    const saved = await preferences.savedTimeZone(userId);
+    const zone = saved ?? guessTimeZone(ctx.from?.language_code);
+    const next = settings.on ? await schedule.next(userId) : undefined;
+    const text = renderDigestSettings(ctx.t, settings, { zone, zoneChosen: saved !== undefined, now: now(), ...(next === undefined ? {} : { next }) });
+    return { text, keyboard: digestSettingsKeyboard(ctx.t, settings) };
+  }
+
+  /** Saves the settings (with the zone, so the schedule and the digest agree on it) and moves the schedule. */
+  async function save(ctx: BotContext, settings: DigestSettings, zone?: string): Promise<void> {
+    const userId = ctx.from!.id;
+    const chosen = zone ?? (await preferences.savedTimeZone(userId)) ?? guessTimeZone(ctx.from?.language_code);
+    await preferences.setTimeZone(userId, chosen);
+    const locale = await ctx.i18n.getLocale();
+    await preferences.setDigest(userId, { ...settings, locale });
+    await schedule.apply(userId, { ...settings, locale }, chosen);
+  }
+
+  const knownCurrencies = async (userId: number) => [...new Set((await dependencies.interest.lines(userId)).map((line) => line.ccy))].sort().slice(0, 40);
+
+  async function setZone(ctx: BotContext, zone: string): Promise<void> {
+    await save(ctx, await preferences.digest(ctx.from!.id), zone);
+  }
+
+  privateChats.command("digest", async (ctx) => {
+    const typed = ctx.match.trim();
+    if (typed !== "") {
+      const zone = canonicalZone(typed);
+      if (zone === undefined || !ZONE_NAME.test(typed)) return ctx.reply(ctx.t("digest-zone-unknown", { zone: escapeHtml(typed.slice(0, 40)) }), { parse_mode: "HTML" });
+      await setZone(ctx, zone);
+    }
+    const { text, keyboard } = await settingsMessage(ctx);
+    await ctx.reply(text, { parse_mode: "HTML", reply_markup: keyboard });
+  });
+
+  feature.chatType(["group", "supergroup"]).command("digest", (ctx) =>
+    ctx.reply(ctx.t("connect-private-only", { link: `https://t.me/${ctx.me.username}?start=digest` })),
+  );
+
+  privateChats.on("message:location", async (ctx) => {
+    const { latitude, longitude } = ctx.message.location;
+    let zone: string | undefined;
+    try {
+      zone = canonicalZone(tzLookup(latitude, longitude));
+    } catch {
+      zone = undefined;
+    }
+    if (zone === undefined) return ctx.reply(ctx.t("digest-location-unknown"), { reply_markup: { remove_keyboard: true } });
+    await setZone(ctx, zone);
+    await ctx.reply(ctx.t("digest-zone-set", { zone }), { reply_markup: { remove_keyboard: true } });
+    const { text, keyboard } = await settingsMessage(ctx);
+    await ctx.reply(text, { parse_mode: "HTML", reply_markup: keyboard });
+  });
+
+  // A typed zone name: honoured whenever it names a zone; a near miss is told so.
+  privateChats.on("message:text").filter(
+    (ctx) => ZONE_NAME.test(ctx.message.text.trim()),
+    async (ctx) => {
+      const typed = ctx.message.text.trim();
+      const zone = canonicalZone(typed);
+      if (zone === undefined) return ctx.reply(ctx.t("digest-zone-unknown", { zone: escapeHtml(typed.slice(0, 40)) }), { parse_mode: "HTML" });
+      await setZone(ctx, zone);
+      await ctx.reply(ctx.t("digest-zone-set", { zone }));
+      const { text, keyboard } = await settingsMessage(ctx);
+      await ctx.reply(text, { parse_mode: "HTML", reply_markup: keyboard });
+    },
+  );
+
+  // Someone who blocks the bot gets no more digests.
+  feature.on("my_chat_member", async (ctx, next) => {
+    if (ctx.chat.type !== "private" || ctx.myChatMember.new_chat_member.status !== "kicked") return next();
+    const settings = await preferences.digest(ctx.chat.id);
+    if (!settings.on) return;
+    await preferences.setDigest(ctx.chat.id, { ...settings, on: false });
+    await schedule.remove(ctx.chat.id);
+  });
+
+  feature.on("callback_query:data", async (ctx, next) => {
+    const match = CALLBACK.exec(ctx.callbackQuery.data);
+    if (match === null) return next();
+    const message = ctx.callbackQuery.message;
+    if (message === undefined || message.chat.type !== "private" || message.chat.id !== ctx.from.id) {
+      return ctx.answerCallbackQuery({ text: ctx.t("button-stale") });
+    }
+    const [action = "", first, second] = match[1]!.split(":");
+    const userId = ctx.from.id;
+    const settings = await preferences.digest(userId);
+    const showSettings = async () => {
+      const { text, keyboard } = await settingsMessage(ctx);
+      await edit(ctx, text, keyboard);
+    };
+    const replySettings = async () => {
+      const { text, keyboard } = await settingsMessage(ctx);
+      await ctx.reply(text, { parse_mode: "HTML", reply_markup: keyboard });
+    };
+
+    switch (action) {
+      case "menu":
+        await ctx.answerCallbackQuery();
+        return replySettings();
+      case "show":
+        await ctx.answerCallbackQuery();
+        return showSettings();
+      case "on":
+      case "off":
+      case "stop":
+        await save(ctx, { ...settings, on: action === "on" });
+        await ctx.answerCallbackQuery({ text: ctx.t(action === "on" ? "digest-turned-on" : "digest-turned-off") });
+        return action === "stop" ? replySettings() : showSettings();
+      case "now":
+        await schedule.sendNow(userId, now());
+        return ctx.answerCallbackQuery({ text: ctx.t("digest-on-its-way") });
+      case "time":
+        await ctx.answerCallbackQuery();
+        return edit(ctx, ctx.t("digest-choose-hour"), hourKeyboard(ctx.t, settings));
+      case "h": {
+        const hour = Number(first);
+        if (hour > 23) return ctx.answerCallbackQuery({ text: ctx.t("button-stale") });
+        await ctx.answerCallbackQuery();
+        return edit(ctx, ctx.t("digest-choose-minute"), minuteKeyboard(ctx.t, hour));
+      }
+      case "m": {
+        const hour = Number(first);
+        const minute = Number(second);
+        if (hour > 23 || !(MINUTE_CHOICES as readonly number[]).includes(minute)) return ctx.answerCallbackQuery({ text: ctx.t("button-stale") });
+        await save(ctx, { ...settings, hour, minute });
+        await ctx.answerCallbackQuery();
+        return showSettings();
+      }
+      case "zone": {
+        await ctx.answerCallbackQuery();
+        const zone = (await preferences.savedTimeZone(userId)) ?? guessTimeZone(ctx.from.language_code);
+        return edit(ctx, ctx.t("digest-choose-zone"), zoneKeyboard(ctx.t, zone));
+      }
+      case "z": {
+        const zone = COMMON_ZONES[Number(first)];
+        if (zone === undefined) return ctx.answerCallbackQuery({ text: ctx.t("button-stale") });
+        await setZone(ctx, zone);
+        await ctx.answerCallbackQuery();
+        return showSettings();
+      }
+      case "loc":
+        await ctx.answerCallbackQuery();
+        return ctx.reply(ctx.t("digest-share-location"), {
+          reply_markup: new Keyboard().requestLocation(ctx.t("digest-button-send-location")).resized().oneTime(),
+        });
+      case "ccy": {
+        await ctx.answerCallbackQuery();
+        return edit(ctx, ctx.t("digest-choose-currencies"), currencyKeyboard(ctx.t, settings, await knownCurrencies(userId)));
+      }
+      case "c": {
+        const currencies =
+          first === "*" ? [] : settings.currencies.includes(first!) ? settings.currencies.filter((ccy) => ccy !== first) : [...settings.currencies, first!].sort();
+        await save(ctx, { ...settings, currencies });
+        await ctx.answerCallbackQuery();
+        return edit(ctx, ctx.t("digest-choose-currencies"), currencyKeyboard(ctx.t, { ...settings, currencies }, await knownCurrencies(userId)));
+      }
+    }
+    return next();
+  });
+  return feature;
+}

@@ -1,0 +1,138 @@
+import { InlineKeyboard } from "grammy";
+import type { Digest, DigestSettings } from "../../domain/digest.js";
+import { Decimal, formatAmount, formatPercent } from "../../domain/money.js";
+import { COMMON_ZONES, formatDateTime, formatDay, zoneLabel } from "../../domain/time.js";
+import { encodeView } from "../../domain/view.js";
+import { escapeHtml } from "../html.js";
+import type { Translate } from "./interest.js";
+
+const BARS = "▁▂▃▄▅▆▇█";
+/** Currencies per digest message; the rest are named in one line. */
+const MAX_CURRENCIES = 8;
+export const MINUTE_CHOICES = [0, 15, 30, 45] as const;
+
+/** Seven days at a glance: each day's bar scaled to the highest. */
+export function sparkline(values: readonly Decimal[]): string {
+  const highest = values.reduce((max, value) => Decimal.max(max, value), new Decimal(0));
+  if (highest.isZero()) return BARS[0]!.repeat(values.length);
+  return values.map((value) => BARS[value.dividedBy(highest).times(BARS.length - 1).round().toNumber()]).join("");
+}
+
+const signedPercent = (fraction: Decimal) => `${fraction.isNegative() ? "−" : "+"}${formatPercent(fraction.abs(), 2)}`;
+export const clockTime = (hour: number, minute: number) => `${String(hour).padStart(2, "0")}:${String(minute).padStart(2, "0")}`;
+
+export interface DigestContext {
+  locale: string;
+  zone: string;
+  now: number;
+  /** Set when the digest went out well after it was due (every replica was down). */
+  lateFrom?: number;
+  /** Lines that qualify the figures (stale or partial history). */
+  notes: string[];
+}
+
+/** The daily digest message: per currency the day reported against the one before, rate, debt, trend, month. */
+export function renderDigest(t: Translate, digest: Digest, context: DigestContext): string {
+  const title = t("digest-title", { day: formatDay(digest.day, context.locale) });
+  const late =
+    context.lateFrom === undefined ? [] : [t("digest-late", { time: `${formatDateTime(context.lateFrom, context.zone)} ${zoneLabel(context.lateFrom, context.zone)}` })];
+  if (digest.currencies.length === 0) return [title, ...late, ...context.notes, t("digest-nothing")].join("\n");
+  const blocks = digest.currencies.slice(0, MAX_CURRENCIES).map((currency) => {
+    const { ccy } = currency;
+    const change = currency.change === undefined ? t("digest-change-none") : t("digest-change", { change: signedPercent(currency.change) });
+    return [
+      `<b>${escapeHtml(ccy)}</b>  ${formatAmount(currency.day, ccy)}  ${change}`,
+      `<code>${sparkline(currency.trend)}</code>  ${t("digest-rate", {
+        hourly: formatPercent(currency.hourlyRate),
+        yearly: formatPercent(currency.yearlyRate),
+      })}`,
+      t("digest-debt", { amount: `${formatAmount(currency.liability, ccy)} ${escapeHtml(ccy)}` }),
+      t("digest-month", {
+        sofar: formatAmount(currency.monthSoFar, ccy),
+        projected: formatAmount(currency.monthProjected, ccy),
+        ccy: escapeHtml(ccy),
+      }),
+    ].join("\n");
+  });
+  const hidden = digest.currencies.slice(MAX_CURRENCIES).map((currency) => currency.ccy);
+  const more = hidden.length === 0 ? [] : [t("digest-more", { list: escapeHtml(hidden.join(", ")) })];
+  return [title, ...late, ...context.notes, "", blocks.join("\n\n"), ...more].join("\n");
+}
+
+/** Under a digest: each currency's `/interest` view of the last 7 days, and the settings. */
+export function digestKeyboard(t: Translate, digest: Digest): InlineKeyboard {
+  const keyboard = new InlineKeyboard();
+  digest.currencies.slice(0, MAX_CURRENCIES).forEach((currency, index) => {
+    if (index > 0 && index % 3 === 0) keyboard.row();
+    keyboard.text(t("digest-button-details", { ccy: currency.ccy }), encodeView("iv", { period: "7d", ccy: currency.ccy }));
+  });
+  return keyboard.row().text(t("digest-button-settings"), "dg:menu").text(t("digest-button-off"), "dg:stop");
+}
+
+export interface SettingsContext {
+  zone: string;
+  /** Whether the zone was chosen, or only guessed from the language. */
+  zoneChosen: boolean;
+  now: number;
+  /** When the next digest is due, if it is on. */
+  next?: number;
+}
+
+export function renderDigestSettings(t: Translate, settings: DigestSettings, context: SettingsContext): string {
+  const lines = [
+    t(settings.on ? "digest-settings-on" : "digest-settings-off"),
+    t("digest-settings-time", { time: clockTime(settings.hour, settings.minute), zone: escapeHtml(context.zone), offset: zoneLabel(context.next ?? context.now, context.zone) }),
+    t("digest-settings-currencies", { list: settings.currencies.length === 0 ? t("digest-all-currencies") : escapeHtml(settings.currencies.join(", ")) }),
+  ];
+  if (!context.zoneChosen) lines.push(t("digest-zone-guessed"));
+  if (settings.on && context.next !== undefined) lines.push(t("digest-settings-next", { time: formatDateTime(context.next, context.zone) }));
+  return lines.join("\n");
+}
+
+export function digestSettingsKeyboard(t: Translate, settings: DigestSettings): InlineKeyboard {
+  return new InlineKeyboard()
+    .text(t(settings.on ? "digest-button-off" : "digest-button-on"), settings.on ? "dg:off" : "dg:on")
+    .text(t("digest-button-now"), "dg:now")
+    .row()
+    .text(t("digest-button-time"), "dg:time")
+    .text(t("digest-button-zone"), "dg:zone")
+    .text(t("digest-button-currencies"), "dg:ccy");
+}
+
+/** 24 hours, six a row; the chosen one marked. */
+export function hourKeyboard(t: Translate, settings: DigestSettings): InlineKeyboard {
+  const keyboard = new InlineKeyboard();
+  for (let hour = 0; hour < 24; hour++) {
+    if (hour > 0 && hour % 6 === 0) keyboard.row();
+    const label = clockTime(hour, 0).slice(0, 2);
+    keyboard.text(hour === settings.hour ? `· ${label} ·` : label, `dg:h:${hour}`);
+  }
+  return keyboard.row().text(t("button-back"), "dg:show");
+}
+
+/** The minutes of a chosen hour. */
+export function minuteKeyboard(t: Translate, hour: number): InlineKeyboard {
+  const keyboard = new InlineKeyboard();
+  for (const minute of MINUTE_CHOICES) keyboard.text(clockTime(hour, minute), `dg:m:${hour}:${minute}`);
+  return keyboard.row().text(t("button-back"), "dg:time");
+}
+
+/** Common zones by their index in `COMMON_ZONES` (names can be longer than callback data allows), and a location button. */
+export function zoneKeyboard(t: Translate, current: string): InlineKeyboard {
+  const keyboard = new InlineKeyboard();
+  COMMON_ZONES.forEach((zone, index) => {
+    if (index > 0 && index % 3 === 0) keyboard.row();
+    keyboard.text(zone === current ? `· ${zone} ·` : zone, `dg:z:${index}`);
+  });
+  return keyboard.row().text(t("digest-button-location"), "dg:loc").row().text(t("button-back"), "dg:show");
+}
+
+/** The account's currencies to toggle; none chosen means all. */
+export function currencyKeyboard(t: Translate, settings: DigestSettings, known: readonly string[]): InlineKeyboard {
+  const keyboard = new InlineKeyboard().text(settings.currencies.length === 0 ? `· ${t("digest-all-currencies")} ·` : t("digest-all-currencies"), "dg:c:*");
+  known.forEach((ccy, index) => {
+    if (index % 4 === 0) keyboard.row();
+    keyboard.text(settings.currencies.includes(ccy) ? `✓ ${ccy}` : ccy, `dg:c:${ccy}`);
+  });
+  return keyboard.row().text(t("button-back"), "dg:show");
+}

@@ -1,0 +1,160 @@
+import { GrammyError, type Api, type InlineKeyboard } from "grammy";
+import { buildDigest, digestWindows } from "../domain/digest.js";
+import { formatDate, formatDateTime, isoDate, localDate } from "../domain/time.js";
+import type { Logger } from "../log.js";
+import type { InterestService, NoFigures } from "../services/interest.js";
+import type { DayClaim, DigestMarks } from "../store/digest-marks.js";
+import type { PreferenceStore } from "../store/preferences.js";
+import type { SendPacer } from "../store/send-pacer.js";
+import { escapeHtml } from "../bot/html.js";
+import { digestKeyboard, renderDigest } from "../bot/views/digest.js";
+import type { Translate } from "../bot/views/interest.js";
+import type { DigestSchedule } from "./schedule.js";
+
+export interface DigestDeliveryDependencies {
+  interest: Pick<InterestService, "accrued">;
+  preferences: PreferenceStore;
+  marks: DigestMarks;
+  pacer: SendPacer;
+  schedule: DigestSchedule;
+  /** grammY's Api against Telegram (or the fake Bot API), without a retry transformer: 429s are handled here, for every replica. */
+  api: Api;
+  translate(locale: string): Translate;
+  logger: Logger;
+  now?: () => number;
+  /** A digest sent this long after it was due says so. */
+  lateAfterMs?: number;
+}
+
+/** One digest to deliver: a scheduled run (due at `dueAt`) or a "Send now". */
+export interface DigestRun {
+  jobId: string;
+  userId: number;
+  dueAt: number;
+  manual: boolean;
+}
+
+export type DigestOutcome =
+  /** The digest went out. */
+  | "sent"
+  /** The key stopped working: the user was told, once. */
+  | "key-notice"
+  /** The key still does not work and the user knows: nothing sent. */
+  | "quiet"
+  /** The digest was switched off after it was scheduled. */
+  | "off"
+  /** Another run already sent this day's digest. */
+  | "already-sent"
+  /** A run died while its message was on the wire; it may have arrived, so none is sent again. */
+  | "uncertain"
+  /** This run stalled and another took over. */
+  | "taken-over"
+  /** The user blocked the bot: their schedule is off now. */
+  | "blocked";
+
+/** Worth trying again later: OKX is down, or another run of the same day is still preparing. */
+export class DigestRetry extends Error {
+  override readonly name = "DigestRetry";
+}
+
+const LATE_AFTER_MS = 15 * 60_000;
+/** OKX categories that say nothing about the key: try again later rather than tell the user. */
+const PASSING_TROUBLE = new Set(["unavailable", "rate-limited", "timestamp"]);
+const MAX_RATE_LIMITED = 5;
+
+function keyNotice(t: Translate, answer: NoFigures): string {
+  switch (answer.kind) {
+    case "no-key":
+      return t("digest-no-key");
+    case "unreadable-key":
+      return t("digest-key-unreadable");
+    case "okx-error":
+      return t("digest-key-broken", { code: escapeHtml(answer.code), message: escapeHtml(answer.message) });
+  }
+}
+
+/**
+ * Makes and sends one user's digest, at most once per local day however often it is run (two replicas, a
+ * retry, a run taken over after a crash): the day is claimed first, the message goes out in a send slot
+ * shared by every replica, and the day is marked sent.
+ */
+export async function deliverDigest(dependencies: DigestDeliveryDependencies, run: DigestRun): Promise<DigestOutcome> {
+  const { preferences, marks, logger } = dependencies;
+  const now = dependencies.now ?? Date.now;
+  const startedAt = now();
+  const settings = await preferences.digest(run.userId);
+  if (!run.manual && !settings.on) return "off";
+  const zone = await preferences.timeZone(run.userId);
+  const dueDate = localDate(run.dueAt, zone);
+  const claim = await marks.claim(run.userId, run.manual ? `now-${run.jobId}` : isoDate(dueDate), run.jobId);
+  if (claim === "busy") throw new DigestRetry("another run of this day is preparing it");
+  if (claim === "sent") return "already-sent";
+  if (claim === "sending") {
+    logger.warn({ user: run.userId, job: run.jobId }, "digest: an earlier run died while sending; not sending again");
+    return "uncertain";
+  }
+  const locale = (await preferences.language(run.userId)) ?? settings.locale;
+  const t = dependencies.translate(locale);
+
+  const windows = digestWindows(dueDate, zone);
+  const answer = await dependencies.interest.accrued(run.userId, windows.from, { priority: "background" });
+  let message: { text: string; keyboard?: InlineKeyboard; delivered: DigestOutcome };
+  if (answer.kind !== "records") {
+    if (answer.kind === "okx-error" && PASSING_TROUBLE.has(answer.category)) {
+      await claim.release();
+      throw new DigestRetry(`OKX is not answering (${answer.code})`);
+    }
+    if (!(await marks.firstKeyNotice(run.userId))) {
+      await claim.sent();
+      return "quiet";
+    }
+    message = { text: keyNotice(t, answer), delivered: "key-notice" };
+  } else {
+    await marks.keyWorks(run.userId);
+    const digest = buildDigest(answer.records, windows, answer.to, settings.currencies);
+    const notes: string[] = [];
+    if (answer.stale !== undefined) notes.push(t("interest-stale", { code: escapeHtml(answer.stale.code), date: formatDateTime(answer.stale.asOf, zone) }));
+    if (answer.partialFrom !== undefined) notes.push(t("digest-partial", { date: formatDate(answer.partialFrom, zone) }));
+    const late = !run.manual && startedAt - run.dueAt > (dependencies.lateAfterMs ?? LATE_AFTER_MS);
+    const context = { locale, zone, now: answer.to, notes, ...(late ? { lateFrom: run.dueAt } : {}) };
+    message = { text: renderDigest(t, digest, context), keyboard: digestKeyboard(t, digest), delivered: "sent" };
+  }
+
+  const outcome = await send(dependencies, run.userId, claim, message.text, message.keyboard);
+  if (outcome === "blocked") {
+    await preferences.setDigest(run.userId, { ...settings, on: false });
+    await dependencies.schedule.remove(run.userId);
+    logger.info({ user: run.userId }, "digest: the user blocked the bot; schedule switched off");
+  }
+  return outcome === "sent" ? message.delivered : outcome;
+}
+
+/** Sends in the next shared slot; on 429 every replica waits Telegram's `retry_after`, then this send tries again. */
+async function send(
+  dependencies: DigestDeliveryDependencies,
+  userId: number,
+  claim: DayClaim,
+  text: string,
+  keyboard?: InlineKeyboard,
+): Promise<"sent" | "blocked" | "taken-over"> {
+  for (let attempt = 0; ; attempt++) {
+    await dependencies.pacer.slot();
+    if (attempt === 0 && !(await claim.begin())) return "taken-over";
+    try {
+      await dependencies.api.sendMessage(userId, text, { parse_mode: "HTML", reply_markup: keyboard, link_preview_options: { is_disabled: true } });
+      await claim.sent();
+      return "sent";
+    } catch (error) {
+      if (error instanceof GrammyError && error.error_code === 429 && attempt < MAX_RATE_LIMITED) {
+        await dependencies.pacer.pause((error.parameters.retry_after ?? 1) * 1000);
+        continue;
+      }
+      // Telegram answered: nothing was delivered. A network error leaves the day "sending": it may have arrived.
+      if (error instanceof GrammyError) {
+        await claim.release();
+        if (error.error_code === 403) return "blocked";
+      }
+      throw error;
+    }
+  }
+}

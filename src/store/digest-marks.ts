@@ -1,0 +1,95 @@
+import { randomBytes } from "node:crypto";
+import type { Redis } from "ioredis";
+
+/** How far a user's digest of one day has got, across every replica. */
+export type DayState = "sent" | "sending" | "busy";
+
+/** A mark outlives the day it is for, so a late run after an outage still finds it. */
+const MARK_TTL_MS = 3 * 24 * 3600_000;
+
+/**
+ * Takes the day for this job: free, or held by an earlier run of the same job (BullMQ hands a stalled job
+ * to another worker only once its lock expired). Another job's claim, a send under way, or a sent digest
+ * are answered as they are.
+ */
+const CLAIM = `
+local current = redis.call('GET', KEYS[1])
+if current then
+  if current == 'sent' then return 'sent' end
+  if string.sub(current, 1, 8) == 'sending:' then return 'sending' end
+  local holder = string.match(current, '^claim:(.*):[^:]*$')
+  if holder ~= ARGV[1] then return 'busy' end
+end
+redis.call('SET', KEYS[1], 'claim:' .. ARGV[1] .. ':' .. ARGV[2], 'PX', ARGV[3])
+return 'claimed'
+`;
+
+/** From claimed to sending, only for the run that holds the claim: a run that lost it (stalled, taken over) sends nothing. */
+const BEGIN = `
+if redis.call('GET', KEYS[1]) ~= 'claim:' .. ARGV[1] .. ':' .. ARGV[2] then return 0 end
+redis.call('SET', KEYS[1], 'sending:' .. ARGV[1] .. ':' .. ARGV[2], 'PX', ARGV[3])
+return 1
+`;
+
+/** Gives the day back if this run still holds it (Telegram refused the message, so nothing was delivered). */
+const RELEASE = `
+local current = redis.call('GET', KEYS[1])
+if current == 'claim:' .. ARGV[1] .. ':' .. ARGV[2] or current == 'sending:' .. ARGV[1] .. ':' .. ARGV[2] then redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
+export interface DayClaim {
+  /** Call right before the message goes to Telegram; false: another run has taken over, send nothing. */
+  begin(): Promise<boolean>;
+  sent(): Promise<void>;
+  /** Telegram answered with an error: the message was not delivered and the day may be tried again. */
+  release(): Promise<void>;
+}
+
+/**
+ * Exactly-once bookkeeping for digests in `<prefix>digest:day:<user>:<local date>` and the one notice
+ * about a key that stopped working in `<prefix>digest:key-notice:<user>`.
+ *
+ * A day goes claim → sending → sent. A claim expires, so a run that died while preparing is taken over;
+ * "sending" does not: a run that died while its message was on the wire may have delivered it, and a
+ * second copy is worse than a missing one.
+ */
+export class DigestMarks {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    /** How long a claim holds while a digest is prepared (history from OKX, rendering, waiting for a send slot). */
+    private readonly claimMs = 60_000,
+  ) {}
+
+  private dayKey(userId: number, date: string): string {
+    return `${this.prefix}digest:day:${userId}:${date}`;
+  }
+
+  /** Claims the user's digest of a local date for a job; a `DayState` when it is not this job's to send. */
+  async claim(userId: number, date: string, jobId: string): Promise<DayClaim | DayState> {
+    const key = this.dayKey(userId, date);
+    const token = randomBytes(6).toString("hex");
+    const answer = (await this.redis.eval(CLAIM, 1, key, jobId, token, this.claimMs)) as string;
+    if (answer !== "claimed") return answer as DayState;
+    return {
+      begin: async () => (await this.redis.eval(BEGIN, 1, key, jobId, token, MARK_TTL_MS)) === 1,
+      sent: async () => {
+        await this.redis.set(key, "sent", "PX", MARK_TTL_MS);
+      },
+      release: async () => {
+        await this.redis.eval(RELEASE, 1, key, jobId, token);
+      },
+    };
+  }
+
+  /** True the first time after the key stopped working (or was never there): that run tells the user. */
+  async firstKeyNotice(userId: number): Promise<boolean> {
+    return (await this.redis.set(`${this.prefix}digest:key-notice:${userId}`, "1", "NX")) === "OK";
+  }
+
+  /** The key works again: a later failure is news again. */
+  async keyWorks(userId: number): Promise<void> {
+    await this.redis.del(`${this.prefix}digest:key-notice:${userId}`);
+  }
+}

@@ -1,0 +1,55 @@
+import type { Redis } from "ioredis";
+
+/**
+ * Hands out the next free send time, `ARGV[1]` µs after the last one handed out, on Redis's clock so
+ * every replica shares one sequence; answers the wait in ms. A slot is never earlier than a pause
+ * Telegram asked for. Times are whole microseconds, written with %.0f: Lua would print them in exponent form.
+ */
+const NEXT_SLOT = `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
+local slot = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
+redis.call('SET', KEYS[1], string.format('%.0f', slot + tonumber(ARGV[1])), 'PX', 60000)
+return math.floor((slot - now) / 1000)
+`;
+
+/** Pushes every later slot past `now + ARGV[1]` µs (Telegram's `retry_after`). */
+const PAUSE = `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
+local resume = now + tonumber(ARGV[1])
+if resume > tonumber(redis.call('GET', KEYS[1]) or '0') then
+  redis.call('SET', KEYS[1], string.format('%.0f', resume), 'PX', 60000 + math.floor(tonumber(ARGV[1]) / 1000))
+end
+return 0
+`;
+
+/**
+ * Spaces messages evenly across every replica (`<prefix>digest:pace`): a rate per second becomes one
+ * slot every 1000 / rate ms. Spacing rather than a count per second, which lets two bursts meet in one
+ * sliding second; and slots are taken right before sending, after the slow work, so sends keep the spacing.
+ */
+export class SendPacer {
+  private readonly key: string;
+  private readonly spacingMicros: number;
+
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+    perSecond: number,
+  ) {
+    this.key = `${prefix}digest:pace`;
+    this.spacingMicros = Math.round(1_000_000 / perSecond);
+  }
+
+  /** Resolves at this caller's send time. */
+  async slot(): Promise<void> {
+    const waitMs = Number(await this.redis.eval(NEXT_SLOT, 1, this.key, this.spacingMicros));
+    if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+  }
+
+  /** Telegram said to wait: nobody sends before then. */
+  async pause(ms: number): Promise<void> {
+    await this.redis.eval(PAUSE, 1, this.key, Math.ceil(ms * 1000));
+  }
+}
