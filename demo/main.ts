@@ -114,14 +114,18 @@ async function chatInTerminal(stack: DemoStack, session: ChatSession, timeoutMs:
     "Ctrl-C stops everything.",
     "",
   ]);
-  const above = (lines: string[]) => {
+  /** Prints on a line of its own, over the prompt or a progress line. */
+  const show = (lines: string[]) => {
     if (lines.length === 0) return;
     if (terminal) {
       clearLine(process.stdout, 0);
       cursorTo(process.stdout, 0);
     }
     print(lines);
-    if (terminal) rl.prompt(true);
+  };
+  // Piped input is not echoed: there each step's line says what was sent, and no prompt is shown.
+  const prompt = (keepTyping = false) => {
+    if (terminal) rl.prompt(keepTyping);
   };
   const stepOptions: StepOptions = {
     timeoutMs,
@@ -135,10 +139,13 @@ async function chatInTerminal(stack: DemoStack, session: ChatSession, timeoutMs:
 
   let busy = false;
   const watcher = setInterval(() => {
-    if (!busy) above(stack.realTelegram ? [] : session.unprompted());
+    const lines = busy ? [] : session.unprompted();
+    if (lines.length === 0) return;
+    show(lines);
+    prompt(true);
   }, UNPROMPTED_POLL_MS);
   rl.setPrompt("you › ");
-  rl.prompt();
+  prompt();
   try {
     for await (const line of rl) {
       busy = true;
@@ -147,11 +154,11 @@ async function chatInTerminal(stack: DemoStack, session: ChatSession, timeoutMs:
       if (outcome !== undefined) {
         // The terminal already shows what was typed; a press or a demo value is spelled out.
         const typed = terminal && outcome.lines[0] === `you › ${line.trim()}`;
-        above([...(typed ? outcome.lines.slice(1) : outcome.lines), ...(outcome.answered ? [] : [`✗ ${outcome.problem}`])]);
+        show([...(typed ? outcome.lines.slice(1) : outcome.lines), ...(outcome.answered ? [] : [`✗ ${outcome.problem}`])]);
       }
       const asked = demoValueAsked(session.botMessages(), stack.account);
-      if (asked !== undefined) above([`       (press Enter to send the demo ${asked.name}: ${asked.value})`]);
-      rl.prompt();
+      if (asked !== undefined) show([`       (press Enter to send the demo ${asked.name}: ${asked.value})`]);
+      prompt();
     }
   } finally {
     clearInterval(watcher);

@@ -23,6 +23,8 @@ export interface StepOptions {
 const POLL_MS = 20;
 /** After the update is done, how long to keep listening for what it set off (a message sent just after). */
 const SETTLE_MS = 150;
+/** A step that takes longer than this shows what the bot is doing meanwhile. */
+const PROGRESS_AFTER_MS = 1_000;
 
 /** The methods by which a bot shows something new in a chat. */
 const SENDS = new Set(["sendMessage", "sendPhoto", "sendDocument"]);
@@ -95,7 +97,8 @@ export class ChatSession {
 
   private async answer(prompt: string[], options: StepOptions): Promise<StepOutcome> {
     const expected = this.handledUpdates + 1;
-    const deadline = Date.now() + options.timeoutMs;
+    const started = Date.now();
+    const deadline = started + options.timeoutMs;
     let lastProgress: string | undefined;
     for (;;) {
       const calls = this.since();
@@ -107,7 +110,7 @@ export class ChatSession {
         this.cursor += calls.length;
         return { answered: false, lines: [...prompt, ...lines], problem: `no answer within ${Math.round(options.timeoutMs / 1000)} s` };
       }
-      const progress = this.progressLine(calls);
+      const progress = Date.now() - started > PROGRESS_AFTER_MS ? this.progressLine(calls) : undefined;
       if (progress !== undefined && progress !== lastProgress) options.onProgress?.((lastProgress = progress));
       await sleep(POLL_MS);
     }
