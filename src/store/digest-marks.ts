@@ -9,14 +9,17 @@ const MARK_TTL_MS = 3 * 24 * 3600_000;
 
 /**
  * Takes the day for this job: free, or held by an earlier run of the same job (BullMQ hands a stalled job
- * to another worker only once its lock expired). Another job's claim, a send under way, or a sent digest
- * are answered as they are.
+ * to another worker only once its lock expired). Another job's claim, or a send begun within the claim
+ * time, is "busy" (try later); an older send that never finished is "sending"; a sent digest "sent".
  */
 const CLAIM = `
 local current = redis.call('GET', KEYS[1])
 if current then
   if current == 'sent' then return 'sent' end
-  if string.sub(current, 1, 8) == 'sending:' then return 'sending' end
+  if string.sub(current, 1, 8) == 'sending:' then
+    if redis.call('PTTL', KEYS[1]) > tonumber(ARGV[4]) - tonumber(ARGV[3]) then return 'busy' end
+    return 'sending'
+  end
   local holder = string.match(current, '^claim:(.*):[^:]*$')
   if holder ~= ARGV[1] then return 'busy' end
 end
@@ -70,7 +73,7 @@ export class DigestMarks {
   async claim(userId: number, date: string, jobId: string): Promise<DayClaim | DayState> {
     const key = this.dayKey(userId, date);
     const token = randomBytes(6).toString("hex");
-    const answer = (await this.redis.eval(CLAIM, 1, key, jobId, token, this.claimMs)) as string;
+    const answer = (await this.redis.eval(CLAIM, 1, key, jobId, token, this.claimMs, MARK_TTL_MS)) as string;
     if (answer !== "claimed") return answer as DayState;
     return {
       begin: async () => (await this.redis.eval(BEGIN, 1, key, jobId, token, MARK_TTL_MS)) === 1,

@@ -1,0 +1,87 @@
+import { Queue } from "bullmq";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { DEFAULT_DIGEST } from "../../src/domain/digest.js";
+import { nextLocalTime } from "../../src/domain/time.js";
+import { DIGEST_QUEUE, DigestSchedule, type DigestJobData } from "../../src/digest/schedule.js";
+import { testRedis } from "../support/redis.js";
+
+const iso = (ms: number | undefined) => (ms === undefined ? "none" : new Date(ms).toISOString());
+
+/** A schedule on the run's Redis under the test's own prefix, and BullMQ's view of it. */
+function scheduleOnRedis() {
+  const { redis, prefix } = testRedis();
+  const connection = redis.duplicate({ maxRetriesPerRequest: null });
+  const queue = new Queue<DigestJobData>(DIGEST_QUEUE, { connection, prefix: `${prefix}bull` });
+  afterEach(async () => {
+    await queue.obliterate({ force: true });
+    await queue.close();
+    await connection.quit();
+  });
+  return { queue, schedule: new DigestSchedule(queue) };
+}
+
+/**
+ * The due times BullMQ gives a user's scheduler day after day: the clock is set just after each due time,
+ * where a worker takes the job and BullMQ computes the next one.
+ */
+async function dueTimes(schedule: DigestSchedule, start: string, hour: number, minute: number, zone: string, days: number): Promise<string[]> {
+  const times: string[] = [];
+  vi.useFakeTimers({ toFake: ["Date"] });
+  vi.setSystemTime(new Date(start));
+  for (let day = 0; day < days; day++) {
+    await schedule.apply(1, { ...DEFAULT_DIGEST, on: true, hour, minute }, zone);
+    const next = await schedule.next(1);
+    times.push(iso(next));
+    vi.setSystemTime(new Date((next ?? 0) + 1_000));
+  }
+  vi.useRealTimers();
+  return times;
+}
+
+describe("BullMQ's job scheduler in the user's zone (real Redis)", () => {
+  afterEach(() => void vi.useRealTimers());
+
+  const cases: [string, string, number, number, string[]][] = [
+    ["Europe/Berlin", "2026-03-27T12:00:00Z", 9, 0, ["2026-03-28T08:00:00.000Z", "2026-03-29T07:00:00.000Z", "2026-03-30T07:00:00.000Z"]],
+    ["Europe/Berlin", "2026-10-24T12:00:00Z", 9, 0, ["2026-10-25T08:00:00.000Z", "2026-10-26T08:00:00.000Z"]],
+    ["Europe/Berlin", "2026-03-28T12:00:00Z", 2, 30, ["2026-03-29T01:30:00.000Z", "2026-03-30T00:30:00.000Z"]],
+    ["Europe/Berlin", "2026-10-24T12:00:00Z", 2, 30, ["2026-10-25T00:30:00.000Z", "2026-10-26T01:30:00.000Z"]],
+    ["America/New_York", "2026-03-07T12:00:00Z", 2, 30, ["2026-03-08T07:30:00.000Z", "2026-03-09T06:30:00.000Z"]],
+    ["America/New_York", "2026-10-31T12:00:00Z", 1, 30, ["2026-11-01T05:30:00.000Z", "2026-11-02T06:30:00.000Z"]],
+    ["Australia/Sydney", "2026-10-03T12:00:00Z", 2, 30, ["2026-10-03T16:30:00.000Z", "2026-10-04T15:30:00.000Z"]],
+    ["Australia/Sydney", "2026-04-04T00:00:00Z", 2, 30, ["2026-04-04T15:30:00.000Z", "2026-04-05T16:30:00.000Z"]],
+    ["Asia/Shanghai", "2026-03-28T00:00:00Z", 9, 0, ["2026-03-28T01:00:00.000Z", "2026-03-29T01:00:00.000Z"]],
+  ];
+
+  for (const [zone, start, hour, minute, expected] of cases) {
+    it(`${zone} at ${hour}:${String(minute).padStart(2, "0")} from ${start}: once a day at the local time, across the change`, async () => {
+      const { schedule } = scheduleOnRedis();
+      const times = await dueTimes(schedule, start, hour, minute, zone, expected.length);
+      expect(times).toEqual(expected);
+      // The same instants as the bot's own computation (used for local days and "next digest" texts).
+      let after = Date.parse(start);
+      for (const time of times) {
+        after = nextLocalTime(after, hour, minute, zone);
+        expect(iso(after)).toBe(time);
+      }
+    });
+  }
+
+  it("keeps one scheduler and one pending job per user however often it is applied (two replicas, a restart)", async () => {
+    const { queue, schedule } = scheduleOnRedis();
+    const settings = { ...DEFAULT_DIGEST, on: true };
+    await Promise.all([schedule.apply(7, settings, "Asia/Shanghai"), schedule.apply(7, settings, "Asia/Shanghai")]);
+    await schedule.apply(7, settings, "Asia/Shanghai");
+    expect(await queue.getJobSchedulersCount()).toBe(1);
+    expect(await queue.getDelayedCount()).toBe(1);
+    // A new time moves the pending job instead of adding one.
+    await schedule.apply(7, { ...settings, hour: 18 }, "Asia/Shanghai");
+    expect(await queue.getDelayedCount()).toBe(1);
+    const next = await schedule.next(7);
+    expect(new Date(next!).getUTCHours()).toBe(10); // 18:00 in Shanghai
+    await schedule.apply(7, { ...settings, on: false }, "Asia/Shanghai");
+    expect(await queue.getJobSchedulersCount()).toBe(0);
+    expect(await queue.getDelayedCount()).toBe(0);
+    expect(await schedule.next(7)).toBeUndefined();
+  });
+});
