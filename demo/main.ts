@@ -206,7 +206,7 @@ async function main(): Promise<void> {
   print(banner(stack));
   if (stack.realTelegram) return;
 
-  const session = new ChatSession(stack.e2e, stack.e2e.newChat(lang));
+  const session = new ChatSession(stack.e2e, stack.e2e.newChat(lang), () => stack.digestsUnderWay());
   if (steps !== undefined) {
     const answered = await runScript(session, steps, print, timeoutMs);
     return stop(answered ? 0 : 1);

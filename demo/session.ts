@@ -21,6 +21,8 @@ export interface StepOptions {
 }
 
 const POLL_MS = 20;
+/** Background work is read from Redis: a little less often. */
+const WORK_POLL_MS = 100;
 /** After the update is done, how long to keep listening for what it set off (a message sent just after). */
 const SETTLE_MS = 150;
 /** A step that takes longer than this shows what the bot is doing meanwhile. */
@@ -39,6 +41,8 @@ export class ChatSession {
   constructor(
     private readonly e2e: EndToEnd,
     private readonly chat: ChatDriver,
+    /** Work the bot does after an update, whose messages belong to the step that set it off (a digest sent now). */
+    private readonly workUnderWay: () => Promise<number> = () => Promise.resolve(0),
   ) {
     this.chatId = chat.user.id;
     this.cursor = e2e.telegram.calls().length;
@@ -107,8 +111,7 @@ export class ChatSession {
       if (done && (lines.length > 0 || acknowledged)) break;
       if (Date.now() > deadline) {
         this.handledUpdates = expected;
-        this.cursor += calls.length;
-        return { answered: false, lines: [...prompt, ...lines], problem: `no answer within ${Math.round(options.timeoutMs / 1000)} s` };
+        return this.giveUp(prompt, `no answer within ${seconds(options.timeoutMs)} s`);
       }
       const progress = Date.now() - started > PROGRESS_AFTER_MS ? this.progressLine(calls) : undefined;
       if (progress !== undefined && progress !== lastProgress) options.onProgress?.((lastProgress = progress));
@@ -116,10 +119,25 @@ export class ChatSession {
     }
     this.handledUpdates = expected;
     await this.settle();
+    if ((await this.workUnderWay()) > 0) {
+      options.onProgress?.("(the bot is still at work on it…)");
+      do {
+        if (Date.now() > deadline) return this.giveUp(prompt, `the work it set off was not done within ${seconds(options.timeoutMs)} s`);
+        await sleep(WORK_POLL_MS);
+      } while ((await this.workUnderWay()) > 0);
+      await this.settle();
+    }
     const calls = this.since();
     this.cursor += calls.length;
     const { lines } = this.render(calls);
     return { answered: true, lines: [...prompt, ...(lines.length > 0 ? lines : renderNotice("(pressed; nothing changed)", false))] };
+  }
+
+  /** What the bot did show so far, and why that is not an answer. */
+  private giveUp(prompt: string[], problem: string): StepOutcome {
+    const calls = this.since();
+    this.cursor += calls.length;
+    return { answered: false, lines: [...prompt, ...this.render(calls).lines], problem };
   }
 
   /** Waits until the bot has been quiet in this chat for a moment. */
@@ -215,6 +233,8 @@ function hasButtons(markup: unknown): boolean {
 function sentMessageId(call: ApiCall): number {
   return (call.response as { result: Message }).result.message_id;
 }
+
+const seconds = (ms: number) => Math.round(ms / 1000);
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,4 +1,7 @@
 import { devNull } from "node:os";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import { DIGEST_QUEUE } from "../src/digest/schedule.js";
 import { startEndToEnd, type EndToEnd } from "../test/support/e2e.js";
 import { fakeAccount, type FakeOkxAccount } from "../test/support/fake-okx/index.js";
 import { startRedis, type RedisInstance } from "../test/support/redis-server.js";
@@ -21,6 +24,8 @@ export interface DemoStack {
   account: FakeOkxAccount;
   /** True when the bot talks to the real Telegram rather than the local Bot API. */
   realTelegram: boolean;
+  /** Digests the bot has queued to go now or is preparing: work a step set off that is not done yet. */
+  digestsUnderWay(): Promise<number>;
   /** Where each piece listens, one line each. */
   describe(): string[];
   /** Stops the bot, the fakes and the Redis this demo started; erases its keys from a Redis it was given. Safe to call twice. */
@@ -54,8 +59,14 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     throw error;
   }
 
+  // The bot's own queue, under the prefix it gives BullMQ (src/main.ts), read with a connection of the demo's.
+  const queueRedis = new Redis(redis.url, { maxRetriesPerRequest: null });
+  const digests = new Queue(DIGEST_QUEUE, { connection: queueRedis, prefix: `${e2e.prefix}bull` });
+
   let stopping: Promise<void> | undefined;
   async function stopAll(): Promise<void> {
+    await digests.close();
+    await queueRedis.quit();
     const killer = setTimeout(() => void e2e.bot.stop("SIGKILL"), BOT_STOP_MS);
     await e2e.bot.stop();
     clearTimeout(killer);
@@ -70,6 +81,10 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     redis,
     account,
     realTelegram,
+    async digestsUnderWay() {
+      const counts = await digests.getJobCounts("waiting", "prioritized", "active");
+      return (counts.waiting ?? 0) + (counts.prioritized ?? 0) + (counts.active ?? 0);
+    },
     describe() {
       const { okx, telegram, bot } = e2e;
       return [
