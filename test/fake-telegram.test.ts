@@ -2,6 +2,7 @@ import { once } from "node:events";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Bot, InlineKeyboard, InputFile } from "grammy";
+import { PNG } from "pngjs";
 import type { Update } from "grammy/types";
 import { describe, expect, it } from "vitest";
 import { startFakeTelegram, type FakeTelegram, type FakeTelegramOptions } from "./support/fake-telegram.js";
@@ -138,6 +139,31 @@ describe("fake Telegram with the real grammY bot", () => {
       await expect(bot.api.sendPhoto(carol.id, "no-such-file-id")).rejects.toThrow(/wrong file identifier\/HTTP URL specified/);
     });
   });
+
+  it("keeps an uploaded photo's bytes, answers its sizes as Telegram does, and refuses what Telegram refuses", async () => {
+    await withFake(async (fake) => {
+      const dave = fake.user(1004);
+      fake.sendText(dave, "/chart");
+      const bot = new Bot(fake.token, { client: { apiRoot: fake.apiRoot } });
+      const picture = new PNG({ width: 1600, height: 400 });
+      picture.data.fill(200);
+      const png = PNG.sync.write(picture);
+      const sent = await bot.api.sendPhoto(dave.id, new InputFile(png, "chart.png"), { caption: "Interest per day" });
+      // Scaled to each of Telegram's longest sides below the original, the largest at 1280.
+      expect(sent.photo?.map((size) => [size.width, size.height])).toEqual([[90, 23], [320, 80], [800, 200], [1280, 320]]);
+      const stored = fake.lastBotMessage(dave.id)?.file;
+      expect(stored).toMatchObject({ kind: "photo", width: 1600, height: 400, byteLength: png.length });
+      expect(Buffer.from(stored!.content!).equals(png)).toBe(true);
+
+      await expect(bot.api.sendPhoto(dave.id, new InputFile(Buffer.from("not a picture"), "chart.png"))).rejects.toThrow(/IMAGE_PROCESS_FAILED/);
+      const strip = PNG.sync.write(new PNG({ width: 2100, height: 100 }));
+      await expect(bot.api.sendPhoto(dave.id, new InputFile(strip, "strip.png"))).rejects.toThrow(/PHOTO_INVALID_DIMENSIONS/);
+      await expect(bot.api.sendDocument(dave.id, new InputFile(Buffer.alloc(50 * 1024 * 1024 + 1, 65), "huge.csv"))).rejects.toThrow(/Request Entity Too Large/);
+      const csv = Buffer.from("ts,interest\r\n1,0.1\r\n");
+      await bot.api.sendDocument(dave.id, new InputFile(csv, "interest.csv"));
+      expect(Buffer.from(fake.lastBotMessage(dave.id)!.file!.content!).toString()).toBe(csv.toString());
+    });
+  }, 20_000);
 });
 
 describe("fake Telegram error answers", () => {

@@ -17,6 +17,7 @@ import { CONNECT, connectConversation, connectFeature } from "./features/connect
 import { fallbackFeature } from "./features/fallback.js";
 import { FILTERS, filtersConversation, filtersFeature } from "./features/filters.js";
 import { digestFeature } from "./features/digest.js";
+import { chartFeature } from "./features/charts.js";
 import { interestFeature } from "./features/interest.js";
 import { languageFeature } from "./features/language.js";
 import { cancelFeature, startFeature } from "./features/start.js";
@@ -124,6 +125,7 @@ export function createBot(dependencies: BotDependencies): Bot<BotContext> {
       historyBudgetMs: dependencies.historyBudgetMs,
       preferences: dependencies.preferences,
     }),
+    chartFeature({ interest: dependencies.interest, historyBudgetMs: dependencies.historyBudgetMs, preferences: dependencies.preferences }),
     digestFeature({ preferences: dependencies.preferences, schedule: dependencies.digestSchedule, interest: dependencies.interest }),
     fallbackFeature(),
   );

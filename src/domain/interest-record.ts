@@ -21,3 +21,8 @@ export interface InterestRecord {
 export function recordIdentity(record: Pick<InterestRecord, "ts" | "type" | "ccy" | "instId" | "mgnMode">): string {
   return `${record.ts}|${record.type}|${record.ccy}|${record.instId}|${record.mgnMode}`;
 }
+
+/** A borrowing line in words: `cross`, `isolated BTC-USDT`, or `—` where OKX gives no margin mode. */
+export function lineLabel(line: Pick<InterestRecord, "mgnMode" | "instId">): string {
+  return `${line.mgnMode || "—"} ${line.instId}`.trim();
+}

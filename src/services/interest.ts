@@ -1,3 +1,4 @@
+import { dailyInterest, type DailyInterest } from "../domain/daily.js";
 import type { InterestRecord } from "../domain/interest-record.js";
 import { summarize, type Summary } from "../domain/summary.js";
 import { matchesView, PERIODS, type InterestView, type RecordsPage } from "../domain/view.js";
@@ -21,6 +22,14 @@ export interface FigureNotes {
   /** OKX failed; the figures are from the cache, as of this time. */
   stale?: { code: string; asOf: number };
 }
+
+type RefreshedAnswer = NoFigures | ({ kind: "fresh"; uid: string; /** The key's label, or the UID. */ account: string; to: number } & FigureNotes);
+
+export type DailyAnswer = NoFigures | ({ kind: "daily"; daily: DailyInterest } & FigureNotes);
+
+export type ExportAnswer =
+  | NoFigures
+  | ({ kind: "export"; account: string; from: number; to: number; batches: AsyncIterable<InterestRecord[]> } & FigureNotes);
 
 export type AccruedAnswer = NoFigures | ({ kind: "records"; uid: string; to: number; records: InterestRecord[] } & FigureNotes);
 
@@ -67,11 +76,8 @@ export class InterestService {
     }
   }
 
-  /**
-   * Every record of the account from `from` to now, after bringing the cache up to date (or, while OKX is
-   * down, from the cache as it is, marked stale).
-   */
-  async accrued(userId: number, from: number, options: SummaryOptions): Promise<AccruedAnswer> {
+  /** Brings the account's cache up to date from `from` to now (or, while OKX is down, says how stale it is). */
+  private async refreshed(userId: number, from: number, options: SummaryOptions): Promise<RefreshedAnswer> {
     const connection = await this.connection(userId);
     if (connection === "none") return { kind: "no-key" };
     if (connection === "unreadable") return { kind: "unreadable-key" };
@@ -96,13 +102,46 @@ export class InterestService {
       if (held.oldest > from) partialFrom = held.oldest;
     }
     return {
-      kind: "records",
+      kind: "fresh",
       uid,
+      account: connection.info.label || uid,
       to,
-      records: await this.dependencies.cache.range(uid, from, to),
       ...(partialFrom === undefined ? {} : { partialFrom }),
       ...(stale === undefined ? {} : { stale }),
     };
+  }
+
+  /**
+   * Every record of the account from `from` to now, after bringing the cache up to date (or, while OKX is
+   * down, from the cache as it is, marked stale).
+   */
+  async accrued(userId: number, from: number, options: SummaryOptions): Promise<AccruedAnswer> {
+    const answer = await this.refreshed(userId, from, options);
+    if (answer.kind !== "fresh") return answer;
+    const { kind: _fresh, account: _account, ...rest } = answer;
+    return { kind: "records", ...rest, records: await this.dependencies.cache.range(answer.uid, from, answer.to) };
+  }
+
+  /** The view's interest per local day in the zone, for a chart. */
+  async daily(userId: number, view: InterestView, zone: string, options: SummaryOptions): Promise<DailyAnswer> {
+    const from = this.now() - PERIODS[view.period];
+    const answer = await this.accrued(userId, from, options);
+    if (answer.kind !== "records") return answer;
+    const { records, kind: _records, uid: _uid, to, ...notes } = answer;
+    return { kind: "daily", daily: dailyInterest(records.filter((record) => matchesView(view, record)), from, to, zone), ...notes };
+  }
+
+  /** The view's records, oldest first, read from the cache a batch at a time once it is up to date: for exports. */
+  async export(userId: number, view: InterestView, options: SummaryOptions): Promise<ExportAnswer> {
+    const from = this.now() - PERIODS[view.period];
+    const answer = await this.refreshed(userId, from, options);
+    if (answer.kind !== "fresh") return answer;
+    const { kind: _fresh, uid, to, ...notes } = answer;
+    const cache = this.dependencies.cache;
+    async function* batches(): AsyncGenerator<InterestRecord[]> {
+      for await (const batch of cache.batches(uid, from, to)) yield batch.filter((record) => matchesView(view, record));
+    }
+    return { kind: "export", from, to, batches: batches(), ...notes };
   }
 
   async summary(userId: number, view: InterestView, options: SummaryOptions): Promise<InterestAnswer> {

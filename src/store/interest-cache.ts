@@ -74,6 +74,32 @@ export class InterestCache {
     return members.map(decode);
   }
 
+  /**
+   * Records with `from <= ts <= to`, oldest first, `size` at a time, for exports too large to hold at once.
+   * Each batch continues from the last time read, skipping the members of that time already given.
+   */
+  async *batches(uid: string, from: number, to: number, size = 2_000): AsyncGenerator<InterestRecord[]> {
+    let min = from;
+    let skip = 0;
+    for (;;) {
+      const reply = await this.redis.zrangebyscore(this.recordsKey(uid), min, to, "WITHSCORES", "LIMIT", skip, size);
+      if (reply.length === 0) return;
+      const records: InterestRecord[] = [];
+      let lastScore = min;
+      let atLastScore = skip;
+      for (let index = 0; index < reply.length; index += 2) {
+        records.push(decode(reply[index]!));
+        const score = Number(reply[index + 1]);
+        atLastScore = score === lastScore ? atLastScore + 1 : 1;
+        lastScore = score;
+      }
+      yield records;
+      if (records.length < size) return;
+      min = lastScore;
+      skip = atLastScore;
+    }
+  }
+
   async coverage(uid: string): Promise<Coverage | undefined> {
     const [oldest, newest] = await this.redis.hmget(this.coverKey(uid), "oldest", "newest");
     if (oldest === null || newest === null) return undefined;

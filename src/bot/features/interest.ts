@@ -21,7 +21,7 @@ export interface InterestFeatureDependencies {
 const PROGRESS_EVERY_MS = 1_500;
 
 /** Edits the message, ignoring Telegram's "message is not modified" (a refresh that changed nothing). */
-async function edit(ctx: BotContext, chatId: number, messageId: number, text: string, keyboard?: InlineKeyboard): Promise<void> {
+export async function edit(ctx: BotContext, chatId: number, messageId: number, text: string, keyboard?: InlineKeyboard): Promise<void> {
   try {
     await ctx.api.editMessageText(chatId, messageId, text, { parse_mode: "HTML", reply_markup: keyboard });
   } catch (error) {
@@ -29,7 +29,7 @@ async function edit(ctx: BotContext, chatId: number, messageId: number, text: st
   }
 }
 
-function answerText(t: Translate, answer: Exclude<InterestAnswer, { kind: "summary" }>): string {
+export function answerText(t: Translate, answer: Exclude<InterestAnswer, { kind: "summary" }>): string {
   switch (answer.kind) {
     case "no-key":
       return t("interest-no-key");
@@ -42,6 +42,25 @@ function answerText(t: Translate, answer: Exclude<InterestAnswer, { kind: "summa
   }
 }
 
+/** The view a command's arguments ask for, from the user's defaults; undefined once a bad argument is answered. */
+export async function commandView(ctx: BotContext & { match: string; from: { id: number } }, preferences: PreferenceStore): Promise<InterestView | undefined> {
+  const parsed = parseInterestArguments(ctx.match, await preferences.defaultView(ctx.from.id));
+  if (!isArgumentProblem(parsed)) return parsed;
+  const key = parsed.problem === "period" ? "interest-bad-period" : parsed.problem === "currency" ? "interest-bad-currency" : "interest-usage";
+  await ctx.reply(ctx.t(key, { value: escapeHtml(parsed.value) }), { parse_mode: "HTML" });
+  return undefined;
+}
+
+/** Shows how far back a long history has loaded, in the message, at most every `PROGRESS_EVERY_MS`. */
+export function progressEdits(ctx: BotContext, chatId: number, messageId: number, zone: string, now: () => number) {
+  let lastProgress = 0;
+  return async (progress: HistoryProgress) => {
+    if (now() - lastProgress < PROGRESS_EVERY_MS) return;
+    lastProgress = now();
+    await edit(ctx, chatId, messageId, ctx.t("interest-progress", { date: formatDate(progress.coveredFrom, zone), pages: progress.pages }));
+  };
+}
+
 /** `/interest [CCY] [PERIOD]`: a summary with filter buttons; every press edits the same message. */
 export function interestFeature(dependencies: InterestFeatureDependencies): Composer<BotContext> {
   const feature = new Composer<BotContext>();
@@ -51,12 +70,7 @@ export function interestFeature(dependencies: InterestFeatureDependencies): Comp
   async function show(ctx: BotContext, chatId: number, messageId: number, view: InterestView): Promise<void> {
     const userId = ctx.from!.id;
     const zone = await dependencies.preferences.timeZone(userId);
-    let lastProgress = 0;
-    const onProgress = async (progress: HistoryProgress) => {
-      if (now() - lastProgress < PROGRESS_EVERY_MS) return;
-      lastProgress = now();
-      await edit(ctx, chatId, messageId, ctx.t("interest-progress", { date: formatDate(progress.coveredFrom, zone), pages: progress.pages }));
-    };
+    const onProgress = progressEdits(ctx, chatId, messageId, zone, now);
     const answer = await dependencies.interest.summary(userId, view, { priority: "interactive", onProgress, budgetMs: dependencies.historyBudgetMs });
     if (answer.kind !== "summary") return edit(ctx, chatId, messageId, answerText(ctx.t, answer));
 
@@ -76,11 +90,8 @@ export function interestFeature(dependencies: InterestFeatureDependencies): Comp
   }
 
   privateChats.command("interest", async (ctx) => {
-    const parsed = parseInterestArguments(ctx.match, await dependencies.preferences.defaultView(ctx.from.id));
-    if (isArgumentProblem(parsed)) {
-      const key = parsed.problem === "period" ? "interest-bad-period" : parsed.problem === "currency" ? "interest-bad-currency" : "interest-usage";
-      return ctx.reply(ctx.t(key, { value: escapeHtml(parsed.value) }), { parse_mode: "HTML" });
-    }
+    const parsed = await commandView(ctx, dependencies.preferences);
+    if (parsed === undefined) return;
     const message = await ctx.reply(ctx.t("interest-loading"));
     await show(ctx, ctx.chat.id, message.message_id, parsed);
   });

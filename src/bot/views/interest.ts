@@ -4,7 +4,7 @@ import type { CurrencySummary, Summary } from "../../domain/summary.js";
 import { yearlyRate } from "../../domain/summary.js";
 import { formatDateTime, zoneLabel } from "../../domain/time.js";
 import { encodeView, PERIOD_NAMES, type InterestView } from "../../domain/view.js";
-import type { InterestRecord } from "../../domain/interest-record.js";
+import { lineLabel, type InterestRecord } from "../../domain/interest-record.js";
 import { escapeHtml } from "../html.js";
 
 export type Translate = (key: string, variables?: Record<string, string | number>) => string;
@@ -35,9 +35,9 @@ function currencyBlock(t: Translate, currency: CurrencySummary): string {
     rows.push(row(t("interest-free"), `${formatAmount(currency.interestFreeLiability, ccy)} ${ccy}`));
   }
   rows.push(row(t("interest-next-30d"), `≈ ${formatAmount(currency.projected30d, ccy)} ${ccy}`));
-  const width = Math.max(...currency.lines.map((line) => `${line.mgnMode || "—"} ${line.instId}`.trim().length));
+  const width = Math.max(...currency.lines.map((line) => lineLabel(line).length));
   const lines = currency.lines.map(
-    (line) => `  ${`${line.mgnMode || "—"} ${line.instId}`.trim().padEnd(width)}  ${formatAmount(line.total, ccy).padStart(displayDecimals(ccy) + 6)}`,
+    (line) => `  ${lineLabel(line).padEnd(width)}  ${formatAmount(line.total, ccy).padStart(displayDecimals(ccy) + 6)}`,
   );
   return `<b>${escapeHtml(ccy)}</b>\n<pre>${escapeHtml(rows.join("\n"))}</pre>\n${t("interest-by-line")}\n<pre>${escapeHtml(lines.join("\n"))}</pre>`;
 }
@@ -76,6 +76,7 @@ export function summaryKeyboard(t: Translate, view: InterestView): InlineKeyboar
   keyboard.text(view.instId ? t("button-instrument", { inst: view.instId }) : t("button-any-instrument"), encodeView("ii", view));
   keyboard.row();
   keyboard.text(t("button-records"), encodeView("ir", view)).text(t("button-refresh"), encodeView("iv", view));
+  keyboard.row().text(t("button-chart"), encodeView("ch", view)).text(t("button-export"), encodeView("ex", view));
   keyboard.row().text(t("button-filters"), "open:filters");
   return keyboard;
 }

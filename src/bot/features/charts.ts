@@ -1,0 +1,124 @@
+import { createWriteStream } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { Composer, InputFile } from "grammy";
+import { CsvDocuments, exportFileName } from "../../domain/csv.js";
+import { formatDate, formatDateTime, localDate, isoDate, zoneLabel } from "../../domain/time.js";
+import { decodeView, type InterestView } from "../../domain/view.js";
+import { renderChart } from "../../render/chart.js";
+import type { FigureNotes, InterestService, SummaryOptions } from "../../services/interest.js";
+import type { PreferenceStore } from "../../store/preferences.js";
+import type { BotContext } from "../context.js";
+import { escapeHtml } from "../html.js";
+import { chartCaption, chartPicture } from "../views/chart.js";
+import { describeView } from "../views/interest.js";
+import { answerText, commandView, edit, progressEdits } from "./interest.js";
+
+export interface ChartFeatureDependencies {
+  interest: InterestService;
+  preferences: PreferenceStore;
+  /** How long a question may page back through history before answering with what is held. */
+  historyBudgetMs: number;
+  now?: () => number;
+}
+
+function notesOf(ctx: BotContext, answer: FigureNotes, zone: string): string[] {
+  const notes: string[] = [];
+  if (answer.stale !== undefined) notes.push(ctx.t("interest-stale", { code: escapeHtml(answer.stale.code), date: formatDateTime(answer.stale.asOf, zone) }));
+  if (answer.partialFrom !== undefined) notes.push(ctx.t("interest-partial", { date: formatDate(answer.partialFrom, zone) }));
+  return notes;
+}
+
+/**
+ * `/chart` and `/export` (and the summary's 📈 Chart and ⬇ CSV buttons), with the arguments of `/interest`:
+ * a PNG of interest per day, or the view's hourly records as CSV documents. Each answers with a new message
+ * and leaves the summary as it is.
+ */
+export function chartFeature(dependencies: ChartFeatureDependencies): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
+  const now = dependencies.now ?? Date.now;
+  const privateChats = feature.chatType("private");
+
+  /** A status message that shows progress while history loads; it makes way for the answer. */
+  async function prepare(ctx: BotContext, chatId: number, loadingKey: string) {
+    const zone = await dependencies.preferences.timeZone(ctx.from!.id);
+    const status = await ctx.api.sendMessage(chatId, ctx.t(loadingKey));
+    const options: SummaryOptions = {
+      priority: "interactive",
+      onProgress: progressEdits(ctx, chatId, status.message_id, zone, now),
+      budgetMs: dependencies.historyBudgetMs,
+    };
+    return { zone, status, options, say: (text: string) => edit(ctx, chatId, status.message_id, text), done: () => ctx.api.deleteMessage(chatId, status.message_id) };
+  }
+
+  async function sendChart(ctx: BotContext, chatId: number, view: InterestView): Promise<void> {
+    const { zone, options, say, done } = await prepare(ctx, chatId, "chart-loading");
+    const answer = await dependencies.interest.daily(ctx.from!.id, view, zone, options);
+    if (answer.kind !== "daily") return say(answerText(ctx.t, answer));
+    if (answer.daily.currencies.length === 0) return say(ctx.t("chart-empty"));
+    await ctx.api.sendChatAction(chatId, "upload_photo");
+    const png = await renderChart(chartPicture(ctx.t, await ctx.i18n.getLocale(), view, answer.daily));
+    const name = `interest-${view.ccy ?? "all"}-${view.period}.png`;
+    await ctx.api.sendPhoto(chatId, new InputFile(png, name), { caption: chartCaption(ctx.t, view, answer.daily, notesOf(ctx, answer, zone)), parse_mode: "HTML" });
+    await done();
+  }
+
+  async function sendExport(ctx: BotContext, chatId: number, view: InterestView): Promise<void> {
+    const { zone, options, say, done } = await prepare(ctx, chatId, "export-loading");
+    const answer = await dependencies.interest.export(ctx.from!.id, view, options);
+    if (answer.kind !== "export") return say(answerText(ctx.t, answer));
+    const documents = new CsvDocuments(answer.batches, zone);
+    const dates = { from: isoDate(localDate(answer.from, zone)), to: isoDate(localDate(answer.to, zone)) };
+    const caption = [
+      ctx.t("export-caption", { what: escapeHtml(describeView(ctx.t, view)), period: ctx.t(`period-${view.period}`), zone: `${zoneLabel(answer.to, zone)}, ${escapeHtml(zone)}` }),
+      ...notesOf(ctx, answer, zone),
+    ].join("\n");
+    // Each document goes to a file first, so a retried upload sends the same bytes again.
+    const folder = await mkdtemp(join(tmpdir(), "okxi-export-"));
+    try {
+      let part = 0;
+      for (let document = await documents.next(); document !== undefined; document = await documents.next()) {
+        part++;
+        const path = join(folder, `part${part}.csv`);
+        await pipeline(Readable.from(document), createWriteStream(path));
+        await ctx.api.sendChatAction(chatId, "upload_document");
+        const partCaption = part === 1 ? caption : `${caption}\n${ctx.t("export-part", { part })}`;
+        await ctx.api.sendDocument(chatId, new InputFile(path, exportFileName(answer.account, view, dates, part)), { caption: partCaption, parse_mode: "HTML" });
+        await rm(path);
+      }
+      if (part === 0) return say(ctx.t("export-empty"));
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+    await done();
+  }
+
+  privateChats.command("chart", async (ctx) => {
+    const view = await commandView(ctx, dependencies.preferences);
+    if (view !== undefined) await sendChart(ctx, ctx.chat.id, view);
+  });
+  privateChats.command("export", async (ctx) => {
+    const view = await commandView(ctx, dependencies.preferences);
+    if (view !== undefined) await sendExport(ctx, ctx.chat.id, view);
+  });
+  feature.chatType(["group", "supergroup"]).command(["chart", "export"], (ctx) =>
+    ctx.reply(ctx.t("connect-private-only", { link: `https://t.me/${ctx.me.username}?start=interest` })),
+  );
+
+  // 📈 Chart (`ch`) and ⬇ CSV (`ex`) under a summary: honoured only in the private chat of the user who pressed them, and only when well formed.
+  feature.on("callback_query:data", async (ctx, next) => {
+    const decoded = decodeView(ctx.callbackQuery.data);
+    if (decoded === undefined || (decoded.action !== "ch" && decoded.action !== "ex")) return next();
+    const message = ctx.callbackQuery.message;
+    if (message === undefined || message.chat.type !== "private" || message.chat.id !== ctx.from.id) {
+      return ctx.answerCallbackQuery({ text: ctx.t("button-stale") });
+    }
+    await ctx.answerCallbackQuery();
+    if (decoded.action === "ch") return sendChart(ctx, message.chat.id, decoded.view);
+    return sendExport(ctx, message.chat.id, decoded.view);
+  });
+  return feature;
+}

@@ -1,0 +1,54 @@
+import type { DailyInterest } from "../../domain/daily.js";
+import { displayDecimals } from "../../domain/money.js";
+import { formatDateTime, zoneLabel } from "../../domain/time.js";
+import type { InterestView } from "../../domain/view.js";
+import type { ChartPicture } from "../../render/chart.js";
+import { escapeHtml } from "../html.js";
+import { describeView, type Translate } from "./interest.js";
+
+/** Currencies drawn in one picture; the caption names the rest, each can be charted alone. */
+export const MAX_PANELS = 4;
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** `2026-03-29` as the x axis shows it: `29 Mar`, or `3月29日` in Chinese. */
+export function dayLabel(date: string, locale: string): string {
+  const month = Number(date.slice(5, 7));
+  const day = Number(date.slice(8, 10));
+  return locale === "zh" ? `${month}月${day}日` : `${day} ${MONTHS[month - 1]}`;
+}
+
+/** What the chart shows, its words in the user's language: one panel per currency, the costliest first. */
+export function chartPicture(t: Translate, locale: string, view: InterestView, daily: DailyInterest): ChartPicture {
+  const range = t("interest-range", {
+    from: formatDateTime(daily.from, daily.zone),
+    to: formatDateTime(daily.to, daily.zone),
+    zone: zoneLabel(daily.to, daily.zone),
+  });
+  return {
+    // The chart's font has no emoji: the title goes without.
+    title: t("chart-title", { what: describeView(t, view), period: t(`period-${view.period}`) }),
+    subtitle: range,
+    panels: daily.currencies.slice(0, MAX_PANELS).map((currency) => ({
+      heading: currency.ccy,
+      amountTitle: t("chart-amount-axis", { ccy: currency.ccy }),
+      amountDecimals: displayDecimals(currency.ccy),
+      rateTitle: t("chart-rate-axis"),
+      lines: currency.lines,
+      days: currency.days.map((day) => ({
+        date: day.date,
+        label: dayLabel(day.date, locale),
+        byLine: day.byLine.map((amount) => amount.toNumber()),
+        ratePercent: day.rate === undefined ? null : day.rate.times(100).toNumber(),
+      })),
+    })),
+  };
+}
+
+/** The photo's caption: what it shows, what it leaves out, how fresh it is. */
+export function chartCaption(t: Translate, view: InterestView, daily: DailyInterest, notes: readonly string[]): string {
+  const lines = [t("chart-caption", { what: escapeHtml(describeView(t, view)), period: t(`period-${view.period}`) }), ...notes];
+  const others = daily.currencies.slice(MAX_PANELS).map((currency) => currency.ccy);
+  if (others.length > 0) lines.push(t("chart-more", { count: others.length, currencies: others.join(", "), example: others[0]! }));
+  return lines.join("\n");
+}

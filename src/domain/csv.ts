@@ -1,0 +1,88 @@
+import type { InterestRecord } from "./interest-record.js";
+import { isoFormatter } from "./time.js";
+import type { InterestView } from "./view.js";
+
+/** Every field of the endpoint, by its own name; `ts` as an ISO 8601 time in the user's zone. */
+export const CSV_COLUMNS = ["ts", "ccy", "mgnMode", "instId", "interest", "interestRate", "liab", "totalLiab", "interestFreeLiab", "type"] as const;
+
+/** Telegram takes documents of up to 50 MB from bots; each part stays well under. */
+export const MAX_DOCUMENT_BYTES = 45 * 1024 * 1024;
+
+/** Rows gathered into one chunk of the stream: few enough to stay small, many enough to be cheap. */
+const ROWS_PER_CHUNK = 500;
+
+/** One RFC 4180 line: a field with a comma, quote or line break is quoted, its quotes doubled; CRLF at the end. */
+export function csvLine(fields: readonly string[]): string {
+  return `${fields.map((field) => (/[",\r\n]/.test(field) ? `"${field.replaceAll('"', '""')}"` : field)).join(",")}\r\n`;
+}
+
+const HEADER = csvLine(CSV_COLUMNS);
+
+/**
+ * The CSV of a stream of records, cut into documents of at most `maxBytes`, each starting with the header:
+ * records are read from the cache a batch at a time and never held all at once.
+ */
+export class CsvDocuments {
+  private readonly rows: AsyncIterator<string>;
+  private pending: string | undefined;
+  private finished = false;
+
+  constructor(batches: AsyncIterable<readonly InterestRecord[]>, zone: string, private readonly maxBytes = MAX_DOCUMENT_BYTES) {
+    this.rows = rowsOf(batches, zone);
+  }
+
+  /** The next document's bytes, or undefined once every record is written. Read each document whole before asking for the next. */
+  async next(): Promise<AsyncIterable<Uint8Array> | undefined> {
+    if (this.pending === undefined && !this.finished) {
+      const row = await this.rows.next();
+      if (row.done === true) this.finished = true;
+      else this.pending = row.value;
+    }
+    return this.pending === undefined ? undefined : this.document();
+  }
+
+  private async *document(): AsyncGenerator<Uint8Array> {
+    let size = Buffer.byteLength(HEADER);
+    let chunk: string[] = [HEADER];
+    for (;;) {
+      let row = this.pending;
+      this.pending = undefined;
+      if (row === undefined && !this.finished) {
+        const next = await this.rows.next();
+        if (next.done === true) this.finished = true;
+        else row = next.value;
+      }
+      if (row === undefined) break;
+      const bytes = Buffer.byteLength(row);
+      // A row that does not fit opens the next document (a document always takes at least one row).
+      if (size + bytes > this.maxBytes && size > HEADER.length) {
+        this.pending = row;
+        break;
+      }
+      size += bytes;
+      chunk.push(row);
+      if (chunk.length >= ROWS_PER_CHUNK) {
+        yield Buffer.from(chunk.join(""));
+        chunk = [];
+      }
+    }
+    if (chunk.length > 0) yield Buffer.from(chunk.join(""));
+  }
+}
+
+async function* rowsOf(batches: AsyncIterable<readonly InterestRecord[]>, zone: string): AsyncGenerator<string> {
+  const iso = isoFormatter(zone);
+  for await (const batch of batches) {
+    for (const record of batch) yield csvLine(CSV_COLUMNS.map((column) => (column === "ts" ? iso(Number(record.ts)) : record[column])));
+  }
+}
+
+/** Letters, digits, `.` and `-` of a name; the rest dropped, so the file name is safe everywhere. */
+const fileSafe = (text: string) => text.replace(/[^A-Za-z0-9.-]+/g, "-").replace(/^-+|-+$/g, "");
+
+/** `okx-interest_main-account_USDT_cross_2026-11-01_2026-12-01.csv`, `…_part2.csv` for the second of several. */
+export function exportFileName(account: string, view: InterestView, dates: { from: string; to: string }, part = 1): string {
+  const filters = [view.ccy ?? "all", view.mgnMode, view.instId].filter((part): part is string => part !== undefined);
+  const name = ["okx-interest", fileSafe(account) || "account", ...filters, dates.from, dates.to].join("_");
+  return `${name}${part > 1 ? `_part${part}` : ""}.csv`;
+}

@@ -1,0 +1,126 @@
+import { lineLabel, type InterestRecord } from "./interest-record.js";
+import { ExactSum, parseParts, type Decimal } from "./money.js";
+import { addDays, isoDate, localDate, localDay } from "./time.js";
+
+/** One local calendar day of one currency. */
+export interface DayTotal {
+  /** `YYYY-MM-DD` in the zone. */
+  date: string;
+  /** Start of the local day, ms (a DST day is 23 or 25 hours long). */
+  start: number;
+  /** Interest per borrowing line, in the order of `CurrencyDays.lines`; zero where a line accrued nothing. */
+  byLine: Decimal[];
+  total: Decimal;
+  /** The day's hourly rate weighted by liability (interest ÷ liability); undefined on a day without liability. */
+  rate: Decimal | undefined;
+}
+
+export interface CurrencyDays {
+  ccy: string;
+  /** Borrowing lines (`cross`, `isolated BTC-USDT`), the costliest first. */
+  lines: string[];
+  /** Every local day from the one holding `from` to the one holding `to`, days without interest included. */
+  days: DayTotal[];
+  total: Decimal;
+}
+
+export interface DailyInterest {
+  from: number;
+  to: number;
+  zone: string;
+  /** The costliest currency first. */
+  currencies: CurrencyDays[];
+}
+
+interface DaySums {
+  lines: Map<string, ExactSum>;
+  interest: ExactSum;
+  liability: ExactSum;
+}
+
+/** The local days covering `[from, to]` in the zone, with their start times. */
+function localDays(from: number, to: number, zone: string): { date: string; start: number }[] {
+  const days: { date: string; start: number }[] = [];
+  for (let date = localDate(from, zone); ; date = addDays(date, 1)) {
+    const start = localDay(date, zone).from;
+    if (start > to) break;
+    days.push({ date: isoDate(date), start });
+  }
+  return days;
+}
+
+/**
+ * Interest per local day in the user's zone, per currency and borrowing line, summed exactly. A day is
+ * bounded by local midnights, so a DST day holds 23 or 25 hourly records of a line. Records outside
+ * `[from, to]` are left out; they may come in any order.
+ */
+export function dailyInterest(records: readonly InterestRecord[], from: number, to: number, zone: string): DailyInterest {
+  const days = localDays(from, to, zone);
+  const starts = days.map((day) => day.start);
+  const sums = new Map<string, DaySums[]>();
+  let lastTs = Number.NaN;
+  let lastIndex = 0;
+  for (const record of records) {
+    const ts = Number(record.ts);
+    if (ts < from || ts > to) continue;
+    // Records come hour by hour, several per hour: find the day once per distinct time.
+    if (ts !== lastTs) {
+      lastIndex = dayIndex(starts, ts);
+      lastTs = ts;
+    }
+    let perDay = sums.get(record.ccy);
+    if (perDay === undefined) {
+      perDay = days.map(() => ({ lines: new Map(), interest: new ExactSum(), liability: new ExactSum() }));
+      sums.set(record.ccy, perDay);
+    }
+    const day = perDay[lastIndex]!;
+    const interest = parseParts(record.interest);
+    day.interest.addParts(interest);
+    const label = lineLabel(record);
+    let line = day.lines.get(label);
+    if (line === undefined) day.lines.set(label, (line = new ExactSum()));
+    line.addParts(interest);
+    day.liability.add(record.liab);
+  }
+  const currencies = [...sums].map(([ccy, perDay]) => finish(ccy, days, perDay));
+  currencies.sort((a, b) => b.total.comparedTo(a.total) || a.ccy.localeCompare(b.ccy));
+  return { from, to, zone, currencies };
+}
+
+/** The last day starting at or before `ts` (binary search over day starts). */
+function dayIndex(starts: readonly number[], ts: number): number {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (starts[middle]! <= ts) low = middle;
+    else high = middle - 1;
+  }
+  return low;
+}
+
+function finish(ccy: string, days: readonly { date: string; start: number }[], perDay: readonly DaySums[]): CurrencyDays {
+  const lineTotals = new Map<string, ExactSum>();
+  for (const day of perDay) {
+    for (const [label, sum] of day.lines) {
+      const total = lineTotals.get(label) ?? new ExactSum();
+      lineTotals.set(label, total.addParts(sum));
+    }
+  }
+  const lines = [...lineTotals]
+    .map(([label, sum]) => ({ label, total: sum.toDecimal() }))
+    .sort((a, b) => b.total.comparedTo(a.total) || a.label.localeCompare(b.label));
+  const total = new ExactSum();
+  const dayTotals = perDay.map((sums, index): DayTotal => {
+    total.addParts(sums.interest);
+    const interest = sums.interest.toDecimal();
+    const liability = sums.liability.toDecimal();
+    return {
+      ...days[index]!,
+      byLine: lines.map(({ label }) => (sums.lines.get(label) ?? new ExactSum()).toDecimal()),
+      total: interest,
+      rate: liability.isZero() ? undefined : interest.dividedBy(liability),
+    };
+  });
+  return { ccy, lines: lines.map(({ label }) => label), days: dayTotals, total: total.toDecimal() };
+}

@@ -1,0 +1,62 @@
+import { PNG } from "pngjs";
+import { describe, expect, it } from "vitest";
+import { chartPicture } from "../../src/bot/views/chart.js";
+import { dailyInterest } from "../../src/domain/daily.js";
+import { chartSize, renderChart } from "../../src/render/chart.js";
+import { generateAccruals, HOUR_MS } from "../support/fake-okx/index.js";
+
+/** Distinct colours, and the share of pixels that differ from the top-left (background) pixel. */
+function inspect(png: PNG): { colours: number; drawnShare: number } {
+  const colours = new Set<number>();
+  const background = png.data.readUInt32BE(0);
+  let drawn = 0;
+  for (let offset = 0; offset < png.data.length; offset += 4) {
+    const pixel = png.data.readUInt32BE(offset);
+    colours.add(pixel);
+    if (pixel !== background) drawn++;
+  }
+  return { colours: colours.size, drawnShare: drawn / (png.width * png.height) };
+}
+
+const messages: Record<string, string> = {
+  "chart-title": "Interest per day · { $what } · { $period }",
+  "interest-all": "All currencies",
+  "period-1y": "last year",
+  "period-30d": "last 30 days",
+  "interest-range": "{ $from } – { $to } ({ $zone })",
+  "chart-amount-axis": "{ $ccy } per day",
+  "chart-rate-axis": "Hourly rate, %",
+};
+/** Fills the message's variables in, like the real translations do. */
+const t = (key: string, variables: Record<string, string | number> = {}) =>
+  (messages[key] ?? key).replace(/\{ \$(\w+) \}/g, (_, name: string) => String(variables[name]));
+
+describe("chart", () => {
+  const to = Date.UTC(2026, 11, 1, 12);
+
+  it("draws a year of three currencies as a PNG of the announced size, far from blank", async () => {
+    const records = generateAccruals({ hours: 24 * 365, endTs: to }).reverse();
+    const daily = dailyInterest(records, to - 365 * 24 * HOUR_MS, to, "Asia/Shanghai");
+    const picture = chartPicture(t, "en", { period: "1y" }, daily);
+    expect(picture.panels.map((panel) => panel.heading)).toEqual(daily.currencies.map((currency) => currency.ccy));
+    const png = PNG.sync.read(await renderChart(picture));
+    expect({ width: png.width, height: png.height }).toEqual(chartSize(3));
+    const { colours, drawnShare } = inspect(png);
+    // Antialiased text, bars in several colours and a line: hundreds of colours, a good part of the picture.
+    expect(colours).toBeGreaterThan(200);
+    expect(drawnShare).toBeGreaterThan(0.1);
+  }, 20_000);
+
+  it("draws Chinese text with glyphs (not empty boxes): the picture changes with the words", async () => {
+    const records = generateAccruals({ hours: 24 * 30, endTs: to, lines: [{ ccy: "USDT", mgnMode: "cross", instId: "", liability: 1000, hourlyRate: 0.000004 }] }).reverse();
+    const daily = dailyInterest(records, to - 30 * 24 * HOUR_MS, to, "UTC");
+    const picture = chartPicture(t, "zh", { period: "30d", ccy: "USDT" }, daily);
+    expect(picture.panels[0]!.days[0]!.label).toMatch(/^\d+月\d+日$/);
+    const withTitle = async (title: string) => PNG.sync.read(await renderChart({ ...picture, title }));
+    const first = await withTitle("每日利息");
+    const second = await withTitle("利率走势");
+    expect({ width: first.width, height: first.height }).toEqual(chartSize(1));
+    // Missing glyphs would all be drawn as the same box (or nothing): different words must give different pixels.
+    expect(first.data.equals(second.data)).toBe(false);
+  }, 20_000);
+});
