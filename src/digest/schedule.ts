@@ -54,8 +54,8 @@ export class DigestSchedule {
     return (await this.queue.getJobScheduler(schedulerId(userId)))?.next ?? undefined;
   }
 
-  /** The same job now; presses within ten seconds of each other make one. */
+  /** The same job now; presses within the same three seconds make one. */
   async sendNow(userId: number, now: number): Promise<void> {
-    await this.queue.add(DIGEST_JOB, { userId, manual: true }, { ...DIGEST_JOB_OPTIONS, jobId: `now-${userId}-${Math.floor(now / 10_000)}` });
+    await this.queue.add(DIGEST_JOB, { userId, manual: true }, { ...DIGEST_JOB_OPTIONS, jobId: `now-${userId}-${Math.floor(now / 3_000)}` });
   }
 }

@@ -66,13 +66,19 @@ function offsetMinutes(ms: number, zone: string): number {
   return Math.round((asUtc - Math.floor(ms / MINUTE_MS) * MINUTE_MS) / MINUTE_MS);
 }
 
-/** The zone's IANA name as spelled canonically (`europe/paris` → `Europe/Paris`), or undefined for none. */
+/**
+ * The zone's IANA name as it is spelled (`europe/paris` → `Europe/Paris`), or undefined for none. A name
+ * ICU resolves to an older alias (Node 20 turns `Asia/Kolkata` into `Asia/Calcutta`) keeps the user's name.
+ */
 export function canonicalZone(name: string): string | undefined {
+  let resolved: string;
   try {
-    return new Intl.DateTimeFormat("en-US", { timeZone: name }).resolvedOptions().timeZone;
+    resolved = new Intl.DateTimeFormat("en-US", { timeZone: name }).resolvedOptions().timeZone;
   } catch {
     return undefined;
   }
+  if (resolved.toLowerCase() === name.toLowerCase()) return resolved;
+  return name === name.toLowerCase() ? name.replace(/(^|[/_-])([a-z])/g, (_, separator: string, letter: string) => separator + letter.toUpperCase()) : name;
 }
 
 /** The date a calendar shows `days` after (or before) another: calendar days, not 24-hour steps. */

@@ -106,6 +106,8 @@ describe("zones", () => {
     expect(canonicalZone("europe/paris")).toBe("Europe/Paris");
     expect(canonicalZone("Asia/Shanghai")).toBe("Asia/Shanghai");
     expect(canonicalZone("Mars/Olympus")).toBeUndefined();
+    expect(canonicalZone("Asia/Kolkata")).toBe("Asia/Kolkata");
+    expect(canonicalZone("america/argentina/buenos_aires")).toBe("America/Argentina/Buenos_Aires");
   });
 
   it("guesses a zone from the Telegram language", () => {

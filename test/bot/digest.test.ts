@@ -1,0 +1,138 @@
+import { Queue } from "bullmq";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { DIGEST_QUEUE } from "../../src/digest/schedule.js";
+import { connect, startEndToEnd, type EndToEnd } from "../support/e2e.js";
+import { fakeAccount } from "../support/fake-okx/index.js";
+
+const LINES = [
+  { ccy: "USDT", mgnMode: "cross" as const, instId: "", liability: 2500, hourlyRate: 0.0000040833 },
+  { ccy: "BTC", mgnMode: "cross" as const, instId: "", liability: 0.05, hourlyRate: 0.0000011416 },
+];
+const accounts = {
+  una: fakeAccount({ name: "una", hours: 24 * 40, lines: LINES }),
+  vic: fakeAccount({ name: "vic", hours: 24 * 40, lines: LINES }),
+  wes: fakeAccount({ name: "wes", hours: 24 * 40, lines: LINES }),
+};
+
+let e2e: EndToEnd;
+let queue: Queue;
+beforeAll(async () => {
+  e2e = await startEndToEnd(inject("redisUrl"), Object.values(accounts));
+  queue = new Queue(DIGEST_QUEUE, { connection: e2e.redis.duplicate({ maxRetriesPerRequest: null }), prefix: `${e2e.prefix}bull` });
+}, 30_000);
+afterAll(async () => {
+  await queue?.obliterate({ force: true });
+  await queue?.close();
+  await e2e?.close();
+});
+
+const scheduler = (userId: number) => queue.getJobScheduler(`digest-${userId}`);
+
+async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("the condition did not come true in time");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe("/digest", () => {
+  it("sets the time and zone with buttons, turns on, and schedules the user's job in their zone", async () => {
+    const chat = e2e.newChat("zh-hans");
+    chat.send("/lang");
+    chat.press(await chat.expect(/Choose a language|选择语言/), /English/);
+    await chat.expect(/Language: English/);
+    chat.send("/digest");
+    let settings = await chat.expect(/Daily digest: off/);
+    // Off until asked for, at 09:00, in a zone guessed from the Telegram language.
+    expect(settings.text).toContain("Time: 09:00 · Asia/Shanghai (UTC+8)");
+    expect(settings.text).toContain("guessed from your language");
+
+    chat.press(settings, /Time/);
+    const hours = await chat.expect(/At what hour/);
+    expect(hours.message_id).toBe(settings.message_id);
+    chat.press(hours, /^07$/);
+    chat.press(await chat.expect(/And the minute/), /^07:45$/);
+    settings = await chat.expect(/Time: 07:45/);
+    chat.press(settings, /Zone/);
+    chat.press(await chat.expect(/Your time zone: pick one/), /^America\/New_York$/);
+    settings = await chat.expect(/Time: 07:45 · America\/New_York \(UTC-[45]\)/);
+    expect(settings.text).not.toContain("guessed");
+    expect(await scheduler(chat.user.id)).toBeUndefined();
+
+    chat.press(settings, /Turn on/);
+    settings = await chat.expect(/Daily digest: on[\s\S]*Next: /);
+    const job = await scheduler(chat.user.id);
+    expect(job).toMatchObject({ pattern: "45 7 * * *", tz: "America/New_York" });
+    expect(settings.text).toContain(`Next: ${new Intl.DateTimeFormat("en-GB", { timeZone: "America/New_York", day: "numeric", month: "short" }).format(job!.next!)} 07:45`);
+
+    chat.press(settings, /Turn off/);
+    await eventually(async () => (await scheduler(chat.user.id)) === undefined);
+    expect(e2e.telegram.lastBotMessage(chat.user.id)?.text).toMatch(/Daily digest: off/);
+  });
+
+  it("takes a typed zone name or a shared location, and refuses a zone that does not exist", async () => {
+    const chat = e2e.newChat();
+    chat.send("europe/paris");
+    await chat.expect(/Time zone: Europe\/Paris\./);
+    await chat.expect(/Time: 09:00 · Europe\/Paris/);
+    chat.send("Mars/Olympus_Mons");
+    await chat.expect(/I do not know the time zone “Mars\/Olympus_Mons”/);
+    chat.send("/digest Asia/Kolkata");
+    await chat.expect(/Time: 09:00 · Asia\/Kolkata \(UTC\+5:30\)/);
+
+    chat.send("/digest");
+    chat.press(await chat.expect(/Daily digest: off/), /Zone/);
+    chat.press(await chat.expect(/Your time zone/), /From my location/);
+    await chat.expect(/share your location/);
+    e2e.telegram.sendLocation(chat.user, -33.87, 151.21);
+    await chat.expect(/Time zone: Australia\/Sydney\./);
+  });
+
+  it("sends the digest now, with each currency's /interest view one press away", async () => {
+    const chat = e2e.newChat();
+    await connect(chat, accounts.una);
+    chat.send("/digest");
+    chat.press(await chat.expect(/Daily digest: off/), /Send now/);
+    const digest = await chat.expect(/Your borrowing, \w{3} \d{1,2} \w{3}/);
+    expect(digest.text).toMatch(/USDT\s+[\d.,]+\s+\(/);
+    expect(digest.text).toMatch(/BTC\s+[\d.,]+\s+\(/);
+    expect(digest.text).toMatch(/[▁▂▃▄▅▆▇█]{7}\s+0\.000\d+ %\/h ≈ [\d.]+ % a year/);
+    expect(digest.text).toMatch(/Debt now [\d.,]+ USDT/);
+    expect(digest.text).toMatch(/Month: [\d.,]+ so far · ≈ [\d.,]+ USDT projected/);
+    chat.press(digest, /USDT details/);
+    const details = await chat.expect(/USDT interest · last 7 days/, 15_000);
+    expect(details.message_id).toBe(digest.message_id);
+  });
+
+  it("switches the schedule off when the user blocks the bot", async () => {
+    const chat = e2e.newChat();
+    await connect(chat, accounts.vic);
+    chat.send("/digest");
+    chat.press(await chat.expect(/Daily digest: off/), /Turn on/);
+    await chat.expect(/Daily digest: on/);
+    expect(await scheduler(chat.user.id)).toBeDefined();
+    e2e.telegram.blockBot(chat.user.id);
+    await eventually(async () => (await scheduler(chat.user.id)) === undefined);
+    expect(e2e.bot.child.exitCode).toBeNull();
+  });
+
+  it("tells once that the key stopped working, not at every digest", async () => {
+    const chat = e2e.newChat();
+    await connect(chat, accounts.wes);
+    const account = e2e.okx.account(accounts.wes.uid);
+    account.passphrase = "Changed-On-OKX-1";
+    chat.send("/digest");
+    const settings = await chat.expect(/Daily digest: off/);
+    chat.press(settings, /Send now/);
+    await chat.expect(/could not make your daily digest: OKX refused your key \(50105/);
+    // The next run of the same job, seconds later: nothing more is said.
+    await new Promise((resolve) => setTimeout(resolve, 3_100));
+    const before = e2e.telegram.calls("sendMessage").length;
+    chat.press(settings, /Send now/);
+    await eventually(async () => (await queue.getCompletedCount()) > 0 && (await queue.getActiveCount()) === 0 && (await queue.getWaitingCount()) === 0);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(e2e.telegram.calls("sendMessage").length).toBe(before);
+    expect(chat.transcript().filter((text) => text.includes("could not make your daily digest"))).toHaveLength(1);
+  });
+});
