@@ -56,6 +56,11 @@ export interface StoredFile {
   fileUniqueId: string;
   /** Unknown for files sent by URL: the fake downloads nothing. */
   byteLength?: number;
+  /** The bytes uploaded, for tests to decode (a copy: messages are handed out cloned). */
+  content?: Uint8Array;
+  /** Of an uploaded photo, as read from its PNG or JPEG header. */
+  width?: number;
+  height?: number;
   filename?: string;
   url?: string;
 }
@@ -86,10 +91,14 @@ export interface StoredMessage {
 
 /** A file part of a multipart request, in the logged parameters in place of its `attach://` reference. */
 export class UploadedFile {
+  readonly byteLength: number;
+
   constructor(
     readonly filename: string,
-    readonly byteLength: number,
-  ) {}
+    readonly content: Buffer,
+  ) {
+    this.byteLength = content.length;
+  }
 }
 
 export type ApiParams = Record<string, unknown>;
@@ -184,6 +193,11 @@ const DEFAULT_BOT_ID = 7000000001;
 const DEFAULT_TOKEN = `${DEFAULT_BOT_ID}:AAFakeTelegramTokenForTestsOnly_0000000`;
 const MAX_TEXT_LENGTH = 4096;
 const MAX_CAPTION_LENGTH = 1024;
+/** Telegram's limits on what bots upload: photos 10 MB, other files 50 MB. */
+const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
+const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
+/** Telegram keeps a photo at these longest sides, never larger than the original. */
+const PHOTO_SIDES = [90, 320, 800, 1280];
 const MAX_CALLBACK_DATA_BYTES = 64;
 const MAX_UPDATES_PER_POLL = 100;
 const RATE_WINDOW_MS = 1000;
@@ -360,7 +374,7 @@ function multipartParams(body: Buffer, contentType: string): ApiParams {
     else files.push(part);
   }
   for (const file of files) {
-    const upload = new UploadedFile(file.filename ?? "", file.content.length);
+    const upload = new UploadedFile(file.filename ?? "", Buffer.from(file.content));
     // grammY names file parts randomly and points to them with `attach://<name>` from the field.
     const field = Object.keys(params).find((key) => params[key] === `attach://${file.name}`);
     params[field ?? file.name] = upload;
@@ -638,6 +652,42 @@ function setContent(message: StoredMessage, content: MessageContent): void {
   }
 }
 
+/** Width and height from a PNG's IHDR or a JPEG's start-of-frame; undefined for anything else. */
+function imageSize(bytes: Buffer): { width: number; height: number } | undefined {
+  if (bytes.length >= 24 && bytes.readUInt32BE(0) === 0x89504e47 && bytes.toString("latin1", 12, 16) === "IHDR") {
+    return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+  }
+  if (bytes.length < 4 || bytes.readUInt16BE(0) !== 0xffd8) return undefined;
+  for (let offset = 2; offset + 9 < bytes.length; ) {
+    if (bytes[offset] !== 0xff) return undefined;
+    const marker = bytes[offset + 1]!;
+    // SOF0–SOF15 carry the size, except DHT (C4), JPG (C8) and DAC (CC).
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      return { height: bytes.readUInt16BE(offset + 5), width: bytes.readUInt16BE(offset + 7) };
+    }
+    offset += 2 + bytes.readUInt16BE(offset + 2);
+  }
+  return undefined;
+}
+
+/** The sizes Telegram makes of a photo: the original scaled to each standard longest side below it, and the original. */
+function photoSizes(file: StoredFile): { file_id: string; file_unique_id: string; width: number; height: number; file_size?: number }[] {
+  if (file.width === undefined || file.height === undefined) {
+    return [{ file_id: file.fileId, file_unique_id: file.fileUniqueId, width: 320, height: 320, file_size: file.byteLength }];
+  }
+  const { width, height } = file;
+  const longest = Math.max(width, height);
+  const largest = Math.min(longest, PHOTO_SIDES[PHOTO_SIDES.length - 1]!);
+  const sides = [...PHOTO_SIDES.filter((side) => side < largest), largest];
+  return sides.map((side, index) => ({
+    file_id: index === sides.length - 1 ? file.fileId : `${file.fileId}_${side}`,
+    file_unique_id: `${file.fileUniqueId}${index}`,
+    width: Math.round((width * side) / longest),
+    height: Math.round((height * side) / longest),
+    ...(index === sides.length - 1 ? { file_size: file.byteLength } : {}),
+  }));
+}
+
 /** The message as the Bot API returns it and puts it in updates. */
 function toWire(message: StoredMessage): WireMessage {
   const wire: WireMessage = { message_id: message.message_id, from: message.from, chat: message.chat, date: message.date };
@@ -649,7 +699,7 @@ function toWire(message: StoredMessage): WireMessage {
   }
   const file = message.file;
   if (file?.kind === "photo") {
-    wire.photo = [{ file_id: file.fileId, file_unique_id: file.fileUniqueId, width: 320, height: 320, file_size: file.byteLength }];
+    wire.photo = photoSizes(file);
   } else if (file?.kind === "document") {
     wire.document = { file_id: file.fileId, file_unique_id: file.fileUniqueId, file_name: file.filename, file_size: file.byteLength };
   }
@@ -1101,7 +1151,15 @@ class FakeTelegramServer implements FakeTelegram {
   private inputFile(kind: MediaKind, value: unknown): StoredFile {
     if (value instanceof UploadedFile) {
       if (value.byteLength === 0) throw badRequest("file must be non-empty");
-      return this.registerFile({ kind, byteLength: value.byteLength, filename: value.filename });
+      if (value.byteLength > (kind === "photo" ? MAX_PHOTO_BYTES : MAX_UPLOAD_BYTES)) throw new ApiFailure(413, "Request Entity Too Large");
+      const file = { kind, byteLength: value.byteLength, content: value.content, filename: value.filename };
+      if (kind !== "photo") return this.registerFile(file);
+      const size = imageSize(value.content);
+      if (size === undefined) throw badRequest("IMAGE_PROCESS_FAILED");
+      if (size.width + size.height > 10_000 || Math.max(size.width, size.height) > 20 * Math.min(size.width, size.height)) {
+        throw badRequest("PHOTO_INVALID_DIMENSIONS");
+      }
+      return this.registerFile({ ...file, ...size });
     }
     if (typeof value !== "string" || value === "") throw badRequest(`there is no ${kind} in the request`);
     const known = this.files.get(value);
