@@ -183,9 +183,10 @@ async function main(): Promise<void> {
   const { script, timeoutMs, lang } = options();
   const steps = script === undefined ? undefined : await readScript(script);
   const token = steps === undefined ? process.env.BOT_TOKEN || undefined : undefined;
-  const stack = await startDemoStack(token === undefined ? {} : { telegramToken: token }).catch((error: unknown) =>
-    fail(`The demo could not start: ${error instanceof Error ? error.message : String(error)}`, 1),
-  );
+  const stack = await startDemoStack(token === undefined ? {} : { telegramToken: token }).catch((error: unknown) => {
+    const hint = token === undefined ? "" : "\nWith BOT_TOKEN set, the bot needs api.telegram.org and a token @BotFather issued; unset BOT_TOKEN to chat here.";
+    return fail(`The demo could not start: ${error instanceof Error ? error.message : String(error)}${hint}`, 1);
+  });
 
   let stopping: Promise<never> | undefined;
   const stop = (code: number) =>

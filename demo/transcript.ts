@@ -16,12 +16,19 @@ export function inlineButtons(message: StoredMessage): InlineKeyboardButton[][] 
   return markup !== undefined && "inline_keyboard" in markup ? markup.inline_keyboard : [];
 }
 
-/** Rows of `[1] 24h  [2] · 7d ·`, numbered from 1 in reading order. */
+/**
+ * Rows of `[1] 24h  [2] · 7d ·`, numbered from 1 in reading order. A reply keyboard (the one under the
+ * typing field) is shown as `⌨ label`: its plain buttons send their label as a message.
+ */
 export function renderButtons(message: StoredMessage): string[] {
   let number = 0;
-  return inlineButtons(message).map((row) =>
+  const inline = inlineButtons(message).map((row) =>
     row.map((button) => `[${++number}] ${button.text}${"url" in button ? ` ↗ ${button.url}` : ""}`).join("  "),
   );
+  const markup = message.reply_markup;
+  const keyboard = markup !== undefined && "keyboard" in markup ? markup.keyboard : [];
+  const reply = keyboard.map((row) => row.map((button) => `⌨ ${typeof button === "string" ? button : button.text}`).join("  "));
+  return [...inline, ...reply];
 }
 
 function describeFile(message: StoredMessage): string | undefined {

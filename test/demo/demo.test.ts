@@ -7,6 +7,8 @@ import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { parseScript, ScriptError } from "../../demo/script.js";
+import { renderBotMessage } from "../../demo/transcript.js";
+import type { StoredMessage } from "../support/fake-telegram.js";
 import { demoAccount } from "../../demo/stack.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -117,6 +119,46 @@ describe("the script format", () => {
     const account = demoAccount();
     const sent = parseScript(readFileSync(JOURNEY, "utf8")).flatMap((step) => (step.kind === "send" ? [step.text] : []));
     expect(sent).toEqual(expect.arrayContaining([account.apiKey, account.secret, account.passphrase]));
+  });
+});
+
+describe("the transcript", () => {
+  const message = (content: Partial<StoredMessage>): StoredMessage => ({
+    message_id: 7,
+    chat: { id: 1000, type: "private", first_name: "Trader" },
+    from: { id: 7000000001, is_bot: true, first_name: "Bot" },
+    date: 0,
+    edited: false,
+    deleted: false,
+    ...content,
+  });
+
+  it("numbers inline buttons in reading order, marks links and edits, and lists a reply keyboard", () => {
+    const shown = renderBotMessage(
+      message({
+        text: "Pick one\nor type it",
+        reply_markup: {
+          inline_keyboard: [
+            [
+              { text: "24h", callback_data: "a" },
+              { text: "· 7d ·", callback_data: "b" },
+            ],
+            [{ text: "Docs", url: "https://example.com/help" }],
+          ],
+        },
+      }),
+      true,
+    );
+    expect(shown).toEqual(["bot ✎ Pick one", "      or type it", "      [1] 24h  [2] · 7d ·", "      [3] Docs ↗ https://example.com/help"]);
+    const asking = renderBotMessage(message({ text: "Share it", reply_markup: { keyboard: [[{ text: "📍 Location", request_location: true }, { text: "Cancel" }]] } }), false);
+    expect(asking).toEqual(["bot › Share it", "      ⌨ 📍 Location  ⌨ Cancel"]);
+  });
+
+  it("shows a photo or a document by name and size, with its caption", () => {
+    const photo = message({ caption: "USDT · 30 days", file: { kind: "photo", fileId: "x", fileUniqueId: "y", byteLength: 48213, filename: "chart.png" } });
+    expect(renderBotMessage(photo, false)).toEqual(["bot › (photo: chart.png, 48213 bytes)", "      USDT · 30 days"]);
+    const linked = message({ file: { kind: "document", fileId: "x", fileUniqueId: "y", url: "https://example.com/a.csv" } });
+    expect(renderBotMessage(linked, false)).toEqual(["bot › (document: https://example.com/a.csv)"]);
   });
 });
 

@@ -43,7 +43,12 @@ export async function startBotProcess(env: Record<string, string>): Promise<BotP
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
 
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the bot did not start:\n${stderr}`)), 15_000);
+    const timer = setTimeout(() => {
+      // A bot that never came up must not outlive the caller that gave up on it.
+      child.kill("SIGKILL");
+      const lastLog = lines.slice(-3).map((line) => JSON.stringify(line));
+      reject(new Error(`the bot did not start within 15 s:\n${[...lastLog, stderr].join("\n")}`));
+    }, 15_000);
     const poll = setInterval(() => {
       if (lines.some((line) => String(line.msg).startsWith("bot started"))) {
         clearTimeout(timer);
