@@ -8,9 +8,6 @@ export const CSV_COLUMNS = ["ts", "ccy", "mgnMode", "instId", "interest", "inter
 /** Telegram takes documents of up to 50 MB from bots; each part stays well under. */
 export const MAX_DOCUMENT_BYTES = 45 * 1024 * 1024;
 
-/** Rows gathered into one chunk of the stream: few enough to stay small, many enough to be cheap. */
-const ROWS_PER_CHUNK = 500;
-
 /** One RFC 4180 line: a field with a comma, quote or line break is quoted, its quotes doubled; CRLF at the end. */
 export function csvLine(fields: readonly string[]): string {
   return `${fields.map((field) => (/[",\r\n]/.test(field) ? `"${field.replaceAll('"', '""')}"` : field)).join(",")}\r\n`;
@@ -23,57 +20,56 @@ const HEADER = csvLine(CSV_COLUMNS);
  * records are read from the cache a batch at a time and never held all at once.
  */
 export class CsvDocuments {
-  private readonly rows: AsyncIterator<string>;
-  private pending: string | undefined;
+  private readonly batches: AsyncIterator<readonly InterestRecord[]>;
+  private readonly iso: (ms: number) => string;
+  /** Rows of the batch being written, and how many of them are. */
+  private rows: string[] = [];
+  private written = 0;
   private finished = false;
 
   constructor(batches: AsyncIterable<readonly InterestRecord[]>, zone: string, private readonly maxBytes = MAX_DOCUMENT_BYTES) {
-    this.rows = rowsOf(batches, zone);
+    this.batches = batches[Symbol.asyncIterator]();
+    this.iso = isoFormatter(zone);
   }
 
   /** The next document's bytes, or undefined once every record is written. Read each document whole before asking for the next. */
   async next(): Promise<AsyncIterable<Uint8Array> | undefined> {
-    if (this.pending === undefined && !this.finished) {
-      const row = await this.rows.next();
-      if (row.done === true) this.finished = true;
-      else this.pending = row.value;
+    return (await this.hasRows()) ? this.document() : undefined;
+  }
+
+  /** Whether a row is waiting, reading the next batch when the last one is written. */
+  private async hasRows(): Promise<boolean> {
+    while (this.written >= this.rows.length && !this.finished) {
+      const batch = await this.batches.next();
+      if (batch.done === true) this.finished = true;
+      else [this.rows, this.written] = [batch.value.map((record) => this.row(record)), 0];
     }
-    return this.pending === undefined ? undefined : this.document();
+    return this.written < this.rows.length;
+  }
+
+  private row(record: InterestRecord): string {
+    return csvLine(CSV_COLUMNS.map((column) => (column === "ts" ? this.iso(Number(record.ts)) : record[column])));
   }
 
   private async *document(): AsyncGenerator<Uint8Array> {
     let size = Buffer.byteLength(HEADER);
-    let chunk: string[] = [HEADER];
-    for (;;) {
-      let row = this.pending;
-      this.pending = undefined;
-      if (row === undefined && !this.finished) {
-        const next = await this.rows.next();
-        if (next.done === true) this.finished = true;
-        else row = next.value;
+    let chunk = HEADER;
+    while (await this.hasRows()) {
+      for (; this.written < this.rows.length; this.written++) {
+        const row = this.rows[this.written]!;
+        const bytes = Buffer.byteLength(row);
+        // A row that does not fit opens the next document (a document always takes at least one row).
+        if (size + bytes > this.maxBytes && size > HEADER.length) {
+          if (chunk !== "") yield Buffer.from(chunk);
+          return;
+        }
+        size += bytes;
+        chunk += row;
       }
-      if (row === undefined) break;
-      const bytes = Buffer.byteLength(row);
-      // A row that does not fit opens the next document (a document always takes at least one row).
-      if (size + bytes > this.maxBytes && size > HEADER.length) {
-        this.pending = row;
-        break;
-      }
-      size += bytes;
-      chunk.push(row);
-      if (chunk.length >= ROWS_PER_CHUNK) {
-        yield Buffer.from(chunk.join(""));
-        chunk = [];
-      }
+      yield Buffer.from(chunk);
+      chunk = "";
     }
-    if (chunk.length > 0) yield Buffer.from(chunk.join(""));
-  }
-}
-
-async function* rowsOf(batches: AsyncIterable<readonly InterestRecord[]>, zone: string): AsyncGenerator<string> {
-  const iso = isoFormatter(zone);
-  for await (const batch of batches) {
-    for (const record of batch) yield csvLine(CSV_COLUMNS.map((column) => (column === "ts" ? iso(Number(record.ts)) : record[column])));
+    if (chunk !== "") yield Buffer.from(chunk);
   }
 }
 

@@ -1,6 +1,6 @@
 import { lineLabel, type InterestRecord } from "./interest-record.js";
 import { ExactSum, parseParts, type Decimal } from "./money.js";
-import { addDays, isoDate, localDate, localDay } from "./time.js";
+import { addDays, isoDate, localDate, zonedTime } from "./time.js";
 
 /** One local calendar day of one currency. */
 export interface DayTotal {
@@ -33,16 +33,24 @@ export interface DailyInterest {
 }
 
 interface DaySums {
-  lines: Map<string, ExactSum>;
+  /** Interest per borrowing line, by the line's index in `CurrencyState.lines`. */
+  lines: ExactSum[];
   interest: ExactSum;
   liability: ExactSum;
+}
+
+interface CurrencyState {
+  /** Margin mode → instrument → index of the line: no string built per record. */
+  lineIndex: Map<string, Map<string, number>>;
+  lines: { mgnMode: string; instId: string }[];
+  days: DaySums[];
 }
 
 /** The local days covering `[from, to]` in the zone, with their start times. */
 function localDays(from: number, to: number, zone: string): { date: string; start: number }[] {
   const days: { date: string; start: number }[] = [];
   for (let date = localDate(from, zone); ; date = addDays(date, 1)) {
-    const start = localDay(date, zone).from;
+    const start = zonedTime(date, 0, 0, zone);
     if (start > to) break;
     days.push({ date: isoDate(date), start });
   }
@@ -57,7 +65,7 @@ function localDays(from: number, to: number, zone: string): { date: string; star
 export function dailyInterest(records: readonly InterestRecord[], from: number, to: number, zone: string): DailyInterest {
   const days = localDays(from, to, zone);
   const starts = days.map((day) => day.start);
-  const sums = new Map<string, DaySums[]>();
+  const states = new Map<string, CurrencyState>();
   let lastTs = Number.NaN;
   let lastIndex = 0;
   for (const record of records) {
@@ -68,21 +76,25 @@ export function dailyInterest(records: readonly InterestRecord[], from: number, 
       lastIndex = dayIndex(starts, ts);
       lastTs = ts;
     }
-    let perDay = sums.get(record.ccy);
-    if (perDay === undefined) {
-      perDay = days.map(() => ({ lines: new Map(), interest: new ExactSum(), liability: new ExactSum() }));
-      sums.set(record.ccy, perDay);
+    let state = states.get(record.ccy);
+    if (state === undefined) {
+      state = { lineIndex: new Map(), lines: [], days: days.map(() => ({ lines: [], interest: new ExactSum(), liability: new ExactSum() })) };
+      states.set(record.ccy, state);
     }
-    const day = perDay[lastIndex]!;
+    let instruments = state.lineIndex.get(record.mgnMode);
+    if (instruments === undefined) state.lineIndex.set(record.mgnMode, (instruments = new Map<string, number>()));
+    let line = instruments.get(record.instId);
+    if (line === undefined) {
+      line = state.lines.push({ mgnMode: record.mgnMode, instId: record.instId }) - 1;
+      instruments.set(record.instId, line);
+    }
+    const day = state.days[lastIndex]!;
     const interest = parseParts(record.interest);
     day.interest.addParts(interest);
-    const label = lineLabel(record);
-    let line = day.lines.get(label);
-    if (line === undefined) day.lines.set(label, (line = new ExactSum()));
-    line.addParts(interest);
+    (day.lines[line] ??= new ExactSum()).addParts(interest);
     day.liability.add(record.liab);
   }
-  const currencies = [...sums].map(([ccy, perDay]) => finish(ccy, days, perDay));
+  const currencies = [...states].map(([ccy, state]) => finish(ccy, days, state));
   currencies.sort((a, b) => b.total.comparedTo(a.total) || a.ccy.localeCompare(b.ccy));
   return { from, to, zone, currencies };
 }
@@ -99,28 +111,24 @@ function dayIndex(starts: readonly number[], ts: number): number {
   return low;
 }
 
-function finish(ccy: string, days: readonly { date: string; start: number }[], perDay: readonly DaySums[]): CurrencyDays {
-  const lineTotals = new Map<string, ExactSum>();
-  for (const day of perDay) {
-    for (const [label, sum] of day.lines) {
-      const total = lineTotals.get(label) ?? new ExactSum();
-      lineTotals.set(label, total.addParts(sum));
-    }
-  }
-  const lines = [...lineTotals]
-    .map(([label, sum]) => ({ label, total: sum.toDecimal() }))
+function finish(ccy: string, days: readonly { date: string; start: number }[], state: CurrencyState): CurrencyDays {
+  const lineTotals = state.lines.map(() => new ExactSum());
+  for (const day of state.days) day.lines.forEach((sum, line) => lineTotals[line]!.addParts(sum));
+  const order = state.lines
+    .map((line, index) => ({ index, label: lineLabel(line), total: lineTotals[index]!.toDecimal() }))
     .sort((a, b) => b.total.comparedTo(a.total) || a.label.localeCompare(b.label));
+  const zero = new ExactSum().toDecimal();
   const total = new ExactSum();
-  const dayTotals = perDay.map((sums, index): DayTotal => {
+  const dayTotals = state.days.map((sums, index): DayTotal => {
     total.addParts(sums.interest);
     const interest = sums.interest.toDecimal();
     const liability = sums.liability.toDecimal();
     return {
       ...days[index]!,
-      byLine: lines.map(({ label }) => (sums.lines.get(label) ?? new ExactSum()).toDecimal()),
+      byLine: order.map((line) => sums.lines[line.index]?.toDecimal() ?? zero),
       total: interest,
       rate: liability.isZero() ? undefined : interest.dividedBy(liability),
     };
   });
-  return { ccy, lines: lines.map(({ label }) => label), days: dayTotals, total: total.toDecimal() };
+  return { ccy, lines: order.map((line) => line.label), days: dayTotals, total: total.toDecimal() };
 }

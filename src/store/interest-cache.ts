@@ -76,27 +76,31 @@ export class InterestCache {
 
   /**
    * Records with `from <= ts <= to`, oldest first, `size` at a time, for exports too large to hold at once.
-   * Each batch continues from the last time read, skipping the members of that time already given.
+   * Each batch continues from the last time read, skipping the members of that time already given; the
+   * next batch is asked for while the caller works on this one.
    */
-  async *batches(uid: string, from: number, to: number, size = 2_000): AsyncGenerator<InterestRecord[]> {
-    let min = from;
-    let skip = 0;
-    for (;;) {
-      const reply = await this.redis.zrangebyscore(this.recordsKey(uid), min, to, "WITHSCORES", "LIMIT", skip, size);
-      if (reply.length === 0) return;
+  async *batches(uid: string, from: number, to: number, size = 5_000): AsyncGenerator<InterestRecord[]> {
+    const read = (min: number, skip: number) => {
+      const reply = this.redis.zrangebyscore(this.recordsKey(uid), min, to, "WITHSCORES", "LIMIT", skip, size);
+      // Handled where it is awaited; this keeps a read left behind by a caller that stopped early from going unhandled.
+      reply.catch(() => undefined);
+      return { reply, min, skip };
+    };
+    for (let next = read(from, 0); ; ) {
+      const reply = await next.reply;
       const records: InterestRecord[] = [];
-      let lastScore = min;
-      let atLastScore = skip;
+      let lastScore = next.min;
+      let atLastScore = next.skip;
       for (let index = 0; index < reply.length; index += 2) {
         records.push(decode(reply[index]!));
         const score = Number(reply[index + 1]);
         atLastScore = score === lastScore ? atLastScore + 1 : 1;
         lastScore = score;
       }
-      yield records;
-      if (records.length < size) return;
-      min = lastScore;
-      skip = atLastScore;
+      const more = records.length === size;
+      if (more) next = read(lastScore, atLastScore);
+      if (records.length > 0) yield records;
+      if (!more) return;
     }
   }
 
