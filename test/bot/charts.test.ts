@@ -11,7 +11,7 @@ import type { StoredMessage } from "../support/fake-telegram.js";
 
 const now = Date.now();
 const accounts = {
-  uma: fakeAccount({ name: "uma", endTs: now, hours: 24 * 40 }),
+  uma: fakeAccount({ name: "uma", endTs: now, hours: 24 * 31 }),
   vic: fakeAccount({ name: "vic", endTs: now, hours: 24 * 12 }),
 };
 const DAY_MS = 24 * HOUR_MS;
@@ -100,5 +100,14 @@ describe("charts and CSV", () => {
 
     chat.send("/export DOGE");
     await chat.expect(/No records in this period: nothing to export/);
+
+    // Malformed or forged chart and export data draw nothing.
+    const sends = e2e.telegram.calls("sendPhoto").length + e2e.telegram.calls("sendDocument").length;
+    for (const data of ["ch:5d:-:-:-", "ex:7d:DOGE:x:-", "ch:7d:-:-:-:a1:b2", "ex:7d:US$T:-:-"]) {
+      const id = e2e.telegram.forgeButton(chat.user, photo, data);
+      await e2e.telegram.waitFor((call) => call.method === "answerCallbackQuery" && call.params.callback_query_id === id);
+      expect(e2e.telegram.callbackAnswer(id)?.text).toBe("This button belongs to an earlier message.");
+    }
+    expect(e2e.telegram.calls("sendPhoto").length + e2e.telegram.calls("sendDocument").length).toBe(sends);
   }, 60_000);
 });

@@ -1,6 +1,6 @@
 import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
-import { chartPicture } from "../../src/bot/views/chart.js";
+import { chartCaption, chartPicture, dayLabel, MAX_PANELS } from "../../src/bot/views/chart.js";
 import { dailyInterest } from "../../src/domain/daily.js";
 import { chartSize, renderChart } from "../../src/render/chart.js";
 import { generateAccruals, HOUR_MS } from "../support/fake-okx/index.js";
@@ -26,6 +26,8 @@ const messages: Record<string, string> = {
   "interest-range": "{ $from } – { $to } ({ $zone })",
   "chart-amount-axis": "{ $ccy } per day",
   "chart-rate-axis": "Hourly rate, %",
+  "chart-caption": "{ $what } · { $period }",
+  "chart-more": "Not drawn: { $currencies }. One at a time: /chart { $example }",
 };
 /** Fills the message's variables in, like the real translations do. */
 const t = (key: string, variables: Record<string, string | number> = {}) =>
@@ -59,4 +61,17 @@ describe("chart", () => {
     // Missing glyphs would all be drawn as the same box (or nothing): different words must give different pixels.
     expect(first.data.equals(second.data)).toBe(false);
   }, 20_000);
+
+  it("draws at most four currencies, the costliest, and names the rest in the caption", () => {
+    const lines = ["USDT", "BTC", "ETH", "SOL", "DOGE", "XRP"].map((ccy, index) => ({ ccy, mgnMode: "cross" as const, instId: "", liability: 1000 / (index + 1), hourlyRate: 0.000004 }));
+    const records = generateAccruals({ hours: 48, endTs: to, lines });
+    const daily = dailyInterest(records, to - 7 * 24 * HOUR_MS, to, "UTC");
+    const picture = chartPicture(t, "en", { period: "7d" }, daily);
+    expect(picture.panels).toHaveLength(MAX_PANELS);
+    const drawn = picture.panels.map((panel) => panel.heading);
+    const rest = daily.currencies.map((currency) => currency.ccy).filter((ccy) => !drawn.includes(ccy));
+    expect(rest).toHaveLength(2);
+    expect(chartCaption(t, { period: "7d" }, daily, ["a note"])).toBe(`All currencies · period-7d\na note\nNot drawn: ${rest.join(", ")}. One at a time: /chart ${rest[0]}`);
+    expect([dayLabel("2026-03-09", "en"), dayLabel("2026-03-09", "zh")]).toEqual(["9 Mar", "3月9日"]);
+  });
 });
