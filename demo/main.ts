@@ -107,7 +107,7 @@ function demoValueAsked(messages: readonly StoredMessage[], account: FakeOkxAcco
 const STEP_PROMPT = /^Step ([1-3]) of 4|^第 ([1-3]) 步，共 4 步/;
 
 /** The terminal chat: one line, one step; numbers press buttons; Enter at /connect sends the demo key. */
-async function chatInTerminal(stack: DemoStack, session: ChatSession, timeoutMs: number, rl: Interface, terminal: boolean): Promise<void> {
+async function chatInTerminal(stack: DemoStack, session: ChatSession, timeoutMs: number, rl: Interface, terminal: boolean, stopping: () => boolean): Promise<void> {
   print([
     "Type as you would in Telegram, starting with /start. A number presses that button of the latest message with",
     "buttons (“> 7d” presses by label, “'5” sends the text 5). At each step of /connect, Enter sends the demo key.",
@@ -116,7 +116,8 @@ async function chatInTerminal(stack: DemoStack, session: ChatSession, timeoutMs:
   ]);
   /** Prints on a line of its own, over the prompt or a progress line. */
   const show = (lines: string[]) => {
-    if (lines.length === 0) return;
+    // Once stopping, the chat is over: what the bot still does on its way out is not news.
+    if (lines.length === 0 || stopping()) return;
     if (terminal) {
       clearLine(process.stdout, 0);
       cursorTo(process.stdout, 0);
@@ -125,12 +126,12 @@ async function chatInTerminal(stack: DemoStack, session: ChatSession, timeoutMs:
   };
   // Piped input is not echoed: there each step's line says what was sent, and no prompt is shown.
   const prompt = (keepTyping = false) => {
-    if (terminal) rl.prompt(keepTyping);
+    if (terminal && !stopping()) rl.prompt(keepTyping);
   };
   const stepOptions: StepOptions = {
     timeoutMs,
     onProgress: (line) => {
-      if (!terminal) return;
+      if (!terminal || stopping()) return;
       clearLine(process.stdout, 0);
       cursorTo(process.stdout, 0);
       process.stdout.write(`       … ${line}`);
@@ -192,10 +193,22 @@ async function main(): Promise<void> {
   const stop = (code: number) =>
     (stopping ??= (async () => {
       print(["", "Stopping the bot, the fakes and Redis…"]);
-      await stack.stop();
-      print(["Stopped; nothing is left running."]);
+      try {
+        await stack.stop();
+        print(["Stopped; nothing is left running."]);
+      } catch (error) {
+        process.stderr.write(`Stopping went wrong: ${error instanceof Error ? error.message : String(error)}\n`);
+        code = code === 0 ? 1 : code;
+      }
       process.exit(code);
     })());
+  // Whatever goes wrong in here, the bot and Redis do not outlive the demo.
+  const crashed = (error: unknown) => {
+    process.stderr.write(`The demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    void stop(1);
+  };
+  process.on("uncaughtException", crashed);
+  process.on("unhandledRejection", crashed);
   process.on("SIGINT", () => void stop(steps === undefined ? 0 : 130));
   process.on("SIGTERM", () => void stop(143));
   stack.e2e.bot.child.once("exit", (code) => {
@@ -215,7 +228,7 @@ async function main(): Promise<void> {
   const terminal = process.stdin.isTTY && process.stdout.isTTY;
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal });
   rl.on("SIGINT", () => void stop(0));
-  await chatInTerminal(stack, session, timeoutMs, rl, terminal);
+  await chatInTerminal(stack, session, timeoutMs, rl, terminal, () => stopping !== undefined);
   return stop(0);
 }
 

@@ -65,11 +65,11 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
 
   let stopping: Promise<void> | undefined;
   async function stopAll(): Promise<void> {
-    await digests.close();
-    await queueRedis.quit();
     const killer = setTimeout(() => void e2e.bot.stop("SIGKILL"), BOT_STOP_MS);
     await e2e.bot.stop();
     clearTimeout(killer);
+    await digests.close();
+    await queueRedis.quit();
     // A Redis of one's own goes away whole; in a shared one, the demo's keys are all under its own prefix.
     if (redis.pid === undefined) await eraseKeys(e2e);
     await e2e.close();
@@ -82,6 +82,8 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     account,
     realTelegram,
     async digestsUnderWay() {
+      // A step still waiting when the demo stops has nothing more to wait for.
+      if (stopping !== undefined) return 0;
       const counts = await digests.getJobCounts("waiting", "prioritized", "active");
       return (counts.waiting ?? 0) + (counts.prioritized ?? 0) + (counts.active ?? 0);
     },
