@@ -7,7 +7,8 @@ import { inlineButtons, renderBotMessage, renderDeletion, renderNotice, renderPr
 /*
  * One person's chat with the bot, step by step: a message or a button press, then everything the bot did in
  * answer, read from the local Bot API's log of calls. A step is answered once the bot has finished the update
- * (it logs each one when it is done) and something came of it that a person would see.
+ * (it logs each one when it is done), something came of it that a person would see, and the work it set off
+ * in the background (a digest to send now) is done.
  */
 
 export type Step = { kind: "send"; text: string } | { kind: "press"; label: string };
@@ -159,7 +160,7 @@ export class ChatSession {
   }
 
   private updatesLogged(): number {
-    return this.e2e.bot.logs().filter((line) => line.msg === "update").length;
+    return this.e2e.bot.logs().filter((line) => line.msg === "update" && line.chat === this.chatId).length;
   }
 
   private inThisChat(call: ApiCall): boolean {
