@@ -54,7 +54,7 @@ const RATE_COLOR = "#111827";
 /** Okabe–Ito: told apart with every common colour-vision deficiency, all dark enough on the light card. */
 const SERIES_COLORS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"];
 /** Date labels along the x axis, at most. */
-const X_LABELS = 7;
+const X_LABELS = 6;
 
 /** Width and height of the picture of `panels` panels. */
 export function chartSize(panels: number): { width: number; height: number } {
@@ -98,8 +98,8 @@ function panelSpec(panel: ChartPanel, height: number, header: { title: string; s
       text: header === undefined ? panel.heading : [header.title],
       subtitle: header === undefined ? undefined : [header.subtitle, panel.heading],
       anchor: "start",
-      fontSize: header === undefined ? 26 : 34,
-      subtitleFontSize: 24,
+      fontSize: header === undefined ? 30 : 38,
+      subtitleFontSize: 26,
       subtitlePadding: 10,
       color: TEXT,
       subtitleColor: MUTED,
@@ -108,8 +108,8 @@ function panelSpec(panel: ChartPanel, height: number, header: { title: string; s
     config: {
       font: FONT,
       view: { stroke: null },
-      axis: { labelFontSize: 20, titleFontSize: 20, labelColor: MUTED, titleColor: MUTED, gridColor: GRID, domainColor: GRID, tickColor: GRID, titleFontWeight: "normal" },
-      legend: { labelFontSize: 20, labelColor: TEXT, labelLimit: 420, symbolSize: 260, orient: "top", direction: "horizontal", title: null, columnPadding: 28 },
+      axis: { labelFontSize: 24, titleFontSize: 22, labelColor: MUTED, titleColor: MUTED, gridColor: GRID, domainColor: GRID, tickColor: GRID, titleFontWeight: "normal" },
+      legend: { labelFontSize: 24, labelColor: TEXT, labelLimit: 420, symbolSize: 260, orient: "top", direction: "horizontal", title: null, columnPadding: 28 },
     },
     layer: [
       {
@@ -125,7 +125,7 @@ function panelSpec(panel: ChartPanel, height: number, header: { title: string; s
       },
       {
         data: { values: rates },
-        mark: { type: "line", color: RATE_COLOR, strokeWidth: 3, point: panel.days.length <= 31 ? { color: RATE_COLOR, size: 50 } : false },
+        mark: { type: "line", color: RATE_COLOR, strokeWidth: 3.5, point: panel.days.length <= 31 ? { color: RATE_COLOR, size: 50 } : false },
         encoding: {
           x,
           y: { field: "rate", type: "quantitative", title: panel.rateTitle, scale: { zero: false }, axis: { orient: "right", format: ".3~r", tickCount: 6, grid: false } },

@@ -1,6 +1,6 @@
 import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
-import { chartCaption, chartPicture, dayLabel, MAX_PANELS } from "../../src/bot/views/chart.js";
+import { chartCaption, chartPicture, dayLabel, fullDate, MAX_PANELS } from "../../src/bot/views/chart.js";
 import { dailyInterest } from "../../src/domain/daily.js";
 import { chartSize, renderChart } from "../../src/render/chart.js";
 import { generateAccruals, HOUR_MS } from "../support/fake-okx/index.js";
@@ -73,5 +73,7 @@ describe("chart", () => {
     expect(rest).toHaveLength(2);
     expect(chartCaption(t, { period: "7d" }, daily, ["a note"])).toBe(`All currencies · period-7d\na note\nNot drawn: ${rest.join(", ")}. One at a time: /chart ${rest[0]}`);
     expect([dayLabel("2026-03-09", "en"), dayLabel("2026-03-09", "zh")]).toEqual(["9 Mar", "3月9日"]);
+    expect(picture.subtitle).toBe("24 Nov 2026 – 1 Dec 2026 (UTC)");
+    expect(fullDate(Date.UTC(2025, 11, 31, 20), "Asia/Shanghai", "zh")).toBe("2026年1月1日");
   });
 });

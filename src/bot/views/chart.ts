@@ -1,6 +1,6 @@
 import type { DailyInterest } from "../../domain/daily.js";
 import { displayDecimals } from "../../domain/money.js";
-import { formatDateTime, zoneLabel } from "../../domain/time.js";
+import { localDate, zoneLabel } from "../../domain/time.js";
 import type { InterestView } from "../../domain/view.js";
 import type { ChartPicture } from "../../render/chart.js";
 import { escapeHtml } from "../html.js";
@@ -18,11 +18,17 @@ export function dayLabel(date: string, locale: string): string {
   return locale === "zh" ? `${month}月${day}日` : `${day} ${MONTHS[month - 1]}`;
 }
 
+/** `1 Dec 2025`, or `2025年12月1日` in Chinese: the chart's range, whose ends may be a year apart. */
+export function fullDate(ms: number, zone: string, locale: string): string {
+  const { year, month, day } = localDate(ms, zone);
+  return locale === "zh" ? `${year}年${month}月${day}日` : `${day} ${MONTHS[month - 1]} ${year}`;
+}
+
 /** What the chart shows, its words in the user's language: one panel per currency, the costliest first. */
 export function chartPicture(t: Translate, locale: string, view: InterestView, daily: DailyInterest): ChartPicture {
   const range = t("interest-range", {
-    from: formatDateTime(daily.from, daily.zone),
-    to: formatDateTime(daily.to, daily.zone),
+    from: fullDate(daily.from, daily.zone, locale),
+    to: fullDate(daily.to, daily.zone, locale),
     zone: zoneLabel(daily.to, daily.zone),
   });
   return {
