@@ -75,9 +75,8 @@ export function summaryKeyboard(t: Translate, view: InterestView): InlineKeyboar
   keyboard.text(view.ccy ? t("button-currency", { ccy: view.ccy }) : t("button-any-currency"), encodeView("ic", view));
   keyboard.text(view.instId ? t("button-instrument", { inst: view.instId }) : t("button-any-instrument"), encodeView("ii", view));
   keyboard.row();
-  keyboard.text(t("button-records"), encodeView("ir", view)).text(t("button-refresh"), encodeView("iv", view));
-  keyboard.row().text(t("button-chart"), encodeView("ch", view)).text(t("button-export"), encodeView("ex", view));
-  keyboard.row().text(t("button-filters"), "open:filters");
+  keyboard.text(t("button-records"), encodeView("ir", view)).text(t("button-chart"), encodeView("ch", view)).text(t("button-export"), encodeView("ex", view));
+  keyboard.row().text(t("button-filters"), "open:filters").text(t("button-refresh"), encodeView("iv", view));
   return keyboard;
 }
 
