@@ -11,11 +11,13 @@
  */
 import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
+import { createI18n } from "../src/bot/i18n.js";
 import { chartPicture } from "../src/bot/views/chart.js";
 import { CsvDocuments } from "../src/domain/csv.js";
 import { dailyInterest } from "../src/domain/daily.js";
 import { renderChart } from "../src/render/chart.js";
 import { InterestCache } from "../src/store/interest-cache.js";
+import { PreferenceStore } from "../src/store/preferences.js";
 import { DEFAULT_LINES, generateAccruals, HOUR_MS } from "../test/support/fake-okx/index.js";
 import { startRedis } from "../test/support/redis-server.js";
 
@@ -31,27 +33,16 @@ function percentile(samples: readonly number[], share: number): number {
 
 const round = (value: number) => Math.round(value * 10) / 10;
 
-/** English texts, as the bot's translation would give them. */
-const TEXTS: Record<string, string> = {
-  "chart-title": "Interest per day · { $what } · { $period }",
-  "interest-all": "All currencies",
-  "period-1y": "last year",
-  "interest-range": "{ $from } – { $to } ({ $zone })",
-  "chart-amount-axis": "{ $ccy } per day",
-  "chart-rate-axis": "Hourly rate, %",
-};
-const t = (key: string, variables: Record<string, string | number> = {}) =>
-  (TEXTS[key] ?? key).replace(/\{ \$(\w+) \}/g, (_, name: string) => String(variables[name]));
-
-async function timed(label: string, work: () => Promise<number>): Promise<number[]> {
+/** Runs the work `runs` times after one warm-up; the work says what it produced. */
+async function timed(label: string, work: () => Promise<string>): Promise<number[]> {
   const samples: number[] = [];
   for (let run = 0; run <= runs; run++) {
     const started = performance.now();
-    const size = await work();
+    const produced = await work();
     const ms = performance.now() - started;
     // The first run loads fonts and warms the code; it is shown, not counted.
     if (run > 0) samples.push(ms);
-    console.log(`${label} ${run === 0 ? "(warm-up)" : `#${run}`}: ${ms.toFixed(1)} ms, ${(size / 1024).toFixed(0)} kB`);
+    console.log(`${label} ${run === 0 ? "(warm-up)" : `#${run}`}: ${ms.toFixed(1)} ms, ${produced}`);
   }
   return samples;
 }
@@ -60,16 +51,18 @@ const redis = await startRedis();
 const client = new Redis(redis.url);
 try {
   const cache = new InterestCache(client, "bench:");
+  const i18n = createI18n(new PreferenceStore(client, "bench:"));
+  const t = (key: string, variables?: Record<string, string | number>) => i18n.t("en", key, variables);
   const to = Date.now();
   const from = to - YEAR_MS;
   await cache.add("bench", generateAccruals({ hours: 365 * 24, endTs: to, lines: DEFAULT_LINES.slice(0, 3) }));
   const records = await cache.range("bench", from, to);
   console.log(`cache: ${records.length} records, ${new Set(records.map((record) => record.ccy)).size} currencies, one year; zone ${ZONE}`);
 
-  const reads = await timed("read the year from Redis", async () => (await cache.range("bench", from, to)).length);
+  const reads = await timed("read the year from Redis", async () => `${(await cache.range("bench", from, to)).length} records`);
   const charts = await timed("chart of the year (days + PNG)", async () => {
     const daily = dailyInterest(records, from, to, ZONE);
-    return (await renderChart(chartPicture(t, "en", { period: "1y" }, daily))).length;
+    return `${((await renderChart(chartPicture(t, "en", { period: "1y" }, daily))).length / 1024).toFixed(0)} kB of PNG`;
   });
   const exports = await timed("CSV of the year (from the cache)", async () => {
     const documents = new CsvDocuments(cache.batches("bench", from, to), ZONE);
@@ -77,7 +70,7 @@ try {
     for (let document = await documents.next(); document !== undefined; document = await documents.next()) {
       for await (const chunk of document) bytes += chunk.length;
     }
-    return bytes;
+    return `${(bytes / 1024).toFixed(0)} kB of CSV`;
   });
 
   const chartMs = round(percentile(charts, 0.5));

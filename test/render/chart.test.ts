@@ -1,9 +1,13 @@
 import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
+import { createI18n } from "../../src/bot/i18n.js";
 import { chartCaption, chartPicture, dayLabel, fullDate, MAX_PANELS } from "../../src/bot/views/chart.js";
+import type { Translate } from "../../src/bot/views/interest.js";
 import { dailyInterest } from "../../src/domain/daily.js";
 import { chartSize, renderChart } from "../../src/render/chart.js";
+import { PreferenceStore } from "../../src/store/preferences.js";
 import { generateAccruals, HOUR_MS } from "../support/fake-okx/index.js";
+import { testRedis } from "../support/redis.js";
 
 /** Distinct colours, and the share of pixels that differ from the top-left (background) pixel. */
 function inspect(png: PNG): { colours: number; drawnShare: number } {
@@ -18,20 +22,11 @@ function inspect(png: PNG): { colours: number; drawnShare: number } {
   return { colours: colours.size, drawnShare: drawn / (png.width * png.height) };
 }
 
-const messages: Record<string, string> = {
-  "chart-title": "Interest per day · { $what } · { $period }",
-  "interest-all": "All currencies",
-  "period-1y": "last year",
-  "period-30d": "last 30 days",
-  "interest-range": "{ $from } – { $to } ({ $zone })",
-  "chart-amount-axis": "{ $ccy } per day",
-  "chart-rate-axis": "Hourly rate, %",
-  "chart-caption": "{ $what } · { $period }",
-  "chart-more": "Not drawn: { $currencies }. One at a time: /chart { $example }",
-};
-/** Fills the message's variables in, like the real translations do. */
-const t = (key: string, variables: Record<string, string | number> = {}) =>
-  (messages[key] ?? key).replace(/\{ \$(\w+) \}/g, (_, name: string) => String(variables[name]));
+/** The bot's own texts in a locale (the preference store is not asked: the locale is given). */
+function translations(locale: "en" | "zh"): Translate {
+  const i18n = createI18n(new PreferenceStore(testRedis().redis, "unused:"));
+  return (key, variables) => i18n.t(locale, key, variables);
+}
 
 describe("chart", () => {
   const to = Date.UTC(2026, 11, 1, 12);
@@ -39,7 +34,7 @@ describe("chart", () => {
   it("draws a year of three currencies as a PNG of the announced size, far from blank", async () => {
     const records = generateAccruals({ hours: 24 * 365, endTs: to }).reverse();
     const daily = dailyInterest(records, to - 365 * 24 * HOUR_MS, to, "Asia/Shanghai");
-    const picture = chartPicture(t, "en", { period: "1y" }, daily);
+    const picture = chartPicture(translations("en"), "en", { period: "1y" }, daily);
     expect(picture.panels.map((panel) => panel.heading)).toEqual(daily.currencies.map((currency) => currency.ccy));
     const png = PNG.sync.read(await renderChart(picture));
     expect({ width: png.width, height: png.height }).toEqual(chartSize(3));
@@ -52,7 +47,8 @@ describe("chart", () => {
   it("draws Chinese text with glyphs (not empty boxes): the picture changes with the words", async () => {
     const records = generateAccruals({ hours: 24 * 30, endTs: to, lines: [{ ccy: "USDT", mgnMode: "cross", instId: "", liability: 1000, hourlyRate: 0.000004 }] }).reverse();
     const daily = dailyInterest(records, to - 30 * 24 * HOUR_MS, to, "UTC");
-    const picture = chartPicture(t, "zh", { period: "30d", ccy: "USDT" }, daily);
+    const picture = chartPicture(translations("zh"), "zh", { period: "30d", ccy: "USDT" }, daily);
+    expect(picture.title).toBe("每日利息 · USDT · 最近 30 天");
     expect(picture.panels[0]!.days[0]!.label).toMatch(/^\d+月\d+日$/);
     const withTitle = async (title: string) => PNG.sync.read(await renderChart({ ...picture, title }));
     const first = await withTitle("每日利息");
@@ -66,12 +62,15 @@ describe("chart", () => {
     const lines = ["USDT", "BTC", "ETH", "SOL", "DOGE", "XRP"].map((ccy, index) => ({ ccy, mgnMode: "cross" as const, instId: "", liability: 1000 / (index + 1), hourlyRate: 0.000004 }));
     const records = generateAccruals({ hours: 48, endTs: to, lines });
     const daily = dailyInterest(records, to - 7 * 24 * HOUR_MS, to, "UTC");
+    const t = translations("en");
     const picture = chartPicture(t, "en", { period: "7d" }, daily);
     expect(picture.panels).toHaveLength(MAX_PANELS);
     const drawn = picture.panels.map((panel) => panel.heading);
     const rest = daily.currencies.map((currency) => currency.ccy).filter((ccy) => !drawn.includes(ccy));
     expect(rest).toHaveLength(2);
-    expect(chartCaption(t, { period: "7d" }, daily, ["a note"])).toBe(`All currencies · period-7d\na note\nNot drawn: ${rest.join(", ")}. One at a time: /chart ${rest[0]}`);
+    expect(chartCaption(t, { period: "7d" }, daily, ["a note"])).toBe(
+      `📈 <b>All currencies</b> · last 7 days: interest per day (bars, by margin mode) and the hourly rate (line).\na note\nNot drawn: ${rest.join(", ")}. One at a time: /chart ${rest[0]}`,
+    );
     expect([dayLabel("2026-03-09", "en"), dayLabel("2026-03-09", "zh")]).toEqual(["9 Mar", "3月9日"]);
     expect(picture.subtitle).toBe("24 Nov 2026 – 1 Dec 2026 (UTC)");
     expect(fullDate(Date.UTC(2025, 11, 31, 20), "Asia/Shanghai", "zh")).toBe("2026年1月1日");

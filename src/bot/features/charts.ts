@@ -6,16 +6,16 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { Composer, InputFile } from "grammy";
 import { CsvDocuments, exportFileName } from "../../domain/csv.js";
-import { formatDate, formatDateTime, localDate, isoDate, zoneLabel } from "../../domain/time.js";
+import { isoDate, localDate, zoneLabel } from "../../domain/time.js";
 import { decodeView, type InterestView } from "../../domain/view.js";
 import { renderChart } from "../../render/chart.js";
-import type { FigureNotes, InterestService, SummaryOptions } from "../../services/interest.js";
+import type { InterestService, SummaryOptions } from "../../services/interest.js";
 import type { PreferenceStore } from "../../store/preferences.js";
 import type { BotContext } from "../context.js";
 import { escapeHtml } from "../html.js";
 import { chartCaption, chartPicture } from "../views/chart.js";
 import { describeView } from "../views/interest.js";
-import { answerText, commandView, edit, progressEdits } from "./interest.js";
+import { answerText, commandView, edit, figureNotes, progressEdits } from "./interest.js";
 
 export interface ChartFeatureDependencies {
   interest: InterestService;
@@ -23,13 +23,6 @@ export interface ChartFeatureDependencies {
   /** How long a question may page back through history before answering with what is held. */
   historyBudgetMs: number;
   now?: () => number;
-}
-
-function notesOf(ctx: BotContext, answer: FigureNotes, zone: string): string[] {
-  const notes: string[] = [];
-  if (answer.stale !== undefined) notes.push(ctx.t("interest-stale", { code: escapeHtml(answer.stale.code), date: formatDateTime(answer.stale.asOf, zone) }));
-  if (answer.partialFrom !== undefined) notes.push(ctx.t("interest-partial", { date: formatDate(answer.partialFrom, zone) }));
-  return notes;
 }
 
 /**
@@ -51,7 +44,7 @@ export function chartFeature(dependencies: ChartFeatureDependencies): Composer<B
       onProgress: progressEdits(ctx, chatId, status.message_id, zone, now),
       budgetMs: dependencies.historyBudgetMs,
     };
-    return { zone, status, options, say: (text: string) => edit(ctx, chatId, status.message_id, text), done: () => ctx.api.deleteMessage(chatId, status.message_id) };
+    return { zone, options, say: (text: string) => edit(ctx, chatId, status.message_id, text), done: () => ctx.api.deleteMessage(chatId, status.message_id) };
   }
 
   async function sendChart(ctx: BotContext, chatId: number, view: InterestView): Promise<void> {
@@ -62,7 +55,7 @@ export function chartFeature(dependencies: ChartFeatureDependencies): Composer<B
     await ctx.api.sendChatAction(chatId, "upload_photo");
     const png = await renderChart(chartPicture(ctx.t, await ctx.i18n.getLocale(), view, answer.daily));
     const name = `interest-${view.ccy ?? "all"}-${view.period}.png`;
-    await ctx.api.sendPhoto(chatId, new InputFile(png, name), { caption: chartCaption(ctx.t, view, answer.daily, notesOf(ctx, answer, zone)), parse_mode: "HTML" });
+    await ctx.api.sendPhoto(chatId, new InputFile(png, name), { caption: chartCaption(ctx.t, view, answer.daily, figureNotes(ctx.t, answer, zone)), parse_mode: "HTML" });
     await done();
   }
 
@@ -74,7 +67,7 @@ export function chartFeature(dependencies: ChartFeatureDependencies): Composer<B
     const dates = { from: isoDate(localDate(answer.from, zone)), to: isoDate(localDate(answer.to, zone)) };
     const caption = [
       ctx.t("export-caption", { what: escapeHtml(describeView(ctx.t, view)), period: ctx.t(`period-${view.period}`), zone: `${zoneLabel(answer.to, zone)}, ${escapeHtml(zone)}` }),
-      ...notesOf(ctx, answer, zone),
+      ...figureNotes(ctx.t, answer, zone),
     ].join("\n");
     // Each document goes to a file first, so a retried upload sends the same bytes again.
     const folder = await mkdtemp(join(tmpdir(), "okxi-export-"));

@@ -2,7 +2,7 @@ import { Composer, GrammyError, type InlineKeyboard } from "grammy";
 import { formatDate, formatDateTime } from "../../domain/time.js";
 import { decodeView, isArgumentProblem, parseInterestArguments, type InterestView } from "../../domain/view.js";
 import type { HistoryProgress } from "../../services/history.js";
-import type { InterestAnswer, InterestService } from "../../services/interest.js";
+import type { FigureNotes, InterestAnswer, InterestService } from "../../services/interest.js";
 import type { PreferenceStore } from "../../store/preferences.js";
 import type { BotContext } from "../context.js";
 import { escapeHtml } from "../html.js";
@@ -51,6 +51,14 @@ export async function commandView(ctx: BotContext & { match: string; from: { id:
   return undefined;
 }
 
+/** Lines that qualify figures: from a stale cache while OKX is down, or from a history still loading. */
+export function figureNotes(t: Translate, answer: FigureNotes, zone: string): string[] {
+  const notes: string[] = [];
+  if (answer.stale !== undefined) notes.push(t("interest-stale", { code: escapeHtml(answer.stale.code), date: formatDateTime(answer.stale.asOf, zone) }));
+  if (answer.partialFrom !== undefined) notes.push(t("interest-partial", { date: formatDate(answer.partialFrom, zone) }));
+  return notes;
+}
+
 /** Shows how far back a long history has loaded, in the message, at most every `PROGRESS_EVERY_MS`. */
 export function progressEdits(ctx: BotContext, chatId: number, messageId: number, zone: string, now: () => number) {
   let lastProgress = 0;
@@ -74,9 +82,7 @@ export function interestFeature(dependencies: InterestFeatureDependencies): Comp
     const answer = await dependencies.interest.summary(userId, view, { priority: "interactive", onProgress, budgetMs: dependencies.historyBudgetMs });
     if (answer.kind !== "summary") return edit(ctx, chatId, messageId, answerText(ctx.t, answer));
 
-    const notes: string[] = [];
-    if (answer.stale !== undefined) notes.push(ctx.t("interest-stale", { code: escapeHtml(answer.stale.code), date: formatDateTime(answer.stale.asOf, zone) }));
-    if (answer.partialFrom !== undefined) notes.push(ctx.t("interest-partial", { date: formatDate(answer.partialFrom, zone) }));
+    const notes = figureNotes(ctx.t, answer, zone);
     const keyboard = summaryKeyboard(ctx.t, view);
     if (answer.summary.currencies.length > 0) {
       return edit(ctx, chatId, messageId, renderSummary(ctx.t, view, answer.summary, { zone, now: now(), notes }), keyboard);
