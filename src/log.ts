@@ -17,7 +17,11 @@ export const REDACT_PATHS = [
   '*.headers["ok-access-sign"]',
 ];
 
-/** JSON lines with secrets redacted; pretty-printed when a person is watching a terminal. */
+/**
+ * JSON lines with secrets redacted; pretty-printed when a person is watching a terminal. Written
+ * asynchronously: a synchronous write to a pipe blocks the whole bot while the reader is slow; call
+ * `flush()` before exiting.
+ */
 export function createLogger(level: string): Logger {
   const options: pino.LoggerOptions = {
     level,
@@ -27,5 +31,5 @@ export function createLogger(level: string): Logger {
   if (process.stdout.isTTY && process.env.NODE_ENV !== "production") {
     return pino({ ...options, transport: { target: "pino-pretty", options: { colorize: true } } });
   }
-  return pino(options);
+  return pino(options, pino.destination({ dest: 1, sync: false }));
 }

@@ -137,7 +137,7 @@ async function main(): Promise<void> {
     await scheduler.close();
     await redis.quit();
     logger.info("stopped");
-    process.exit(0);
+    logger.flush(() => process.exit(0));
   };
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));

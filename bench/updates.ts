@@ -1,0 +1,202 @@
+/**
+ * bench:updates — how many cheap updates one bot replica handles per second in webhook mode, and two.
+ *
+ * The bot runs as `npm start` runs it (a separate process per replica, configured only through its
+ * environment) against the fake Bot API and a private Redis. This process plays Telegram's webhook
+ * delivery: it posts `/help` updates from many users straight to the replicas' webhooks (alternating
+ * between them, as a load balancer would), keeping a fixed number of updates unanswered at once, and
+ * counts an update handled when the bot's reply reaches the fake Bot API. Latency is from the post to
+ * that reply. The Telegram throttle is off (`TELEGRAM_MAX_PER_SECOND=0`): real Telegram holds a bot to
+ * about 30 messages a second in all, so this measures the bot's own capacity, not Telegram's.
+ *
+ * Then cached `/interest` questions (each one incremental OKX request at OKX's real limit, per account).
+ *
+ * Options: --updates N per run (default 20000), --window N unanswered at once (default 64), --users N.
+ */
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { startBalancer } from "../test/support/balancer.js";
+import { startBotProcess, type BotProcess } from "../test/support/bot-process.js";
+import { chatWith } from "../test/support/chat.js";
+import { connect } from "../test/support/e2e.js";
+import { fakeAccount, startFakeOkx } from "../test/support/fake-okx/index.js";
+import { startFakeTelegram, type FakeTelegram, type FakeUser } from "../test/support/fake-telegram.js";
+import { startRedis } from "../test/support/redis-server.js";
+
+const { values } = parseArgs({
+  options: {
+    updates: { type: "string", default: "20000" },
+    window: { type: "string", default: "64" },
+    users: { type: "string", default: "2000" },
+    "interest-users": { type: "string", default: "40" },
+  },
+});
+const UPDATES = Number(values.updates);
+const WINDOW = Number(values.window);
+const USERS = Number(values.users);
+const INTEREST_USERS = Number(values["interest-users"]);
+const SECRET = "bench-updates";
+
+function percentile(samples: readonly number[], share: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)] ?? NaN;
+}
+
+interface RunResult {
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+let nextUpdateId = 50_000_000;
+
+/** CPU time a process has used so far, ms (user + system; Linux `/proc`), or NaN where there is none. */
+function cpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/** A text message from `user` in their private chat, as Telegram delivers it. */
+function textUpdate(user: FakeUser, text: string) {
+  const command = text.split(" ")[0]!;
+  return {
+    update_id: nextUpdateId++,
+    message: {
+      message_id: nextUpdateId,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: user.id, type: "private", first_name: user.first_name },
+      from: user,
+      text,
+      entities: [{ type: "bot_command", offset: 0, length: command.length }],
+    },
+  };
+}
+
+/**
+ * Posts `count` updates to the replicas in turn with at most `window` unanswered, and waits for every reply.
+ * Replies are matched to updates by chat: each user has at most one update unanswered.
+ */
+async function drive(telegram: FakeTelegram, replicas: BotProcess[], users: FakeUser[], texts: (user: FakeUser) => string, count: number, window: number): Promise<RunResult> {
+  const sentAt = new Map<number, number>();
+  const latencies: number[] = [];
+  const idle = [...users];
+  let posted = 0;
+  let answered = 0;
+  let seen = telegram.calls().length;
+  let turn = 0;
+  const started = performance.now();
+
+  const collect = () => {
+    const calls = telegram.calls();
+    for (; seen < calls.length; seen++) {
+      const call = calls[seen]!;
+      if (call.method !== "sendMessage") continue;
+      const chatId = Number(call.params.chat_id);
+      const at = sentAt.get(chatId);
+      if (at === undefined) continue;
+      sentAt.delete(chatId);
+      latencies.push(call.time - at);
+      answered++;
+      idle.push(users.find((user) => user.id === chatId)!);
+    }
+  };
+
+  const post = async (user: FakeUser) => {
+    const replica = replicas[turn++ % replicas.length]!;
+    sentAt.set(user.id, Date.now());
+    const response = await fetch(`${replica.httpUrl}/telegram/updates`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET },
+      body: JSON.stringify(textUpdate(user, texts(user))),
+    });
+    if (response.status !== 200) throw new Error(`the webhook answered ${response.status}`);
+  };
+
+  let lastReport = performance.now();
+  while (answered < count) {
+    collect();
+    const sending: Promise<void>[] = [];
+    while (posted < count && posted - answered < window && idle.length > 0) {
+      posted++;
+      sending.push(post(idle.shift()!));
+    }
+    await Promise.all(sending);
+    if (performance.now() - lastReport > 2_000) {
+      lastReport = performance.now();
+      console.log(`  ${answered} of ${count} answered, ${Math.round(answered / ((lastReport - started) / 1000))} per second so far`);
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return { perSecond: Math.round(count / seconds), p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99) };
+}
+
+const redis = await startRedis();
+const telegram = await startFakeTelegram();
+const interestAccounts = Array.from({ length: INTEREST_USERS }, (_, index) => fakeAccount({ name: `bench-${index}`, hours: 72 }));
+const okx = await startFakeOkx({ accounts: interestAccounts });
+// What the fake Bot API delivers itself (the users' first messages, /connect) goes through a balancer.
+const balancer = await startBalancer();
+const env = {
+  BOT_TOKEN: telegram.token,
+  TELEGRAM_API_ROOT: telegram.apiRoot,
+  OKX_BASE_URL: okx.urls.global,
+  REDIS_URL: redis.url,
+  REDIS_PREFIX: `bench${randomBytes(2).toString("hex")}:`,
+  ENCRYPTION_KEYS: `bench:${randomBytes(32).toString("base64")}`,
+  WEBHOOK_URL: `${balancer.url}/telegram/updates`,
+  WEBHOOK_SECRET: SECRET,
+  TELEGRAM_MAX_PER_SECOND: "0",
+};
+const replicas: BotProcess[] = [await startBotProcess(env)];
+balancer.setTargets(replicas.map((replica) => replica.httpUrl));
+try {
+  // People who have talked to the bot before: each sends /start through the fake Bot API first.
+  const users = Array.from({ length: USERS }, (_, index) => telegram.user(7_000_000 + index, { first_name: "Bench", language_code: "en" }));
+  for (const user of users) telegram.sendText(user, "/start");
+  while (telegram.calls("sendMessage").length < USERS) await new Promise((resolve) => setTimeout(resolve, 50));
+  await drive(telegram, replicas, users.slice(0, 200), () => "/help", 2_000, WINDOW);
+
+  console.log(`one replica: ${UPDATES} × /help from ${USERS} users, ${WINDOW} unanswered at most`);
+  const cpuBefore = cpuMs(replicas[0]!.child.pid);
+  const one = await drive(telegram, replicas, users, () => "/help", UPDATES, WINDOW);
+  const cpuPerUpdate = (cpuMs(replicas[0]!.child.pid) - cpuBefore) / UPDATES;
+  console.log(`one replica: ${one.perSecond} updates/s, post-to-reply p50 ${one.p50Ms} ms, p99 ${one.p99Ms} ms`);
+  // The bot shares this machine's cores with Redis, the fake Bot API and this driver: its own CPU time per
+  // update says what one core given to it alone would handle.
+  console.log(`one replica: ${cpuPerUpdate.toFixed(3)} ms of the bot's CPU per update, ≈ ${Math.round(1000 / cpuPerUpdate)} updates/s per core`);
+
+  const interestUsers = interestAccounts.map((_, index) => telegram.user(8_000_000 + index, { first_name: "Trader", language_code: "en" }));
+  await Promise.all(interestUsers.map((user, index) => connect(chatWith(telegram, user), interestAccounts[index]!)));
+  const interest: RunResult[] = [];
+  for (let round = 0; round < 6; round++) {
+    // Each account's OKX slot comes every 416 ms: a question a second per account is what a person asks.
+    interest.push(await drive(telegram, replicas, interestUsers, () => "/interest", INTEREST_USERS, INTEREST_USERS));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+  const warm = interest.slice(1);
+  console.log(
+    `one replica: cached /interest from ${INTEREST_USERS} accounts at once (one incremental OKX request each): ` +
+      `post-to-reply p50 ${percentile(warm.map((run) => run.p50Ms), 0.5)} ms, p99 ${Math.max(...warm.map((run) => run.p99Ms))} ms`,
+  );
+
+  replicas.push(await startBotProcess(env));
+  balancer.setTargets(replicas.map((replica) => replica.httpUrl));
+  await drive(telegram, replicas, users.slice(0, 200), () => "/help", 2_000, WINDOW);
+  console.log(`two replicas: ${UPDATES} × /help, alternating, ${WINDOW * 2} unanswered at most`);
+  const two = await drive(telegram, replicas, users, () => "/help", UPDATES, WINDOW * 2);
+  console.log(`two replicas: ${two.perSecond} updates/s, post-to-reply p50 ${two.p50Ms} ms, p99 ${two.p99Ms} ms`);
+
+  console.log(JSON.stringify({ bench: "updates", perSecond: one.perSecond, p50Ms: one.p50Ms, p99Ms: one.p99Ms, twoReplicasPerSecond: two.perSecond }));
+} finally {
+  await Promise.all(replicas.map((replica) => replica.stop()));
+  await balancer.close();
+  await telegram.close();
+  await okx.close();
+  await redis.stop();
+}
