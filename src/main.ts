@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   const interest = new InterestService({ credentials, cache, sync: new HistorySync(okx, cache) });
   const telegram = telegramApi({ redis, prefix: config.redisPrefix, maxPerSecond: config.telegramMaxPerSecond });
   // BullMQ blocks on its connection: no per-command timeout and no cap on retries there.
-  const queueRedis = redis.duplicate({ maxRetriesPerRequest: null, commandTimeout: undefined });
+  const queueRedis = redis.duplicate({ maxRetriesPerRequest: null, commandTimeout: undefined, enableAutoPipelining: false });
   const bullPrefix = `${config.redisPrefix}bull`;
   const digestQueue = new Queue<DigestJobData>(DIGEST_QUEUE, { connection: queueRedis, prefix: bullPrefix });
   const digestSchedule = new DigestSchedule(digestQueue);

@@ -61,7 +61,7 @@ class Redis7Connection extends ScriptingConnection {
 
 /** A Bottleneck connection of its own on `redis`'s server, fixed for Redis 7; close it with `disconnect(true)`. */
 export function bottleneckConnection(redis: Redis): Bottleneck.IORedisConnection {
-  return new Redis7Connection({ client: redis.duplicate() });
+  return new Redis7Connection({ client: redis.duplicate({ enableAutoPipelining: false }) });
 }
 
 /**
