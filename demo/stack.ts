@@ -32,8 +32,8 @@ export interface DemoStack {
   stop(): Promise<void>;
 }
 
-/** How long the bot gets to stop cleanly before it is killed. */
-const BOT_STOP_MS = 10_000;
+/** How long the bot gets to stop cleanly before it is killed: more than its own bound (`SHUTDOWN_TIMEOUT_MS`, 10 s). */
+const BOT_STOP_MS = 15_000;
 
 /**
  * Everything the demo runs: a private Redis (or `REDIS_URL`), the fake OKX with the demo account, a local Bot API
