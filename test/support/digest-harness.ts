@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { Queue } from "bullmq";
-import { Api } from "grammy";
+import { Api, type Transformer } from "grammy";
 import type { Redis } from "ioredis";
 import { createI18n } from "../../src/bot/i18n.js";
 import type { DigestDeliveryDependencies } from "../../src/digest/deliver.js";
@@ -32,6 +32,8 @@ export interface DigestHarnessOptions {
   okxWindowMs?: number;
   logger?: Logger;
   now?: () => number;
+  /** Installed on the Api, as the bot installs its retries and global throttle on `bot.api`; none by default. */
+  transformers?: Transformer[];
 }
 
 export interface DigestHarness {
@@ -45,6 +47,11 @@ export interface DigestHarness {
   /** Stores a connected key for a Telegram user, as /connect does. */
   connect(userId: number, account: FakeOkxAccount): Promise<void>;
   close(): Promise<void>;
+}
+
+function withTransformers(api: Api, transformers: Transformer[]): Api {
+  api.config.use(...transformers);
+  return api;
 }
 
 /**
@@ -71,7 +78,7 @@ export function digestHarness(options: DigestHarnessOptions): DigestHarness {
     marks: new DigestMarks(redis, prefix),
     pacer: new SendPacer(redis, prefix, options.perSecond ?? 28),
     schedule: new DigestSchedule(queue),
-    api: new Api(options.telegram.token, { apiRoot: options.telegram.apiRoot }),
+    api: withTransformers(new Api(options.telegram.token, { apiRoot: options.telegram.apiRoot }), options.transformers ?? []),
     translate: (locale) => (key, variables) => i18n.t(locale, key, variables),
     logger: options.logger ?? createLogger("silent"),
     ...(now === undefined ? {} : { now }),
