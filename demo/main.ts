@@ -10,20 +10,14 @@
  * Options: --timeout SECONDS a step may take (default 45), --lang en|zh (the simulated person's language).
  */
 import { readFile } from "node:fs/promises";
-import { clearLine, createInterface, cursorTo, type Interface } from "node:readline";
+import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
-import type { FakeOkxAccount } from "../test/support/fake-okx/index.js";
-import type { StoredMessage } from "../test/support/fake-telegram.js";
 import { parseScript, runScript, ScriptError, type ScriptStep } from "./script.js";
-import { ChatSession, type StepOptions, type StepOutcome } from "./session.js";
+import { ChatSession } from "./session.js";
 import { startDemoStack, type DemoStack } from "./stack.js";
+import { chatInTerminal, print } from "./terminal.js";
 
 const USAGE = "usage: npm run demo [-- --script FILE] [--timeout SECONDS] [--lang en|zh]";
-const UNPROMPTED_POLL_MS = 250;
-
-function print(lines: readonly string[]): void {
-  if (lines.length > 0) process.stdout.write(`${lines.join("\n")}\n`);
-}
 
 function fail(message: string, code: number): never {
   process.stderr.write(`${message}\n`);
@@ -86,100 +80,6 @@ function banner(stack: DemoStack): string[] {
   ];
 }
 
-/** While /connect asks for a secret (or has just refused one), the demo key's value it wants. */
-function demoValueAsked(messages: readonly StoredMessage[], account: FakeOkxAccount): { name: string; value: string } | undefined {
-  const live = messages.filter((message) => !message.deleted);
-  const latest = live.at(-1)?.text ?? "";
-  const prompt = [...live].reverse().find((message) => STEP_PROMPT.test(message.text ?? ""));
-  if (prompt === undefined || (prompt !== live.at(-1) && !/\/cancel[.。]?$/.test(latest))) return undefined;
-  const step = STEP_PROMPT.exec(prompt.text ?? "")!;
-  switch (step[1] ?? step[2]) {
-    case "1":
-      return { name: "API key", value: account.apiKey };
-    case "2":
-      return { name: "secret", value: account.secret };
-    default:
-      return { name: "passphrase", value: account.passphrase };
-  }
-}
-
-/** The first three questions of /connect, in English and Chinese. */
-const STEP_PROMPT = /^Step ([1-3]) of 4|^第 ([1-3]) 步，共 4 步/;
-
-/** The terminal chat: one line, one step; numbers press buttons; Enter at /connect sends the demo key. */
-async function chatInTerminal(stack: DemoStack, session: ChatSession, timeoutMs: number, rl: Interface, terminal: boolean, stopping: () => boolean): Promise<void> {
-  print([
-    "Type as you would in Telegram, starting with /start. A number presses that button of the latest message with",
-    "buttons (“> 7d” presses by label, “'5” sends the text 5). At each step of /connect, Enter sends the demo key.",
-    "Ctrl-C stops everything.",
-    "",
-  ]);
-  /** Prints on a line of its own, over the prompt or a progress line. */
-  const show = (lines: string[]) => {
-    // Once stopping, the chat is over: what the bot still does on its way out is not news.
-    if (lines.length === 0 || stopping()) return;
-    if (terminal) {
-      clearLine(process.stdout, 0);
-      cursorTo(process.stdout, 0);
-    }
-    print(lines);
-  };
-  // Piped input is not echoed: there each step's line says what was sent, and no prompt is shown.
-  const prompt = (keepTyping = false) => {
-    if (terminal && !stopping()) rl.prompt(keepTyping);
-  };
-  const stepOptions: StepOptions = {
-    timeoutMs,
-    onProgress: (line) => {
-      if (!terminal || stopping()) return;
-      clearLine(process.stdout, 0);
-      cursorTo(process.stdout, 0);
-      process.stdout.write(`       … ${line}`);
-    },
-  };
-
-  let busy = false;
-  const watcher = setInterval(() => {
-    const lines = busy ? [] : session.unprompted();
-    if (lines.length === 0) return;
-    show(lines);
-    prompt(true);
-  }, UNPROMPTED_POLL_MS);
-  rl.setPrompt("you › ");
-  prompt();
-  try {
-    for await (const line of rl) {
-      busy = true;
-      const outcome = await stepFor(line.trim(), session, stack.account, stepOptions);
-      busy = false;
-      if (outcome !== undefined) {
-        // The terminal already shows what was typed; a press or a demo value is spelled out.
-        const typed = terminal && outcome.lines[0] === `you › ${line.trim()}`;
-        show([...(typed ? outcome.lines.slice(1) : outcome.lines), ...(outcome.answered ? [] : [`✗ ${outcome.problem}`])]);
-      }
-      const asked = demoValueAsked(session.botMessages(), stack.account);
-      if (asked !== undefined) show([`       (press Enter to send the demo ${asked.name}: ${asked.value})`]);
-      prompt();
-    }
-  } finally {
-    clearInterval(watcher);
-  }
-}
-
-async function stepFor(text: string, session: ChatSession, account: FakeOkxAccount, stepOptions: StepOptions): Promise<StepOutcome | undefined> {
-  if (text === "") {
-    const asked = demoValueAsked(session.botMessages(), account);
-    return asked === undefined ? undefined : session.run({ kind: "send", text: asked.value }, stepOptions);
-  }
-  if (/^\d+$/.test(text)) {
-    const pressed = session.pressNumber(Number(text), stepOptions);
-    if (pressed !== undefined) return pressed;
-  }
-  if (text.startsWith("'")) return text.length > 1 ? session.run({ kind: "send", text: text.slice(1) }, stepOptions) : undefined;
-  if (text.startsWith("#")) return undefined;
-  return session.run(parseScript(text)[0]!, stepOptions);
-}
-
 async function main(): Promise<void> {
   const { script, timeoutMs, lang } = options();
   const steps = script === undefined ? undefined : await readScript(script);
@@ -228,7 +128,7 @@ async function main(): Promise<void> {
   const terminal = process.stdin.isTTY && process.stdout.isTTY;
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal });
   rl.on("SIGINT", () => void stop(0));
-  await chatInTerminal(stack, session, timeoutMs, rl, terminal, () => stopping !== undefined);
+  await chatInTerminal({ account: stack.account, session, timeoutMs, rl, terminal, stopping: () => stopping !== undefined });
   return stop(0);
 }
 
