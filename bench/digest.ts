@@ -96,8 +96,8 @@ async function runOnce(redisUrl: string, killOne: boolean): Promise<RunResult> {
     const job: DigestReplicaJob = { redisUrl, prefix, okxUrls: okx.urls, telegram: { token: telegram.token, apiRoot: telegram.apiRoot }, masterKey, perSecond: PER_SECOND, concurrency: CONCURRENCY };
     replicas.push(...(await Promise.all([startReplica(job), startReplica(job)])));
 
-    // The next minute at least 20 s away, as each zone's clock shows it.
-    const dueAt = Math.ceil((Date.now() + 20_000) / 60_000) * 60_000;
+    // The next minute far enough away to set every schedule first (about 4 ms each), as each zone's clock shows it.
+    const dueAt = Math.ceil((Date.now() + 20_000 + USERS * 4) / 60_000) * 60_000;
     await inBatches(userIds, 100, async (id) => {
       const zone = ZONES[(id - userIds[0]!) % ZONES.length]!;
       const { hour, minute } = wallClock(dueAt, zone);
