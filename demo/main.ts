@@ -84,17 +84,19 @@ async function main(): Promise<void> {
   const { script, timeoutMs, lang } = options();
   const steps = script === undefined ? undefined : await readScript(script);
   const token = steps === undefined ? process.env.BOT_TOKEN || undefined : undefined;
-  const stack = await startDemoStack(token === undefined ? {} : { telegramToken: token }).catch((error: unknown) => {
+
+  const starting = startDemoStack(token === undefined ? {} : { telegramToken: token }).catch((error: unknown) => {
     const hint = token === undefined ? "" : "\nWith BOT_TOKEN set, the bot needs api.telegram.org and a token @BotFather issued; unset BOT_TOKEN to chat here.";
     return fail(`The demo could not start: ${error instanceof Error ? error.message : String(error)}${hint}`, 1);
   });
 
-  let stopping: Promise<never> | undefined;
-  const stop = (code: number) =>
+  let stopping: Promise<void> | undefined;
+  /** Stops everything and exits; asked for while the demo is still starting, it waits for it to be up. */
+  const stop = (code: number): Promise<void> =>
     (stopping ??= (async () => {
       print(["", "Stopping the bot, the fakes and Redis…"]);
       try {
-        await stack.stop();
+        await (await starting).stop();
         print(["Stopped; nothing is left running."]);
       } catch (error) {
         process.stderr.write(`Stopping went wrong: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -111,6 +113,9 @@ async function main(): Promise<void> {
   process.on("unhandledRejection", crashed);
   process.on("SIGINT", () => void stop(steps === undefined ? 0 : 130));
   process.on("SIGTERM", () => void stop(143));
+
+  print(["Starting Redis, the fake OKX, the local Bot API and the bot…"]);
+  const stack = await starting;
   stack.e2e.bot.child.once("exit", (code) => {
     if (stopping !== undefined) return;
     process.stderr.write(`The bot stopped by itself (exit code ${String(code)}).\n`);
@@ -118,6 +123,7 @@ async function main(): Promise<void> {
   });
 
   print(banner(stack));
+  if (stopping !== undefined) return stopping;
   if (stack.realTelegram) return;
 
   const session = new ChatSession(stack.e2e, stack.e2e.newChat(lang), () => stack.digestsUnderWay());

@@ -49,6 +49,11 @@ function runDemo(args: string[], env: Record<string, string> = {}): DemoRun {
   };
 }
 
+/** As `npm test` itself runs: a redis-server of the demo's own, unless REDIS_URL names one. */
+function asNpmTest(): Record<string, string> {
+  return process.env.REDIS_URL === undefined ? {} : { REDIS_URL: process.env.REDIS_URL };
+}
+
 /** The processes the demo said it started (the bot, and redis-server when it started one). */
 function startedPids(output: string): number[] {
   return [...output.matchAll(/pid (\d+)/g)].map((match) => Number(match[1]));
@@ -165,9 +170,8 @@ describe("the transcript", () => {
 describe("npm run demo", () => {
   it("plays the journey of demo/journey.txt, prints its transcript, and leaves nothing running", async () => {
     const account = demoAccount();
-    // As `npm test` itself: a redis-server of the demo's own, unless REDIS_URL names one.
     const given = process.env.REDIS_URL;
-    const demo = runDemo(["--script", JOURNEY], given === undefined ? {} : { REDIS_URL: given });
+    const demo = runDemo(["--script", JOURNEY], asNpmTest());
     expect(await demo.exited, demo.output()).toBe(0);
     const transcript = demo.output();
     expectInOrder(transcript, [
@@ -280,6 +284,19 @@ describe("npm run demo", () => {
     // A year is 350 pages at OKX's 5 requests per 2 s: far more than 5 s.
     expect(demo.output()).toContain("✗ line 6 (/interest 1y): no answer within 5 s");
     for (const pid of startedPids(demo.output())) expect(isRunning(pid)).toBe(false);
+  }, 60_000);
+
+  it("stops everything it started when told to stop while still starting", async () => {
+    const demo = runDemo(["--script", JOURNEY], asNpmTest());
+    await demo.shows(/^Starting Redis/m);
+    demo.signal("SIGTERM");
+    expect(await demo.exited).toBe(143);
+    const output = demo.output();
+    expect(output).not.toContain("you › ");
+    expect(output).toContain("Stopped; nothing is left running.");
+    const pids = startedPids(output);
+    expect(pids.length).toBeGreaterThan(0);
+    for (const pid of pids) expect(isRunning(pid), `process ${pid} still runs`).toBe(false);
   }, 60_000);
 
   it("chats from piped input: Enter at /connect sends the demo key; a number presses a button; SIGINT stops everything", async () => {
