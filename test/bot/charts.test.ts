@@ -4,14 +4,14 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { CSV_COLUMNS } from "../../src/domain/csv.js";
 import type { InterestRecord } from "../../src/domain/interest-record.js";
 import { chartSize } from "../../src/render/chart.js";
-import type { ChatDriver } from "../support/chat.js";
+import { chatWith, type ChatDriver } from "../support/chat.js";
 import { connect, startEndToEnd, type EndToEnd } from "../support/e2e.js";
 import { fakeAccount, HOUR_MS } from "../support/fake-okx/index.js";
 import type { StoredMessage } from "../support/fake-telegram.js";
 
 const now = Date.now();
 const accounts = {
-  uma: fakeAccount({ name: "uma", endTs: now, hours: 24 * 31 }),
+  uma: fakeAccount({ name: "uma", endTs: now, hours: 24 * 10 }),
   vic: fakeAccount({ name: "vic", endTs: now, hours: 24 * 12 }),
 };
 const DAY_MS = 24 * HOUR_MS;
@@ -39,11 +39,11 @@ describe("charts and CSV", () => {
     const chat = e2e.newChat();
     await connect(chat, accounts.uma);
     await e2e.redis.hset(`${e2e.prefix}prefs:${chat.user.id}`, "timeZone", "Europe/Berlin");
-    chat.send("/interest USDT 30d");
-    const summary = await chat.expect(/USDT interest · last 30 days/, 20_000);
+    chat.send("/interest USDT 7d");
+    const summary = await chat.expect(/USDT interest · last 7 days/, 20_000);
 
     const photo = await pressFor(chat, summary, /📈 Chart/, "sendPhoto");
-    expect(photo.caption).toMatch(/USDT · last 30 days: interest per day/);
+    expect(photo.caption).toMatch(/USDT · last 7 days: interest per day/);
     const png = PNG.sync.read(Buffer.from(photo.file!.content!));
     expect({ width: png.width, height: png.height }).toEqual(chartSize(1));
     expect(new Set(Array.from({ length: png.width * png.height }, (_, pixel) => png.data.readUInt32BE(pixel * 4))).size).toBeGreaterThan(100);
@@ -59,8 +59,8 @@ describe("charts and CSV", () => {
     const exported = rows.map((row) => ({ ...row, ts: Date.parse(row.ts!) }));
     const usdt = accounts.uma.records.filter((record) => record.ccy === "USDT").sort((a, b) => Number(a.ts) - Number(b.ts));
     // The bot's own "now" lies between asking and its answer: records surely in the window, and records possibly in it.
-    const surely = usdt.filter((record) => Number(record.ts) >= answered - 30 * DAY_MS && Number(record.ts) <= asked).map(byField);
-    const possibly = usdt.filter((record) => Number(record.ts) >= asked - 30 * DAY_MS && Number(record.ts) <= answered).map(byField);
+    const surely = usdt.filter((record) => Number(record.ts) >= answered - 7 * DAY_MS && Number(record.ts) <= asked).map(byField);
+    const possibly = usdt.filter((record) => Number(record.ts) >= asked - 7 * DAY_MS && Number(record.ts) <= answered).map(byField);
     expect(exported.length).toBeGreaterThanOrEqual(surely.length);
     expect(possibly).toEqual(expect.arrayContaining(exported));
     expect(exported).toEqual(expect.arrayContaining(surely));
@@ -110,4 +110,13 @@ describe("charts and CSV", () => {
     }
     expect(e2e.telegram.calls("sendPhoto").length + e2e.telegram.calls("sendDocument").length).toBe(sends);
   }, 60_000);
+
+  it("sends neither in a group, pointing to a private chat", async () => {
+    const group = chatWith(e2e.telegram, e2e.telegram.user(999_101, { first_name: "Member" }), e2e.telegram.group(-5151, "Traders"));
+    for (const command of ["/chart USDT", "/export"]) {
+      group.send(command);
+      await group.expect(/only take API keys in a private chat.*start=interest/);
+    }
+    expect(e2e.telegram.botMessages(-5151).some((message) => message.file !== undefined)).toBe(false);
+  });
 });
