@@ -34,7 +34,10 @@ function options() {
         help: { type: "boolean", short: "h" },
       },
     });
-    if (values.help === true) fail(USAGE, 0);
+    if (values.help === true) {
+      print([USAGE]);
+      process.exit(0);
+    }
     const timeoutSeconds = Number(values.timeout);
     if (!(timeoutSeconds > 0)) fail(`--timeout must be a number of seconds, got “${values.timeout}”\n${USAGE}`, 2);
     if (values.lang !== "en" && values.lang !== "zh") fail(`--lang must be en or zh, got “${values.lang}”\n${USAGE}`, 2);
