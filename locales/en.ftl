@@ -232,6 +232,7 @@ chart-amount-axis = { $ccy } per day
 chart-rate-axis = Hourly rate, %
 chart-caption = 📈 <b>{ $what }</b> · { $period }: interest per day (bars, by margin mode) and the hourly rate (line).
 chart-more = Not drawn: { $currencies }. One at a time: /chart { $example }
+chart-partial = ⚠️ History held from { $date } on; the rest is still loading: ask again in a minute for all of it.
 chart-empty = No interest in this period: nothing to draw. Try a longer period or another currency.
 export-loading = ⏳ Preparing the CSV…
 export-caption = ⬇ <b>{ $what }</b> · { $period }: every hourly record, times in { $zone }.

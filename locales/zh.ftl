@@ -232,6 +232,7 @@ chart-amount-axis = { $ccy } / 天
 chart-rate-axis = 每小时利率 %
 chart-caption = 📈 <b>{ $what }</b> · { $period }：每日利息（柱状，按保证金模式）与每小时利率（折线）。
 chart-more = 未绘制：{ $currencies }。可逐个查看：/chart { $example }
+chart-partial = ⚠️ 已加载自 { $date } 起的历史；其余部分仍在加载：请稍后再试以获取全部数据。
 chart-empty = 此期间没有利息：无可绘制的内容。试试更长的周期或其他币种。
 export-loading = ⏳ 正在准备 CSV…
 export-caption = ⬇ <b>{ $what }</b> · { $period }：全部每小时记录，时间为 { $zone }。

@@ -78,7 +78,7 @@ const fileSafe = (text: string) => text.replace(/[^A-Za-z0-9.-]+/g, "-").replace
 
 /** `okx-interest_main-account_USDT_cross_2026-11-01_2026-12-01.csv`, `…_part2.csv` for the second of several. */
 export function exportFileName(account: string, view: InterestView, dates: { from: string; to: string }, part = 1): string {
-  const filters = [view.ccy ?? "all", view.mgnMode, view.instId].filter((part): part is string => part !== undefined);
+  const filters = [view.ccy ?? "all", view.mgnMode, view.instId].filter((filter): filter is string => filter !== undefined);
   const name = ["okx-interest", fileSafe(account) || "account", ...filters, dates.from, dates.to].join("_");
   return `${name}${part > 1 ? `_part${part}` : ""}.csv`;
 }

@@ -13,6 +13,7 @@ const now = Date.now();
 const accounts = {
   uma: fakeAccount({ name: "uma", endTs: now, hours: 24 * 10 }),
   vic: fakeAccount({ name: "vic", endTs: now, hours: 24 * 12 }),
+  wes: fakeAccount({ name: "wes", endTs: now, hours: 24 * 365 }),
 };
 const DAY_MS = 24 * HOUR_MS;
 
@@ -109,6 +110,16 @@ describe("charts and CSV", () => {
       expect(e2e.telegram.callbackAnswer(id)?.text).toBe("This button belongs to an earlier message.");
     }
     expect(e2e.telegram.calls("sendPhoto").length + e2e.telegram.calls("sendDocument").length).toBe(sends);
+  }, 60_000);
+
+  it("shows progress on a long first chart, then draws what is held and says so", async () => {
+    const chat = e2e.newChat();
+    await connect(chat, accounts.wes);
+    const from = e2e.telegram.calls().length;
+    chat.send("/chart USDT 1y");
+    await chat.expect(/Loading your history from OKX: back to/, 15_000);
+    const call = await e2e.telegram.waitFor((candidate) => candidate.method === "sendPhoto" && candidate.response?.ok === true, 40_000, from);
+    expect(String(call.params.caption)).toMatch(/History held from .* on; the rest is still loading/);
   }, 60_000);
 
   it("sends neither in a group, pointing to a private chat", async () => {

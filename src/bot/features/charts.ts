@@ -55,7 +55,7 @@ export function chartFeature(dependencies: ChartFeatureDependencies): Composer<B
     await ctx.api.sendChatAction(chatId, "upload_photo");
     const png = await renderChart(chartPicture(ctx.t, await ctx.i18n.getLocale(), view, answer.daily));
     const name = `interest-${view.ccy ?? "all"}-${view.period}.png`;
-    await ctx.api.sendPhoto(chatId, new InputFile(png, name), { caption: chartCaption(ctx.t, view, answer.daily, figureNotes(ctx.t, answer, zone)), parse_mode: "HTML" });
+    await ctx.api.sendPhoto(chatId, new InputFile(png, name), { caption: chartCaption(ctx.t, view, answer.daily, figureNotes(ctx.t, answer, zone, "chart-partial")), parse_mode: "HTML" });
     await done();
   }
 
@@ -67,7 +67,7 @@ export function chartFeature(dependencies: ChartFeatureDependencies): Composer<B
     const dates = { from: isoDate(localDate(answer.from, zone)), to: isoDate(localDate(answer.to, zone)) };
     const caption = [
       ctx.t("export-caption", { what: escapeHtml(describeView(ctx.t, view)), period: ctx.t(`period-${view.period}`), zone: `${zoneLabel(answer.to, zone)}, ${escapeHtml(zone)}` }),
-      ...figureNotes(ctx.t, answer, zone),
+      ...figureNotes(ctx.t, answer, zone, "chart-partial"),
     ].join("\n");
     // Each document goes to a file first, so a retried upload sends the same bytes again.
     const folder = await mkdtemp(join(tmpdir(), "okxi-export-"));

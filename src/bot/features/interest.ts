@@ -51,11 +51,14 @@ export async function commandView(ctx: BotContext & { match: string; from: { id:
   return undefined;
 }
 
-/** Lines that qualify figures: from a stale cache while OKX is down, or from a history still loading. */
-export function figureNotes(t: Translate, answer: FigureNotes, zone: string): string[] {
+/**
+ * Lines that qualify figures: from a stale cache while OKX is down, or from a history still loading (said
+ * with `partialKey`: a summary has its 🔄 Refresh button, a chart or a file does not).
+ */
+export function figureNotes(t: Translate, answer: FigureNotes, zone: string, partialKey = "interest-partial"): string[] {
   const notes: string[] = [];
   if (answer.stale !== undefined) notes.push(t("interest-stale", { code: escapeHtml(answer.stale.code), date: formatDateTime(answer.stale.asOf, zone) }));
-  if (answer.partialFrom !== undefined) notes.push(t("interest-partial", { date: formatDate(answer.partialFrom, zone) }));
+  if (answer.partialFrom !== undefined) notes.push(t(partialKey, { date: formatDate(answer.partialFrom, zone) }));
   return notes;
 }
 
