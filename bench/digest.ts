@@ -28,7 +28,7 @@ const CEILING = 30;
 const ZONES = ["Europe/Berlin", "America/New_York", "Asia/Shanghai", "Australia/Sydney", "Asia/Kolkata", "UTC"];
 const REPLICA = fileURLToPath(new URL("../test/support/digest-replica.ts", import.meta.url));
 /** Digests a second across both workers and prepared at once by each: the bot's defaults. */
-const PER_SECOND = 28;
+const PER_SECOND = 29;
 const CONCURRENCY = 32;
 /** A run ends when every user has a digest, or when nothing more arrives for this long (a dead worker's jobs take ~60 s to be taken over). */
 const QUIET_END_MS = 120_000;

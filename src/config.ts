@@ -85,7 +85,7 @@ const schema = z.object({
   FLOOD_LIMIT: positiveInt(20),
   FLOOD_WINDOW_MS: positiveInt(10_000),
   SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
-  DIGEST_PER_SECOND: z.coerce.number().positive().max(30, "must be at most 30: Telegram's limit for a bot").default(28),
+  DIGEST_PER_SECOND: z.coerce.number().positive().max(30, "must be at most 30: Telegram's limit for a bot").default(29),
   DIGEST_CONCURRENCY: positiveInt(32),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
 });

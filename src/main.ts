@@ -1,12 +1,14 @@
 import "dotenv/config";
 import { run } from "@grammyjs/runner";
 import { Queue } from "bullmq";
+import { Api } from "grammy";
 import { createBot } from "./bot/bot.js";
 import { registerCommands } from "./bot/commands.js";
 import { createI18n } from "./bot/i18n.js";
 import { telegramApi } from "./bot/telegram-api.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { DIGEST_QUEUE, DigestSchedule, type DigestJobData } from "./digest/schedule.js";
+import { onTheWire } from "./digest/deliver.js";
 import { startDigestWorker } from "./digest/worker.js";
 import { createLogger } from "./log.js";
 import { OkxClient } from "./okx/client.js";
@@ -78,6 +80,9 @@ async function main(): Promise<void> {
   await bot.init();
   const i18n = createI18n(preferences);
   await registerCommands(bot.api, i18n);
+  // The bot's own Api (retries, the global throttle) with the digests' on-the-wire mark inside them all.
+  const digestApi = new Api(config.botToken, { apiRoot: config.telegramApiRoot });
+  digestApi.config.use(onTheWire, ...telegram.transformers);
   const digestWorker = startDigestWorker({
     connection: queueRedis,
     prefix: bullPrefix,
@@ -87,7 +92,7 @@ async function main(): Promise<void> {
     marks: new DigestMarks(redis, config.redisPrefix),
     pacer: new SendPacer(redis, config.redisPrefix, config.digest.perSecond),
     schedule: digestSchedule,
-    api: bot.api,
+    api: digestApi,
     translate: (locale) => (key, variables) => i18n.t(locale, key, variables),
     logger,
     onFinished: (outcome) => {

@@ -108,7 +108,7 @@ describe("configuration", () => {
   });
 
   it("reads the digest pace and concurrency, and refuses a pace over Telegram's limit", () => {
-    expect(loadConfig(valid).digest).toEqual({ perSecond: 28, concurrency: 32 });
+    expect(loadConfig(valid).digest).toEqual({ perSecond: 29, concurrency: 32 });
     expect(loadConfig({ ...valid, DIGEST_PER_SECOND: "12.5", DIGEST_CONCURRENCY: "4" }).digest).toEqual({ perSecond: 12.5, concurrency: 4 });
     const problems = problemsOf({ ...valid, DIGEST_PER_SECOND: "45", DIGEST_CONCURRENCY: "0" }).join("\n");
     expect(problems).toMatch(/DIGEST_PER_SECOND: must be at most 30: Telegram's limit for a bot/);

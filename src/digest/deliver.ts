@@ -1,4 +1,4 @@
-import { GrammyError, type Api, type InlineKeyboard } from "grammy";
+import { GrammyError, type Api, type InlineKeyboard, type Transformer } from "grammy";
 import { buildDigest, digestWindows } from "../domain/digest.js";
 import { formatDate, formatDateTime, isoDate, localDate } from "../domain/time.js";
 import type { Logger } from "../log.js";
@@ -17,7 +17,7 @@ export interface DigestDeliveryDependencies {
   marks: DigestMarks;
   pacer: SendPacer;
   schedule: DigestSchedule;
-  /** grammY's Api against Telegram (or the fake Bot API), without a retry transformer: 429s are handled here, for every replica. */
+  /** grammY's Api against Telegram (or the fake Bot API), with `onTheWire` as its innermost transformer. */
   api: Api;
   translate(locale: string): Translate;
   logger: Logger;
@@ -51,6 +51,22 @@ export type DigestOutcome =
   | "taken-over"
   /** The user blocked the bot: their schedule is off now. */
   | "blocked";
+
+/** A send's hook on its payload (a symbol key: never serialised), run by `onTheWire`. */
+const ON_THE_WIRE = Symbol("digest send leaves");
+
+class TakenOver extends Error {}
+
+/**
+ * The innermost transformer of the digests' Api: a send's day turns "sending" only as its request leaves,
+ * after any throttle or retry wait outside it, so a worker that dies while a digest waits there leaves a
+ * claim another run can take over, not an uncertain send.
+ */
+export const onTheWire: Transformer = async (previous, method, payload, signal) => {
+  const hook = (payload as Record<symbol, unknown>)[ON_THE_WIRE] as (() => Promise<boolean>) | undefined;
+  if (hook !== undefined && !(await hook())) throw new TakenOver();
+  return previous(method, payload, signal);
+};
 
 /** Worth trying again later: OKX is down, or another run of the same day is still preparing. */
 export class DigestRetry extends Error {
@@ -137,14 +153,15 @@ async function send(
   text: string,
   keyboard?: InlineKeyboard,
 ): Promise<"sent" | "blocked" | "taken-over"> {
+  const options = { parse_mode: "HTML" as const, reply_markup: keyboard, link_preview_options: { is_disabled: true }, [ON_THE_WIRE]: () => claim.begin() };
   for (let attempt = 0; ; attempt++) {
     await dependencies.pacer.slot();
-    if (attempt === 0 && !(await claim.begin())) return "taken-over";
     try {
-      await dependencies.api.sendMessage(userId, text, { parse_mode: "HTML", reply_markup: keyboard, link_preview_options: { is_disabled: true } });
+      await dependencies.api.sendMessage(userId, text, options);
       await claim.sent();
       return "sent";
     } catch (error) {
+      if (error instanceof TakenOver) return "taken-over";
       if (error instanceof GrammyError && error.error_code === 429 && attempt < MAX_RATE_LIMITED) {
         await dependencies.pacer.pause((error.parameters.retry_after ?? 1) * 1000);
         continue;

@@ -27,9 +27,14 @@ redis.call('SET', KEYS[1], 'claim:' .. ARGV[1] .. ':' .. ARGV[2], 'PX', ARGV[3])
 return 'claimed'
 `;
 
-/** From claimed to sending, only for the run that holds the claim: a run that lost it (stalled, taken over) sends nothing. */
+/**
+ * From claimed to sending, only for the run that holds the claim: a run that lost it (stalled, taken
+ * over) sends nothing. Again for the same run (a retried request) it stays sending.
+ */
 const BEGIN = `
-if redis.call('GET', KEYS[1]) ~= 'claim:' .. ARGV[1] .. ':' .. ARGV[2] then return 0 end
+local current = redis.call('GET', KEYS[1])
+if current == 'sending:' .. ARGV[1] .. ':' .. ARGV[2] then return 1 end
+if current ~= 'claim:' .. ARGV[1] .. ':' .. ARGV[2] then return 0 end
 redis.call('SET', KEYS[1], 'sending:' .. ARGV[1] .. ':' .. ARGV[2], 'PX', ARGV[3])
 return 1
 `;
@@ -42,7 +47,7 @@ return 0
 `;
 
 export interface DayClaim {
-  /** Call right before the message goes to Telegram; false: another run has taken over, send nothing. */
+  /** Call right before the request leaves for Telegram (each time, if it is retried); false: another run has taken over, send nothing. */
   begin(): Promise<boolean>;
   sent(): Promise<void>;
   /** Telegram answered with an error: the message was not delivered and the day may be tried again. */

@@ -31,9 +31,9 @@ return 0
 /**
  * A caller woken this much after its slot (a busy event loop) takes a new one rather than crowd the next
  * senders: sends then stay within their slot plus this, and a sliding second holds at most
- * (1000 + 20) / spacing + 1 of them (29 at 28 a second, under Telegram's 30).
+ * (1000 + 10) / spacing + 1 of them (30 at 29 a second, within Telegram's 30).
  */
-const LATE_TOLERANCE_MS = 20;
+const LATE_TOLERANCE_MS = 10;
 const MAX_TRIES = 3;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

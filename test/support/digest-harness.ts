@@ -3,7 +3,7 @@ import { Queue } from "bullmq";
 import { Api, type Transformer } from "grammy";
 import type { Redis } from "ioredis";
 import { createI18n } from "../../src/bot/i18n.js";
-import type { DigestDeliveryDependencies } from "../../src/digest/deliver.js";
+import { onTheWire, type DigestDeliveryDependencies } from "../../src/digest/deliver.js";
 import { DIGEST_QUEUE, DigestSchedule, type DigestJobData } from "../../src/digest/schedule.js";
 import { createLogger, type Logger } from "../../src/log.js";
 import { OkxClient } from "../../src/okx/client.js";
@@ -76,9 +76,9 @@ export function digestHarness(options: DigestHarnessOptions): DigestHarness {
     interest,
     preferences,
     marks: new DigestMarks(redis, prefix),
-    pacer: new SendPacer(redis, prefix, options.perSecond ?? 28),
+    pacer: new SendPacer(redis, prefix, options.perSecond ?? 29),
     schedule: new DigestSchedule(queue),
-    api: withTransformers(new Api(options.telegram.token, { apiRoot: options.telegram.apiRoot }), options.transformers ?? []),
+    api: withTransformers(new Api(options.telegram.token, { apiRoot: options.telegram.apiRoot }), [onTheWire, ...(options.transformers ?? [])]),
     translate: (locale) => (key, variables) => i18n.t(locale, key, variables),
     logger: options.logger ?? createLogger("silent"),
     ...(now === undefined ? {} : { now }),
