@@ -65,19 +65,13 @@ export async function startRedis(env: NodeJS.ProcessEnv = process.env): Promise<
       if (attempt < 3 && child.exitCode !== null) continue;
       throw error;
     }
-    child.stdout?.resume();
-    return {
-      url: `redis://127.0.0.1:${port}`,
-      pid: child.pid,
-      async stop() {
-        if (child.exitCode === null) {
-          child.kill("SIGTERM");
-          await once(child, "exit");
-        }
-        await rm(dir, { recursive: true, force: true });
-      },
-    };
+    return running(child, port, dir);
   }
+}
+
+/** A server this launcher started and now owns, with its temporary directory. */
+function running(child: ChildProcess, port: number, dir: string): RedisInstance & { port: number } {
+  return running(child, port, dir);
 }
 
 /** A Redis Sentinel on a free port watching `masterUrl` under `name`, with its own temporary directory. */
@@ -96,17 +90,5 @@ export async function startSentinel(masterUrl: string, name: string): Promise<Re
     await rm(dir, { recursive: true, force: true });
     throw error;
   }
-  child.stdout?.resume();
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    port,
-    pid: child.pid,
-    async stop() {
-      if (child.exitCode === null) {
-        child.kill("SIGTERM");
-        await once(child, "exit");
-      }
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+  return running(child, port, dir);
 }
