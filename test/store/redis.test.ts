@@ -10,7 +10,7 @@ describe("the Redis connection", () => {
     const sentinel = await startSentinel(url, "okxtest");
     onTestFinished(() => sentinel.stop());
     const viaSentinel = connectRedis({ url: "redis://no-such-host:1", sentinels: [{ host: "127.0.0.1", port: sentinel.port }], sentinelName: "okxtest" });
-    onTestFinished(() => void viaSentinel.disconnect());
+    onTestFinished(async () => void (await viaSentinel.quit()));
     const value = randomBytes(8).toString("hex");
     await viaSentinel.set(`${prefix}through-sentinel`, value);
     expect(await redis.get(`${prefix}through-sentinel`)).toBe(value);

@@ -71,7 +71,19 @@ export async function startRedis(env: NodeJS.ProcessEnv = process.env): Promise<
 
 /** A server this launcher started and now owns, with its temporary directory. */
 function running(child: ChildProcess, port: number, dir: string): RedisInstance & { port: number } {
-  return running(child, port, dir);
+  child.stdout?.resume();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    pid: child.pid,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill("SIGTERM");
+        await once(child, "exit");
+      }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** A Redis Sentinel on a free port watching `masterUrl` under `name`, with its own temporary directory. */
