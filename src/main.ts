@@ -5,7 +5,7 @@ import { Api } from "grammy";
 import { createBot } from "./bot/bot.js";
 import { registerCommands } from "./bot/commands.js";
 import { createI18n } from "./bot/i18n.js";
-import { telegramApi } from "./bot/telegram-api.js";
+import { telegramTransformers } from "./bot/telegram-api.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { DIGEST_QUEUE, DigestSchedule, type DigestJobData } from "./digest/schedule.js";
 import { onTheWire } from "./digest/deliver.js";
@@ -49,7 +49,6 @@ async function main(): Promise<void> {
   const preferences = new PreferenceStore(redis, config.redisPrefix);
   const cache = new InterestCache(redis, config.redisPrefix);
   const interest = new InterestService({ credentials, cache, sync: new HistorySync(okx, cache) });
-  const telegram = telegramApi({ redis, prefix: config.redisPrefix, maxPerSecond: config.telegramMaxPerSecond });
   // BullMQ blocks on its connection: no per-command timeout and no cap on retries there.
   const queueRedis = redis.duplicate({ maxRetriesPerRequest: null, commandTimeout: undefined, enableAutoPipelining: false });
   const bullPrefix = `${config.redisPrefix}bull`;
@@ -69,7 +68,7 @@ async function main(): Promise<void> {
     historyBudgetMs: config.historyBudgetMs,
     forget: forgetUser(credentials, cache),
     logger,
-    telegram,
+    telegramTransformers: telegramTransformers(config.telegramMaxPerSecond),
     locks: new RedisLocks(redis, config.redisPrefix),
     sharedUpdates: config.webhook !== undefined,
     allowedUserIds: config.allowedUserIds,
@@ -138,7 +137,6 @@ async function main(): Promise<void> {
     if (await withTimeout(digestWorker.close(), config.shutdownTimeoutMs)) await digestWorker.close(true);
     await digestQueue.close();
     await queueRedis.quit();
-    await telegram.close();
     await scheduler.close();
     await redis.quit();
     logger.info("stopped");

@@ -1,6 +1,6 @@
 import { conversations, createConversation } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
-import { Bot, type MiddlewareFn } from "grammy";
+import { Bot, type MiddlewareFn, type Transformer } from "grammy";
 import type { Redis } from "ioredis";
 import type { Logger } from "../log.js";
 import type { OkxClient } from "../okx/client.js";
@@ -26,7 +26,6 @@ import { allowList } from "./guards/allow-list.js";
 import { floodGuard } from "./guards/flood.js";
 import { oncePerUpdate, oneUpdatePerChat } from "./guards/replicas.js";
 import { createI18n } from "./i18n.js";
-import type { TelegramApi } from "./telegram-api.js";
 
 export interface BotDependencies {
   token: string;
@@ -43,8 +42,8 @@ export interface BotDependencies {
   historyBudgetMs: number;
   forget(userId: number): Promise<boolean>;
   logger: Logger;
-  /** Retries and throttling of every outgoing call. */
-  telegram: TelegramApi;
+  /** Retries and throttling of every outgoing call (see `telegramTransformers`). */
+  telegramTransformers: Transformer[];
   locks: RedisLocks;
   /**
    * Several replicas may take updates (webhook mode): each update is handled once and one chat's updates
@@ -82,10 +81,10 @@ function updateLog(logger: Logger, onUpdate: BotDependencies["onUpdate"]): Middl
 export function createBot(dependencies: BotDependencies): Bot<BotContext> {
   const ttl = dependencies.conversationTtlMs ?? 10 * 60_000;
   const bot = new Bot<BotContext>(dependencies.token, { client: { apiRoot: dependencies.apiRoot } });
-  bot.api.config.use(...dependencies.telegram.transformers);
+  bot.api.config.use(...dependencies.telegramTransformers);
   // Transformers reach only the Api object they are installed on; conversations build their own per update.
   const telegramInConversations: MiddlewareFn<ConversationContext> = (ctx, next) => {
-    ctx.api.config.use(...dependencies.telegram.transformers);
+    ctx.api.config.use(...dependencies.telegramTransformers);
     return next();
   };
   const i18n = createI18n<BotContext>(dependencies.preferences);

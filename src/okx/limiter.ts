@@ -59,11 +59,6 @@ class Redis7Connection extends ScriptingConnection {
   }
 }
 
-/** A Bottleneck connection of its own on `redis`'s server, fixed for Redis 7; close it with `disconnect(true)`. */
-export function bottleneckConnection(redis: Redis): Bottleneck.IORedisConnection {
-  return new Redis7Connection({ client: redis.duplicate({ enableAutoPipelining: false }) });
-}
-
 /**
  * The spacing that holds a sliding window: `requestsPerWindow` starts at least `minTime` apart never fit
  * more than `requestsPerWindow` into any window. A reservoir alone would not: it refills on fixed ticks,
@@ -74,7 +69,7 @@ export function spacingMs(requestsPerWindow: number, windowMs: number, safetyMar
 }
 
 export function createAccountLimiter(options: AccountLimiterOptions): RequestScheduler {
-  const connection = bottleneckConnection(options.redis);
+  const connection = new Redis7Connection({ client: options.redis.duplicate({ enableAutoPipelining: false }) });
   const group = new Bottleneck.Group({
     id: `${options.prefix}lim`,
     datastore: "ioredis",

@@ -7,7 +7,7 @@
  * SIGTERM closes it as the bot does.
  */
 import { Redis } from "ioredis";
-import { telegramApi } from "../../src/bot/telegram-api.js";
+import { telegramTransformers } from "../../src/bot/telegram-api.js";
 import { startDigestWorker } from "../../src/digest/worker.js";
 import { createLogger } from "../../src/log.js";
 import type { RegionUrls } from "../../src/okx/regions.js";
@@ -26,8 +26,7 @@ export interface DigestReplicaJob {
 const job = JSON.parse(process.argv[2] ?? "{}") as DigestReplicaJob;
 const redis = new Redis(job.redisUrl);
 const logger = createLogger("warn");
-// The bot's own retries and global Telegram throttle, as on `bot.api`.
-const telegram = telegramApi({ redis, prefix: job.prefix, maxPerSecond: 30 });
+// The bot's own retries and Telegram throttle, as on `bot.api`.
 const harness = digestHarness({
   redis,
   prefix: job.prefix,
@@ -36,7 +35,7 @@ const harness = digestHarness({
   masterKey: job.masterKey,
   perSecond: job.perSecond,
   logger,
-  transformers: telegram.transformers,
+  transformers: telegramTransformers(30),
 });
 const worker = startDigestWorker({
   ...harness.dependencies,
@@ -51,7 +50,6 @@ process.on("SIGTERM", () => {
   void (async () => {
     await worker.close();
     await harness.close();
-    await telegram.close();
     await redis.quit();
     process.exit(0);
   })();
