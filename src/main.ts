@@ -54,6 +54,8 @@ async function main(): Promise<void> {
   const bullPrefix = `${config.redisPrefix}bull`;
   const digestQueue = new Queue<DigestJobData>(DIGEST_QUEUE, { connection: queueRedis, prefix: bullPrefix });
   const digestSchedule = new DigestSchedule(digestQueue);
+  // One throttle per process, shared by the bot's answers and the digests it sends.
+  const transformers = telegramTransformers(config.telegramMaxPerSecond);
   const bot = createBot({
     token: config.botToken,
     apiRoot: config.telegramApiRoot,
@@ -68,7 +70,7 @@ async function main(): Promise<void> {
     historyBudgetMs: config.historyBudgetMs,
     forget: forgetUser(credentials, cache),
     logger,
-    telegramTransformers: telegramTransformers(config.telegramMaxPerSecond),
+    telegramTransformers: transformers,
     locks: new RedisLocks(redis, config.redisPrefix),
     sharedUpdates: config.webhook !== undefined,
     allowedUserIds: config.allowedUserIds,
@@ -81,7 +83,7 @@ async function main(): Promise<void> {
   await registerCommands(bot.api, i18n);
   // The bot's own Api (retries, the global throttle) with the digests' on-the-wire mark inside them all.
   const digestApi = new Api(config.botToken, { apiRoot: config.telegramApiRoot });
-  digestApi.config.use(onTheWire, ...telegram.transformers);
+  digestApi.config.use(onTheWire, ...transformers);
   const digestWorker = startDigestWorker({
     connection: queueRedis,
     prefix: bullPrefix,
