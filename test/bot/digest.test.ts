@@ -64,7 +64,7 @@ describe("/digest", () => {
     settings = await chat.expect(/Daily digest: on[\s\S]*Next: /);
     const job = await scheduler(chat.user.id);
     expect(job).toMatchObject({ pattern: "45 7 * * *", tz: "America/New_York" });
-    expect(settings.text).toContain(`Next: ${new Intl.DateTimeFormat("en-GB", { timeZone: "America/New_York", day: "numeric", month: "short" }).format(job!.next!)} 07:45`);
+    expect(settings.text).toContain(`Next: ${new Intl.DateTimeFormat("en-GB", { timeZone: "America/New_York", day: "numeric", month: "short" }).format(job!.next)} 07:45`);
 
     chat.press(settings, /Turn off/);
     await eventually(async () => (await scheduler(chat.user.id)) === undefined);
