@@ -1,5 +1,5 @@
 import tzLookup from "@photostructure/tz-lookup";
-import { Composer, GrammyError, Keyboard, type InlineKeyboard } from "grammy";
+import { Composer, Keyboard, type InlineKeyboard } from "grammy";
 import type { DigestSettings } from "../../domain/digest.js";
 import { canonicalZone, COMMON_ZONES, guessTimeZone } from "../../domain/time.js";
 import type { DigestSchedule } from "../../digest/schedule.js";
@@ -7,6 +7,7 @@ import type { InterestService } from "../../services/interest.js";
 import type { PreferenceStore } from "../../store/preferences.js";
 import type { BotContext } from "../context.js";
 import { escapeHtml } from "../html.js";
+import { unlessUnchanged } from "../unchanged.js";
 import {
   currencyKeyboard,
   digestSettingsKeyboard,
@@ -28,13 +29,9 @@ const CALLBACK = /^dg:(menu|show|on|off|stop|now|time|zone|loc|ccy|h:\d{1,2}|m:\
 /** What a typed time zone looks like: `Europe/Paris`, `America/Argentina/Buenos_Aires`, `UTC`. */
 const ZONE_NAME = /^(?:[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+)+|UTC)$/;
 
-/** Edits the message, ignoring Telegram's "message is not modified" (a press that changed nothing). */
-async function edit(ctx: BotContext, text: string, keyboard: InlineKeyboard): Promise<void> {
-  try {
-    await ctx.editMessageText(text, { parse_mode: "HTML", reply_markup: keyboard });
-  } catch (error) {
-    if (!(error instanceof GrammyError && error.description.includes("message is not modified"))) throw error;
-  }
+/** Edits the pressed message in place; a press that changes nothing is fine. */
+function edit(ctx: BotContext, text: string, keyboard: InlineKeyboard): Promise<void> {
+  return unlessUnchanged(ctx.editMessageText(text, { parse_mode: "HTML", reply_markup: keyboard }));
 }
 
 /**

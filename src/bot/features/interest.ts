@@ -1,4 +1,4 @@
-import { Composer, GrammyError, type InlineKeyboard } from "grammy";
+import { Composer, type InlineKeyboard } from "grammy";
 import { formatDate, formatDateTime } from "../../domain/time.js";
 import { decodeView, isArgumentProblem, parseInterestArguments, type InterestView } from "../../domain/view.js";
 import type { HistoryProgress } from "../../services/history.js";
@@ -6,6 +6,7 @@ import type { FigureNotes, InterestAnswer, InterestService } from "../../service
 import type { PreferenceStore } from "../../store/preferences.js";
 import type { BotContext } from "../context.js";
 import { escapeHtml } from "../html.js";
+import { unlessUnchanged } from "../unchanged.js";
 import { pickerKeyboard, renderRecords, renderSummary, summaryKeyboard, type Translate } from "../views/interest.js";
 
 export interface InterestFeatureDependencies {
@@ -20,13 +21,9 @@ export interface InterestFeatureDependencies {
 /** Progress edits at most this often: Telegram limits edits of one message. */
 const PROGRESS_EVERY_MS = 1_500;
 
-/** Edits the message, ignoring Telegram's "message is not modified" (a refresh that changed nothing). */
-export async function edit(ctx: BotContext, chatId: number, messageId: number, text: string, keyboard?: InlineKeyboard): Promise<void> {
-  try {
-    await ctx.api.editMessageText(chatId, messageId, text, { parse_mode: "HTML", reply_markup: keyboard });
-  } catch (error) {
-    if (!(error instanceof GrammyError && error.description.includes("message is not modified"))) throw error;
-  }
+/** Edits the message in place; an edit that changes nothing is fine. */
+export function edit(ctx: BotContext, chatId: number, messageId: number, text: string, keyboard?: InlineKeyboard): Promise<void> {
+  return unlessUnchanged(ctx.api.editMessageText(chatId, messageId, text, { parse_mode: "HTML", reply_markup: keyboard }));
 }
 
 export function answerText(t: Translate, answer: Exclude<InterestAnswer, { kind: "summary" }>): string {
