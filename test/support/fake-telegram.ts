@@ -182,6 +182,8 @@ export interface FakeTelegram {
    * taken before acting), calls already logged from that index on count too.
    */
   waitFor(matcher: CallMatcher, timeoutMs?: number, fromIndex?: number): Promise<ApiCall>;
+  /** Calls `listener` with every API call as it is logged, until the returned function is called. */
+  onCall(listener: (call: ApiCall) => void): () => void;
   /** The next message the bot sends to the chat, as it was sent. */
   nextBotMessage(chatId: number, timeoutMs?: number): Promise<StoredMessage>;
   stats(): FakeTelegramStats;
@@ -1442,6 +1444,12 @@ class FakeTelegramServer implements FakeTelegram {
   callbackAnswer(callbackQueryId: string): CallbackAnswer | undefined {
     const answer = this.callbackQueries.get(callbackQueryId)?.answer;
     return answer === undefined ? undefined : { ...answer };
+  }
+
+  onCall(listener: (call: ApiCall) => void): () => void {
+    const waiter: Waiter = { onCall: listener, onClose: () => undefined };
+    this.waiters.add(waiter);
+    return () => this.waiters.delete(waiter);
   }
 
   waitFor(matcher: CallMatcher, timeoutMs = DEFAULT_WAIT_MS, fromIndex?: number): Promise<ApiCall> {
