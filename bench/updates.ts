@@ -78,8 +78,11 @@ function textUpdate(user: FakeUser, text: string) {
   };
 }
 
-/** Posts `update` to a replica's webhook over `agent`; resolves once the webhook has answered 200. */
-function postUpdate(agent: Agent, replica: BotProcess, update: object): Promise<void> {
+/**
+ * Posts `update` to a replica's webhook over `agent` and resolves once it has answered 200. As Telegram does,
+ * the fake Bot API performs a call the answer carries.
+ */
+function postUpdate(telegram: FakeTelegram, agent: Agent, replica: BotProcess, update: object): Promise<void> {
   const body = JSON.stringify(update);
   return new Promise((resolve, reject) => {
     const request = httpRequest(
@@ -90,8 +93,13 @@ function postUpdate(agent: Agent, replica: BotProcess, update: object): Promise<
         headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), "x-telegram-bot-api-secret-token": SECRET },
       },
       (response) => {
-        response.resume();
-        response.on("end", () => (response.statusCode === 200 ? resolve() : reject(new Error(`the webhook answered ${response.statusCode}`))));
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("end", () => {
+          if (response.statusCode !== 200) return reject(new Error(`the webhook answered ${response.statusCode}`));
+          telegram.runWebhookAnswer(Buffer.concat(chunks).toString("utf8"));
+          resolve();
+        });
       },
     );
     request.on("error", reject);
@@ -129,7 +137,7 @@ function drive(telegram: FakeTelegram, replicas: BotProcess[], users: FakeUser[]
         const user = idle[nextIdle++]!;
         posted++;
         postedAt.set(user.id, Date.now());
-        postUpdate(agent, replicas[turn++ % replicas.length]!, textUpdate(user, texts(user))).catch(fail);
+        postUpdate(telegram, agent, replicas[turn++ % replicas.length]!, textUpdate(user, texts(user))).catch(fail);
       }
     };
     const stopListening = telegram.onCall((call) => {

@@ -79,6 +79,7 @@ const schema = z.object({
   REDIS_SENTINEL_NAME: z.string().default("mymaster"),
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   WEBHOOK_URL: httpUrl.optional(),
+  WEBHOOK_REPLY_MS: z.coerce.number().int().min(0).max(5_000, "must be at most 5000: Telegram resends an update whose call is slow").default(250),
   WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, "must be 1-256 letters, digits, _ or -").optional(),
   ALLOWED_USER_IDS: userIds.optional(),
   TELEGRAM_MAX_PER_SECOND: z.coerce.number().int().min(0).default(30),
@@ -107,7 +108,8 @@ export interface Config {
   /** `/healthz`, `/readyz`, `/metrics` (and the webhook); 0 picks a free port. */
   httpPort: number;
   /** Webhook mode when set (Telegram posts updates to this public URL); long polling otherwise. */
-  webhook?: { url: string; path: string; secretToken: string };
+  /** `replyWaitMs`: how long the webhook's answer waits for a reply to carry (0: it answers at once). */
+  webhook?: { url: string; path: string; secretToken: string; replyWaitMs: number };
   /** Only these Telegram users may use the bot; everyone when unset. */
   allowedUserIds?: ReadonlySet<number>;
   /** Messages a second to Telegram across every replica; 0: no throttle. */
@@ -160,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
             url: settings.WEBHOOK_URL,
             path: new URL(settings.WEBHOOK_URL).pathname,
             secretToken: settings.WEBHOOK_SECRET ?? derivedWebhookSecret(settings.BOT_TOKEN),
+            replyWaitMs: settings.WEBHOOK_REPLY_MS,
           },
     allowedUserIds: settings.ALLOWED_USER_IDS === undefined ? undefined : new Set(settings.ALLOWED_USER_IDS),
     telegramMaxPerSecond: settings.TELEGRAM_MAX_PER_SECOND,

@@ -6,6 +6,7 @@ import { createBot } from "./bot/bot.js";
 import { registerCommands } from "./bot/commands.js";
 import { createI18n } from "./bot/i18n.js";
 import { telegramTransformers } from "./bot/telegram-api.js";
+import { WebhookAnswers } from "./bot/webhook-answers.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { DIGEST_QUEUE, DigestSchedule, type DigestJobData } from "./digest/schedule.js";
 import { onTheWire } from "./digest/deliver.js";
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
   const digestSchedule = new DigestSchedule(digestQueue);
   // One throttle per process, shared by the bot's answers and the digests it sends.
   const transformers = telegramTransformers(config.telegramMaxPerSecond);
+  const webhookAnswers = new WebhookAnswers();
   const bot = createBot({
     token: config.botToken,
     apiRoot: config.telegramApiRoot,
@@ -71,6 +73,7 @@ async function main(): Promise<void> {
     forget: forgetUser(credentials, cache),
     logger,
     telegramTransformers: transformers,
+    webhookAnswers,
     locks: new RedisLocks(redis, config.redisPrefix),
     sharedUpdates: config.webhook !== undefined,
     allowedUserIds: config.allowedUserIds,
@@ -109,7 +112,11 @@ async function main(): Promise<void> {
     const webhook = createWebhook({
       path: config.webhook.path,
       secretToken: config.webhook.secretToken,
-      handle: (update) => bot.handleUpdate(update),
+      replyWaitMs: config.webhook.replyWaitMs,
+      handle: (update, answer) => {
+        webhookAnswers.register(update, answer);
+        return bot.handleUpdate(update);
+      },
       onError: (error) => logger.error({ err: error }, "update failed outside the bot's error boundary"),
     });
     http = await startHttpServer(config.httpPort, { registry: metrics.registry, readiness, routes: webhook.route });

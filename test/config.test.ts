@@ -93,6 +93,13 @@ describe("configuration", () => {
     expect(loadConfig({ ...valid, WEBHOOK_URL: "https://bot.example.com/hook", WEBHOOK_SECRET: "given_1" }).webhook!.secretToken).toBe("given_1");
   });
 
+  it("waits 250 ms for a reply to carry in the webhook's answer unless told otherwise", () => {
+    const hook = "https://bot.example.com/hook";
+    expect(loadConfig({ ...valid, WEBHOOK_URL: hook }).webhook!.replyWaitMs).toBe(250);
+    expect(loadConfig({ ...valid, WEBHOOK_URL: hook, WEBHOOK_REPLY_MS: "0" }).webhook!.replyWaitMs).toBe(0);
+    expect(problemsOf({ ...valid, WEBHOOK_URL: hook, WEBHOOK_REPLY_MS: "60000" }).join("\n")).toMatch(/WEBHOOK_REPLY_MS: must be at most 5000/);
+  });
+
   it("words malformed production settings plainly", () => {
     const problems = problemsOf({
       ...valid,

@@ -26,6 +26,7 @@ import { allowList } from "./guards/allow-list.js";
 import { floodGuard } from "./guards/flood.js";
 import { oncePerUpdate, oneUpdatePerChat } from "./guards/replicas.js";
 import { createI18n } from "./i18n.js";
+import type { WebhookAnswers } from "./webhook-answers.js";
 
 export interface BotDependencies {
   token: string;
@@ -44,6 +45,8 @@ export interface BotDependencies {
   logger: Logger;
   /** Retries and throttling of every outgoing call (see `telegramTransformers`). */
   telegramTransformers: Transformer[];
+  /** The webhook's open answers, which `ctx.say` replies may ride in. */
+  webhookAnswers: WebhookAnswers;
   locks: RedisLocks;
   /**
    * Several replicas may take updates (webhook mode): each update is handled once and one chat's updates
@@ -81,7 +84,8 @@ function updateLog(logger: Logger, onUpdate: BotDependencies["onUpdate"]): Middl
 export function createBot(dependencies: BotDependencies): Bot<BotContext> {
   const ttl = dependencies.conversationTtlMs ?? 10 * 60_000;
   const bot = new Bot<BotContext>(dependencies.token, { client: { apiRoot: dependencies.apiRoot } });
-  bot.api.config.use(...dependencies.telegramTransformers);
+  // Innermost first: a reply goes into the webhook's answer only once the throttle has let it through.
+  bot.api.config.use(dependencies.webhookAnswers.transformer, ...dependencies.telegramTransformers);
   // Transformers reach only the Api object they are installed on; conversations build their own per update.
   const telegramInConversations: MiddlewareFn<ConversationContext> = (ctx, next) => {
     ctx.api.config.use(...dependencies.telegramTransformers);
@@ -93,6 +97,7 @@ export function createBot(dependencies: BotDependencies): Bot<BotContext> {
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
   bot.use(updateLog(dependencies.logger, dependencies.onUpdate));
   bot.use(i18n);
+  bot.use(dependencies.webhookAnswers.middleware());
   bot.use(allowList(dependencies.allowedUserIds));
   if (dependencies.sharedUpdates) {
     bot.use(oncePerUpdate(dependencies.locks));

@@ -2,13 +2,24 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { timingSafeEqual } from "node:crypto";
 import type { Update } from "grammy/types";
 
+/** An update's webhook HTTP answer while it is still open: Telegram performs one API call given in it. */
+export interface WebhookAnswer {
+  /** Puts the call (its method and parameters) into the answer; false when the answer has gone already. */
+  offer(call: Record<string, unknown>): boolean;
+}
+
 export interface WebhookOptions {
   path: string;
   secretToken: string;
-  /** Handles one update; the webhook has already answered Telegram by then. */
-  handle: (update: Update) => Promise<void>;
+  /** Handles one update; the webhook answers Telegram by `replyWaitMs` at the latest, whether it is done or not. */
+  handle: (update: Update, answer: WebhookAnswer) => Promise<void>;
   /** Told of a failure that escaped `handle`. */
   onError: (error: unknown) => void;
+  /**
+   * How long the answer waits for a call to carry before it goes out empty (sooner when the handler is done).
+   * Telegram resends an update whose call is slow, so slow work never holds it longer. 0: answer at once.
+   */
+  replyWaitMs: number;
   maxBodyBytes?: number;
 }
 
@@ -21,9 +32,28 @@ export interface Webhook {
 const matches = (given: string | string[] | undefined, expected: string) =>
   typeof given === "string" && given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
 
+/** The 200 for one update: empty, or carrying the one call a handler offers while it is open. */
+function openAnswer(res: ServerResponse, waitMs: number): WebhookAnswer & { close(): void } {
+  let open = true;
+  const send = (body?: string) => {
+    if (!open) return false;
+    open = false;
+    clearTimeout(timer);
+    // Telegram gave up on this delivery already (and will resend the update): a call put here would be lost.
+    if (res.destroyed) return false;
+    if (body === undefined) res.writeHead(200).end();
+    else res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) }).end(body);
+    return true;
+  };
+  const timer = waitMs > 0 ? setTimeout(send, waitMs) : undefined;
+  if (timer === undefined) send();
+  return { offer: (call) => send(JSON.stringify(call)), close: () => void send() };
+}
+
 /**
- * Telegram's webhook: checks `X-Telegram-Bot-Api-Secret-Token`, answers 200 at once (Telegram resends an
- * update whose call is slow, and OKX work can take seconds), then handles the update in the background.
+ * Telegram's webhook: checks `X-Telegram-Bot-Api-Secret-Token`, hands the update over with its open answer,
+ * and answers 200 by `replyWaitMs` at the latest while the handling goes on in the background (OKX work can
+ * take seconds).
  */
 export function createWebhook(options: WebhookOptions): Webhook {
   const maxBody = options.maxBodyBytes ?? 1 << 20;
@@ -50,8 +80,11 @@ export function createWebhook(options: WebhookOptions): Webhook {
       } catch {
         return res.writeHead(400).end(), true;
       }
-      res.writeHead(200).end();
-      const work = options.handle(update).catch(options.onError);
+      const answer = openAnswer(res, options.replyWaitMs);
+      const work = options
+        .handle(update, answer)
+        .catch(options.onError)
+        .finally(() => answer.close());
       inFlight.add(work);
       void work.finally(() => inFlight.delete(work));
       return true;

@@ -62,13 +62,15 @@ afterAll(async () => {
   await redis?.quit();
 });
 
-/** Posts an update straight to one replica's webhook, as Telegram does. */
-function post(replica: BotProcess, body: unknown, secret = SECRET) {
-  return fetch(`${replica.httpUrl}/telegram/updates`, {
+/** Posts an update straight to one replica's webhook, as Telegram does, which also performs a call its answer carries. */
+async function post(replica: BotProcess, body: unknown, secret = SECRET) {
+  const response = await fetch(`${replica.httpUrl}/telegram/updates`, {
     method: "POST",
     headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret },
     body: JSON.stringify(body),
   });
+  telegram.runWebhookAnswer(await response.text());
+  return response;
 }
 
 describe("two replicas in webhook mode behind a load balancer", () => {
@@ -103,6 +105,9 @@ describe("two replicas in webhook mode behind a load balancer", () => {
     await chat.expect(/What I do/);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(chat.transcript().filter((text) => /What I do/.test(text))).toHaveLength(1);
+    // The answer to /help rode in the webhook's HTTP answer: no request of the bot's own.
+    const help = telegram.calls("sendMessage").filter((call) => call.params.chat_id === chat.user.id && /What I do/.test(String(call.params.text)));
+    expect(help.map((call) => call.fromWebhookAnswer)).toEqual([true]);
   });
 
   it("keeps one OKX account under its limit while both replicas fetch its history", async () => {
@@ -153,6 +158,8 @@ describe("two replicas in webhook mode behind a load balancer", () => {
     const routedBefore = balancer.routed.length;
     chat.send("/interest 24h");
     await chat.expect(/Loading|Fetching|⏳/);
+    // The webhook answers once it has waited for a reply to carry; the balancer notes the replica then.
+    while (balancer.routed.length === routedBefore) await new Promise((resolve) => setTimeout(resolve, 10));
     const busy = replicas.find((replica) => replica.httpUrl === balancer.routed[routedBefore])!;
     const other = replicas.find((replica) => replica !== busy)!;
     const exited = busy.stop("SIGTERM");

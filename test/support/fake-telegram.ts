@@ -118,6 +118,8 @@ export interface ApiCall {
   readonly time: number;
   /** Undefined if the client went away before the answer (an aborted long poll). */
   readonly response: ApiResponse | undefined;
+  /** The bot gave this call in a webhook's HTTP answer rather than calling the API. */
+  readonly fromWebhookAnswer?: true;
 }
 
 export interface CallbackAnswer {
@@ -182,6 +184,11 @@ export interface FakeTelegram {
    * taken before acting), calls already logged from that index on count too.
    */
   waitFor(matcher: CallMatcher, timeoutMs?: number, fromIndex?: number): Promise<ApiCall>;
+  /**
+   * What Telegram does with a webhook's HTTP answer: performs the one API call its body gives, if any. Its
+   * own deliveries do this already; for a caller that posts updates to the webhook itself.
+   */
+  runWebhookAnswer(body: string): void;
   /** Calls `listener` with every API call as it is logged, until the returned function is called. */
   onCall(listener: (call: ApiCall) => void): () => void;
   /** The next message the bot sends to the chat, as it was sent. */
@@ -901,7 +908,13 @@ class FakeTelegramServer implements FakeTelegram {
    * Checks, performs and logs one call, HTTP or not; undefined if the client left first. Parameters are
    * decoded once token and method are known good, as Telegram checks them in that order.
    */
-  private async perform(token: string, name: string, decode: () => Promise<ApiParams>, signal: AbortSignal): Promise<ApiResponse | undefined> {
+  private async perform(
+    token: string,
+    name: string,
+    decode: () => Promise<ApiParams>,
+    signal: AbortSignal,
+    fromWebhookAnswer = false,
+  ): Promise<ApiResponse | undefined> {
     const time = Date.now();
     let method = name;
     let params: ApiParams = {};
@@ -916,7 +929,7 @@ class FakeTelegramServer implements FakeTelegram {
       response = this.failureResponse(error);
     }
     const answer = signal.aborted ? undefined : response;
-    this.record({ method, params, time, response: answer });
+    this.record({ method, params, time, response: answer, ...(fromWebhookAnswer && { fromWebhookAnswer }) });
     return answer;
   }
 
@@ -1057,7 +1070,7 @@ class FakeTelegramServer implements FakeTelegram {
     if (hook.stop.signal.aborted) return;
     if (delivery.ok) {
       this.pending = this.pending.filter((pending) => pending !== update);
-      this.runWebhookReply(delivery.body);
+      this.runWebhookAnswer(delivery.body);
       return;
     }
     hook.lastErrorDate = unixNow();
@@ -1065,8 +1078,7 @@ class FakeTelegramServer implements FakeTelegram {
     await delay(WEBHOOK_RETRY_MS, undefined, { signal: hook.stop.signal }).catch(() => undefined);
   }
 
-  /** A webhook may answer with one API call in its response body; Telegram performs it. */
-  private runWebhookReply(body: string): void {
+  runWebhookAnswer(body: string): void {
     let reply: unknown;
     try {
       reply = JSON.parse(body);
@@ -1075,7 +1087,7 @@ class FakeTelegramServer implements FakeTelegram {
     }
     if (!isRecord(reply) || typeof reply.method !== "string") return;
     const { method, ...params } = reply;
-    void this.perform(this.token, method, () => Promise.resolve(decodeStrings(params)), new AbortController().signal);
+    void this.perform(this.token, method, () => Promise.resolve(decodeStrings(params)), new AbortController().signal, true);
   }
 
   // --- Chats and messages ------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ export function fallbackFeature(): Composer<BotContext> {
       await ctx.reply(ctx.t(inGroup ? "secret-in-group" : "secret-deleted"));
       return;
     }
-    if (!inGroup) await ctx.reply(ctx.t("unknown-text"));
+    if (!inGroup) await ctx.say(ctx.t("unknown-text"));
   });
   feature.on("callback_query", (ctx) => ctx.answerCallbackQuery({ text: ctx.t("button-stale") }));
   return feature;

@@ -4,8 +4,8 @@ import type { BotContext } from "../context.js";
 /** `/start` and `/help`: what the bot does and how to begin. */
 export function startFeature(): Composer<BotContext> {
   const feature = new Composer<BotContext>();
-  feature.command("start", (ctx) => ctx.reply(ctx.t("start-welcome"), { parse_mode: "HTML" }));
-  feature.command("help", (ctx) => ctx.reply(ctx.t("help"), { parse_mode: "HTML" }));
+  feature.command("start", (ctx) => ctx.say(ctx.t("start-welcome"), { parse_mode: "HTML" }));
+  feature.command("help", (ctx) => ctx.say(ctx.t("help"), { parse_mode: "HTML" }));
   return feature;
 }
 
@@ -15,7 +15,7 @@ export function cancelFeature(): Composer<BotContext> {
   feature.command("cancel", async (ctx) => {
     const running = Object.keys(ctx.conversation.active()).length > 0;
     await ctx.conversation.exitAll();
-    await ctx.reply(ctx.t(running ? "cancel-done" : "cancel-nothing"));
+    await ctx.say(ctx.t(running ? "cancel-done" : "cancel-nothing"));
   });
   return feature;
 }

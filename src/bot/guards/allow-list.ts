@@ -9,6 +9,6 @@ export function allowList(allowed: ReadonlySet<number> | undefined): MiddlewareF
   return async (ctx, next) => {
     if (allowed === undefined || (ctx.from !== undefined && allowed.has(ctx.from.id))) return next();
     if (ctx.callbackQuery !== undefined) await ctx.answerCallbackQuery({ text: ctx.t("not-allowed-short") });
-    else if (ctx.chat?.type === "private") await ctx.reply(ctx.t("not-allowed"));
+    else if (ctx.chat?.type === "private") await ctx.say(ctx.t("not-allowed"));
   };
 }

@@ -22,7 +22,7 @@ export function floodGuard(options: FloodOptions) {
     // Called once per window, on the first update over the limit; the rest are dropped quietly.
     onLimitExceeded: (ctx) => {
       const text = ctx.t("flood-slow-down", { seconds: Math.ceil(options.windowMs / 1000) });
-      const told = ctx.callbackQuery !== undefined ? ctx.answerCallbackQuery({ text }) : ctx.chat?.type === "private" ? ctx.reply(text) : undefined;
+      const told = ctx.callbackQuery !== undefined ? ctx.answerCallbackQuery({ text }) : ctx.chat?.type === "private" ? ctx.say(text) : undefined;
       // A note that cannot be delivered changes nothing: the update is dropped either way.
       void told?.catch(() => undefined);
     },

@@ -1,0 +1,97 @@
+import { once } from "node:events";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { createWebhook, type WebhookAnswer, type WebhookOptions } from "../../src/server/webhook.js";
+
+const SECRET = "webhook-test";
+let server: Server | undefined;
+
+afterEach(() => {
+  server?.closeAllConnections();
+  server?.close();
+  server = undefined;
+});
+
+/** A webhook on a free port whose handler is `handle`. */
+async function serve(handle: WebhookOptions["handle"], replyWaitMs: number) {
+  const webhook = createWebhook({ path: "/hook", secretToken: SECRET, handle, onError: () => undefined, replyWaitMs });
+  server = createServer((req, res) => void webhook.route(req, res));
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  const post = async (update: object) => {
+    const started = performance.now();
+    const response = await fetch(url, { method: "POST", headers: { "x-telegram-bot-api-secret-token": SECRET }, body: JSON.stringify(update) });
+    return { status: response.status, type: response.headers.get("content-type"), body: await response.text(), ms: performance.now() - started };
+  };
+  return { webhook, post };
+}
+
+const update = { update_id: 7, message: { message_id: 1, date: 0, chat: { id: 1, type: "private" }, text: "/help" } };
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("the webhook's answer", () => {
+  it("carries the one call a handler offers while it is open", async () => {
+    const offered: boolean[] = [];
+    const { post } = await serve((_update, answer) => {
+      offered.push(answer.offer({ method: "sendMessage", chat_id: 1, text: "hi" }));
+      offered.push(answer.offer({ method: "sendMessage", chat_id: 1, text: "again" }));
+      return Promise.resolve();
+    }, 5_000);
+    const answer = await post(update);
+    expect(answer.status).toBe(200);
+    expect(answer.type).toBe("application/json");
+    expect(JSON.parse(answer.body)).toEqual({ method: "sendMessage", chat_id: 1, text: "hi" });
+    expect(offered).toEqual([true, false]);
+  });
+
+  it("goes out empty as soon as the handler is done without a call to carry", async () => {
+    const { post } = await serve(() => sleep(20), 5_000);
+    const answer = await post(update);
+    expect(answer).toMatchObject({ status: 200, body: "" });
+    expect(answer.ms).toBeLessThan(2_000);
+  });
+
+  it("does not wait for slow work past its wait: the handler goes on, and a later offer is refused", async () => {
+    let offeredLate: boolean | undefined;
+    const { webhook, post } = await serve(async (_update, answer) => {
+      await sleep(600);
+      offeredLate = answer.offer({ method: "sendMessage", chat_id: 1, text: "late" });
+    }, 50);
+    const answer = await post(update);
+    expect(answer).toMatchObject({ status: 200, body: "" });
+    expect(offeredLate).toBeUndefined();
+    await webhook.drain();
+    expect(offeredLate).toBe(false);
+  });
+
+  it("answers at once with a wait of 0", async () => {
+    let answerOf: WebhookAnswer | undefined;
+    let release: () => void = () => undefined;
+    const { post } = await serve((_update, answer) => {
+      answerOf = answer;
+      return new Promise<void>((resolve) => (release = resolve));
+    }, 0);
+    const answer = await post(update);
+    expect(answer).toMatchObject({ status: 200, body: "" });
+    expect(answerOf!.offer({ method: "sendMessage", chat_id: 1, text: "hi" })).toBe(false);
+    release();
+  });
+
+  it("refuses an offer once Telegram has gone away (it will resend the update)", async () => {
+    let answerOf: WebhookAnswer | undefined;
+    let release: () => void = () => undefined;
+    const { post } = await serve((_update, answer) => {
+      answerOf = answer;
+      return new Promise<void>((resolve) => (release = resolve));
+    }, 5_000);
+    const posting = post(update).catch(() => "aborted");
+    while (answerOf === undefined) await sleep(5);
+    server!.closeAllConnections();
+    expect(await posting).toBe("aborted");
+    await sleep(20);
+    expect(answerOf.offer({ method: "sendMessage", chat_id: 1, text: "hi" })).toBe(false);
+    release();
+  });
+});
