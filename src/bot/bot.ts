@@ -24,7 +24,7 @@ import { cancelFeature, startFeature } from "./features/start.js";
 import { statusFeature } from "./features/status.js";
 import { allowList } from "./guards/allow-list.js";
 import { floodGuard } from "./guards/flood.js";
-import { oncePerUpdate, oneUpdatePerChat } from "./guards/replicas.js";
+import { sharedUpdates } from "./guards/replicas.js";
 import { createI18n } from "./i18n.js";
 import type { WebhookAnswers } from "./webhook-answers.js";
 
@@ -100,9 +100,8 @@ export function createBot(dependencies: BotDependencies): Bot<BotContext> {
   bot.use(dependencies.webhookAnswers.middleware());
   bot.use(allowList(dependencies.allowedUserIds));
   if (dependencies.sharedUpdates) {
-    bot.use(oncePerUpdate(dependencies.locks));
-    // Long enough for the slowest question (a first /interest pages back for up to the history budget).
-    bot.use(oneUpdatePerChat(dependencies.locks, { waitMs: dependencies.historyBudgetMs + 30_000 }));
+    // The lock's wait is long enough for the slowest question (a first /interest pages back for up to the history budget).
+    bot.use(sharedUpdates(dependencies.locks, { waitMs: dependencies.historyBudgetMs + 30_000 }));
   }
   bot.use(floodGuard({ redis: dependencies.redis, prefix: dependencies.prefix, ...dependencies.flood }));
   bot.use(

@@ -20,6 +20,10 @@ export class LockTimeoutError extends Error {
  * task runs and released only by its holder. A holder that dies loses the lock within `holdMs`.
  */
 export class RedisLocks {
+  /** Tokens are this holder's id and a count: unique across replicas without random bytes for each lock. */
+  private readonly holder = randomBytes(12).toString("base64url");
+  private taken = 0;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
@@ -28,7 +32,7 @@ export class RedisLocks {
   /** Runs `task` holding the lock `name`. */
   async with<T>(name: string, task: () => Promise<T>, options: LockOptions): Promise<T> {
     const key = `${this.prefix}lock:${name}`;
-    const token = randomBytes(12).toString("base64url");
+    const token = `${this.holder}.${++this.taken}`;
     const deadline = Date.now() + options.waitMs;
     for (let pause = 2; ; pause = Math.min(pause * 2, 50)) {
       if ((await this.redis.set(key, token, "PX", options.holdMs, "NX")) === "OK") break;

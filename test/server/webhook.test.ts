@@ -47,7 +47,7 @@ describe("the webhook's answer", () => {
   });
 
   it("goes out empty as soon as the handler is done without a call to carry", async () => {
-    const { post } = await serve(() => sleep(20), 5_000);
+    const { post } = await serve(async () => void (await sleep(20)), 5_000);
     const answer = await post(update);
     expect(answer).toMatchObject({ status: 200, body: "" });
     expect(answer.ms).toBeLessThan(2_000);
