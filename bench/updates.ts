@@ -191,13 +191,16 @@ try {
   await drive(telegram, replicas, users.slice(0, 200), () => "/help", 2_000, WINDOW);
 
   console.log(`one replica: ${UPDATES} × /help from ${USERS} users, ${WINDOW} unanswered at most`);
-  const cpuBefore = cpuMs(replicas[0]!.child.pid);
+  const cpuBefore = { bot: cpuMs(replicas[0]!.child.pid), redis: cpuMs(redis.pid), here: cpuMs(process.pid) };
   const one = await drive(telegram, replicas, users, () => "/help", UPDATES, WINDOW);
-  const cpuPerUpdate = (cpuMs(replicas[0]!.child.pid) - cpuBefore) / UPDATES;
+  const cpuPerUpdate = (cpuMs(replicas[0]!.child.pid) - cpuBefore.bot) / UPDATES;
+  const redisPerUpdate = (cpuMs(redis.pid) - cpuBefore.redis) / UPDATES;
+  const herePerUpdate = (cpuMs(process.pid) - cpuBefore.here) / UPDATES;
   console.log(`one replica: ${one.perSecond} updates/s, post-to-reply p50 ${one.p50Ms} ms, p99 ${one.p99Ms} ms`);
   // The bot shares this machine's cores with Redis, the fake Bot API and this driver: its own CPU time per
   // update says what one core given to it alone would handle.
   console.log(`one replica: ${cpuPerUpdate.toFixed(3)} ms of the bot's CPU per update, ≈ ${Math.round(1000 / cpuPerUpdate)} updates/s per core`);
+  console.log(`one replica: per update, Redis used ${redisPerUpdate.toFixed(3)} ms of CPU, and this driver with the fake Bot API ${herePerUpdate.toFixed(3)} ms`);
 
   const interestUsers = interestAccounts.map((_, index) => telegram.user(8_000_000 + index, { first_name: "Trader", language_code: "en" }));
   await Promise.all(interestUsers.map((user, index) => connect(chatWith(telegram, user), interestAccounts[index]!)));
