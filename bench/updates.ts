@@ -4,9 +4,9 @@
  * The bot runs as `npm start` runs it (a separate process per replica, configured only through its
  * environment) against the fake Bot API and a private Redis. This process plays Telegram's webhook
  * delivery: it posts `/help` updates from many users straight to the replicas' webhooks (alternating
- * between them, as a load balancer would), keeping a fixed number of updates unanswered at once, and
- * counts an update handled when the bot's reply reaches the fake Bot API. Latency is from the post to
- * that reply. The Telegram throttle is off (`TELEGRAM_MAX_PER_SECOND=0`): real Telegram holds a bot to
+ * between them, as a load balancer would), keeping a fixed number of updates unanswered at once, hands
+ * what a webhook answer carries to the fake Bot API (as Telegram performs it), and counts an update handled
+ * when the bot's reply reaches the fake Bot API, by either way. Latency is from the post to that reply. The Telegram throttle is off (`TELEGRAM_MAX_PER_SECOND=0`): real Telegram holds a bot to
  * about 30 messages a second in all, so this measures the bot's own capacity, not Telegram's.
  *
  * Then cached `/interest` questions (each one incremental OKX request at OKX's real limit, per account).
