@@ -28,6 +28,18 @@ async function serve(handle: WebhookOptions["handle"], replyWaitMs: number) {
   return { webhook, post };
 }
 
+/** A webhook whose handler holds on to its update until released; `answer` is that update's open answer. */
+async function serveHeld(replyWaitMs: number) {
+  let release: () => void = () => undefined;
+  let handed: (answer: WebhookAnswer) => void = () => undefined;
+  const answer = new Promise<WebhookAnswer>((resolve) => (handed = resolve));
+  const { post } = await serve((_update, given) => {
+    handed(given);
+    return new Promise<void>((resolve) => (release = resolve));
+  }, replyWaitMs);
+  return { post, answer, release: () => release() };
+}
+
 const update = { update_id: 7, message: { message_id: 1, date: 0, chat: { id: 1, type: "private" }, text: "/help" } };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -67,31 +79,21 @@ describe("the webhook's answer", () => {
   });
 
   it("answers at once with a wait of 0", async () => {
-    let answerOf: WebhookAnswer | undefined;
-    let release: () => void = () => undefined;
-    const { post } = await serve((_update, answer) => {
-      answerOf = answer;
-      return new Promise<void>((resolve) => (release = resolve));
-    }, 0);
-    const answer = await post(update);
+    const held = await serveHeld(0);
+    const answer = await held.post(update);
     expect(answer).toMatchObject({ status: 200, body: "" });
-    expect(answerOf!.offer({ method: "sendMessage", chat_id: 1, text: "hi" })).toBe(false);
-    release();
+    expect((await held.answer).offer({ method: "sendMessage", chat_id: 1, text: "hi" })).toBe(false);
+    held.release();
   });
 
   it("refuses an offer once Telegram has gone away (it will resend the update)", async () => {
-    let answerOf: WebhookAnswer | undefined;
-    let release: () => void = () => undefined;
-    const { post } = await serve((_update, answer) => {
-      answerOf = answer;
-      return new Promise<void>((resolve) => (release = resolve));
-    }, 5_000);
-    const posting = post(update).catch(() => "aborted");
-    while (answerOf === undefined) await sleep(5);
+    const held = await serveHeld(5_000);
+    const posting = held.post(update).catch(() => "aborted");
+    const answer = await held.answer;
     server!.closeAllConnections();
     expect(await posting).toBe("aborted");
     await sleep(20);
-    expect(answerOf.offer({ method: "sendMessage", chat_id: 1, text: "hi" })).toBe(false);
-    release();
+    expect(answer.offer({ method: "sendMessage", chat_id: 1, text: "hi" })).toBe(false);
+    held.release();
   });
 });
