@@ -128,11 +128,12 @@ export async function deliverDigest(dependencies: DigestDeliveryDependencies, ru
   } else {
     await marks.keyWorks(run.userId);
     const digest = buildDigest(answer.records, windows, answer.to, settings.currencies);
+    const display = { zone, locale };
     const notes: string[] = [];
-    if (answer.stale !== undefined) notes.push(t("interest-stale", { code: escapeHtml(answer.stale.code), date: formatDateTime(answer.stale.asOf, zone) }));
-    if (answer.partialFrom !== undefined) notes.push(t("digest-partial", { date: formatDate(answer.partialFrom, zone) }));
+    if (answer.stale !== undefined) notes.push(t("interest-stale", { code: escapeHtml(answer.stale.code), date: formatDateTime(answer.stale.asOf, display) }));
+    if (answer.partialFrom !== undefined) notes.push(t("digest-partial", { date: formatDate(answer.partialFrom, display) }));
     const late = !run.manual && startedAt - run.dueAt > (dependencies.lateAfterMs ?? LATE_AFTER_MS);
-    const context = { locale, zone, now: answer.to, notes, ...(late ? { lateFrom: run.dueAt } : {}) };
+    const context = { ...display, now: answer.to, notes, ...(late ? { lateFrom: run.dueAt } : {}) };
     message = { text: renderDigest(t, digest, context), keyboard: digestKeyboard(t, digest), delivered: "sent" };
   }
 

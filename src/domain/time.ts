@@ -5,14 +5,20 @@ import utc from "dayjs/plugin/utc.js";
 dayjs.extend(utc);
 dayjs.extend(timezone);
 
-/** `25 Nov 14:00` in the given IANA zone. */
-export function formatDateTime(ms: number, zone: string): string {
-  return dayjs(ms).tz(zone).format("D MMM HH:mm");
+/** How a person reads times: on their IANA zone's clock, in their language (`en` or `zh`). */
+export interface TimeDisplay {
+  zone: string;
+  locale: string;
 }
 
-/** `25 Nov 2026` in the given IANA zone. */
-export function formatDate(ms: number, zone: string): string {
-  return dayjs(ms).tz(zone).format("D MMM YYYY");
+/** `25 Nov 14:00`, or `11月25日 14:00` in Chinese. */
+export function formatDateTime(ms: number, display: TimeDisplay): string {
+  return dayjs(ms).tz(display.zone).format(display.locale === "zh" ? "M月D日 HH:mm" : "D MMM HH:mm");
+}
+
+/** `25 Nov 2026`, or `2026年11月25日` in Chinese. */
+export function formatDate(ms: number, display: TimeDisplay): string {
+  return dayjs(ms).tz(display.zone).format(display.locale === "zh" ? "YYYY年M月D日" : "D MMM YYYY");
 }
 
 /** `UTC+1`, `UTC+5:30`, `UTC` for the zone's offset at that moment. */

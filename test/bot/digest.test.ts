@@ -71,6 +71,16 @@ describe("/digest", () => {
     expect(e2e.telegram.lastBotMessage(chat.user.id)?.text).toMatch(/Daily digest: off/);
   });
 
+  it("says when the next digest comes in the user's language: in Chinese with numbers, not English month names", async () => {
+    const chat = e2e.newChat("zh-hans");
+    chat.send("/digest");
+    chat.press(await chat.expect(/每日汇总：已关闭/), /开启/);
+    const settings = await chat.expect(/每日汇总：已开启[\s\S]*下一次：/);
+    const job = await scheduler(chat.user.id);
+    const [month, day] = new Intl.DateTimeFormat("en-US", { timeZone: "Asia/Shanghai", month: "numeric", day: "numeric" }).format(job!.next).split("/");
+    expect(settings.text).toContain(`下一次：${month}月${day}日 09:00`);
+  });
+
   it("takes a typed zone name or a shared location, and refuses a zone that does not exist", async () => {
     const chat = e2e.newChat();
     chat.send("europe/paris");

@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { addDays, canonicalZone, guessTimeZone, localDate, localDay, nextLocalTime, wallClock, zonedTime } from "../../src/domain/time.js";
+import {
+  addDays,
+  canonicalZone,
+  formatDate,
+  formatDateTime,
+  guessTimeZone,
+  localDate,
+  localDay,
+  nextLocalTime,
+  wallClock,
+  zonedTime,
+} from "../../src/domain/time.js";
 
 const at = (iso: string) => Date.parse(iso);
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -117,5 +128,17 @@ describe("zones", () => {
     expect(guessTimeZone("pt-br")).toBe("America/Sao_Paulo");
     expect(guessTimeZone("en")).toBe("UTC");
     expect(guessTimeZone(undefined)).toBe("UTC");
+  });
+});
+
+describe("times as a person reads them", () => {
+  const newYearInShanghai = at("2025-12-31T20:05:00Z");
+  it("on their zone's clock, with month names in English and numbers in Chinese", () => {
+    expect(formatDateTime(newYearInShanghai, { zone: "Asia/Shanghai", locale: "en" })).toBe("1 Jan 04:05");
+    expect(formatDateTime(newYearInShanghai, { zone: "Asia/Shanghai", locale: "zh" })).toBe("1月1日 04:05");
+    expect(formatDateTime(newYearInShanghai, { zone: "America/New_York", locale: "zh" })).toBe("12月31日 15:05");
+    expect(formatDate(newYearInShanghai, { zone: "Asia/Shanghai", locale: "en" })).toBe("1 Jan 2026");
+    expect(formatDate(newYearInShanghai, { zone: "Asia/Shanghai", locale: "zh" })).toBe("2026年1月1日");
+    expect(formatDate(newYearInShanghai, { zone: "Europe/Berlin", locale: "zh" })).toBe("2025年12月31日");
   });
 });

@@ -15,7 +15,7 @@ import type { BotContext } from "../context.js";
 import { escapeHtml } from "../html.js";
 import { chartCaption, chartPicture } from "../views/chart.js";
 import { describeView } from "../views/interest.js";
-import { answerText, commandView, edit, figureNotes, progressEdits } from "./interest.js";
+import { answerText, commandView, edit, figureNotes, progressEdits, timeDisplay } from "./interest.js";
 
 export interface ChartFeatureDependencies {
   interest: InterestService;
@@ -37,37 +37,37 @@ export function chartFeature(dependencies: ChartFeatureDependencies): Composer<B
 
   /** A status message that shows progress while history loads; it makes way for the answer. */
   async function prepare(ctx: BotContext, chatId: number, loadingKey: string) {
-    const zone = await dependencies.preferences.timeZone(ctx.from!.id);
+    const display = await timeDisplay(ctx, dependencies.preferences);
     const status = await ctx.api.sendMessage(chatId, ctx.t(loadingKey));
     const options: SummaryOptions = {
       priority: "interactive",
-      onProgress: progressEdits(ctx, chatId, status.message_id, zone, now),
+      onProgress: progressEdits(ctx, chatId, status.message_id, display, now),
       budgetMs: dependencies.historyBudgetMs,
     };
-    return { zone, options, say: (text: string) => edit(ctx, chatId, status.message_id, text), done: () => ctx.api.deleteMessage(chatId, status.message_id) };
+    return { display, zone: display.zone, options, say: (text: string) => edit(ctx, chatId, status.message_id, text), done: () => ctx.api.deleteMessage(chatId, status.message_id) };
   }
 
   async function sendChart(ctx: BotContext, chatId: number, view: InterestView): Promise<void> {
-    const { zone, options, say, done } = await prepare(ctx, chatId, "chart-loading");
+    const { display, zone, options, say, done } = await prepare(ctx, chatId, "chart-loading");
     const answer = await dependencies.interest.daily(ctx.from!.id, view, zone, options);
     if (answer.kind !== "daily") return say(answerText(ctx.t, answer));
     if (answer.daily.currencies.length === 0) return say(ctx.t("chart-empty"));
     await ctx.api.sendChatAction(chatId, "upload_photo");
-    const png = await renderChart(chartPicture(ctx.t, await ctx.i18n.getLocale(), view, answer.daily));
+    const png = await renderChart(chartPicture(ctx.t, display.locale, view, answer.daily));
     const name = `interest-${view.ccy ?? "all"}-${view.period}.png`;
-    await ctx.api.sendPhoto(chatId, new InputFile(png, name), { caption: chartCaption(ctx.t, view, answer.daily, figureNotes(ctx.t, answer, zone, "chart-partial")), parse_mode: "HTML" });
+    await ctx.api.sendPhoto(chatId, new InputFile(png, name), { caption: chartCaption(ctx.t, view, answer.daily, figureNotes(ctx.t, answer, display, "chart-partial")), parse_mode: "HTML" });
     await done();
   }
 
   async function sendExport(ctx: BotContext, chatId: number, view: InterestView): Promise<void> {
-    const { zone, options, say, done } = await prepare(ctx, chatId, "export-loading");
+    const { display, zone, options, say, done } = await prepare(ctx, chatId, "export-loading");
     const answer = await dependencies.interest.export(ctx.from!.id, view, options);
     if (answer.kind !== "export") return say(answerText(ctx.t, answer));
     const documents = new CsvDocuments(answer.batches, zone);
     const dates = { from: isoDate(localDate(answer.from, zone)), to: isoDate(localDate(answer.to, zone)) };
     const caption = [
       ctx.t("export-caption", { what: escapeHtml(describeView(ctx.t, view)), period: ctx.t(`period-${view.period}`), zone: `${zoneLabel(answer.to, zone)}, ${escapeHtml(zone)}` }),
-      ...figureNotes(ctx.t, answer, zone, "chart-partial"),
+      ...figureNotes(ctx.t, answer, display, "chart-partial"),
     ].join("\n");
     // Each document goes to a file first, so a retried upload sends the same bytes again.
     const folder = await mkdtemp(join(tmpdir(), "okxi-export-"));

@@ -51,7 +51,8 @@ export function digestFeature(dependencies: DigestFeatureDependencies): Composer
     const saved = await preferences.savedTimeZone(userId);
     const zone = saved ?? guessTimeZone(ctx.from?.language_code);
     const next = settings.on ? await schedule.next(userId) : undefined;
-    const text = renderDigestSettings(ctx.t, settings, { zone, zoneChosen: saved !== undefined, now: now(), ...(next === undefined ? {} : { next }) });
+    const context = { zone, locale: await ctx.i18n.getLocale(), zoneChosen: saved !== undefined, now: now(), ...(next === undefined ? {} : { next }) };
+    const text = renderDigestSettings(ctx.t, settings, context);
     return { text, keyboard: digestSettingsKeyboard(ctx.t, settings) };
   }
 

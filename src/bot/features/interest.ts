@@ -1,5 +1,5 @@
 import { Composer, type InlineKeyboard } from "grammy";
-import { formatDate, formatDateTime } from "../../domain/time.js";
+import { formatDate, formatDateTime, type TimeDisplay } from "../../domain/time.js";
 import { decodeView, isArgumentProblem, parseInterestArguments, type InterestView } from "../../domain/view.js";
 import type { HistoryProgress } from "../../services/history.js";
 import type { FigureNotes, InterestAnswer, InterestService } from "../../services/interest.js";
@@ -52,21 +52,26 @@ export async function commandView(ctx: BotContext & { match: string; from: { id:
  * Lines that qualify figures: from a stale cache while OKX is down, or from a history still loading (said
  * with `partialKey`: a summary has its 🔄 Refresh button, a chart or a file does not).
  */
-export function figureNotes(t: Translate, answer: FigureNotes, zone: string, partialKey = "interest-partial"): string[] {
+export function figureNotes(t: Translate, answer: FigureNotes, display: TimeDisplay, partialKey = "interest-partial"): string[] {
   const notes: string[] = [];
-  if (answer.stale !== undefined) notes.push(t("interest-stale", { code: escapeHtml(answer.stale.code), date: formatDateTime(answer.stale.asOf, zone) }));
-  if (answer.partialFrom !== undefined) notes.push(t(partialKey, { date: formatDate(answer.partialFrom, zone) }));
+  if (answer.stale !== undefined) notes.push(t("interest-stale", { code: escapeHtml(answer.stale.code), date: formatDateTime(answer.stale.asOf, display) }));
+  if (answer.partialFrom !== undefined) notes.push(t(partialKey, { date: formatDate(answer.partialFrom, display) }));
   return notes;
 }
 
 /** Shows how far back a long history has loaded, in the message, at most every `PROGRESS_EVERY_MS`. */
-export function progressEdits(ctx: BotContext, chatId: number, messageId: number, zone: string, now: () => number) {
+export function progressEdits(ctx: BotContext, chatId: number, messageId: number, display: TimeDisplay, now: () => number) {
   let lastProgress = 0;
   return async (progress: HistoryProgress) => {
     if (now() - lastProgress < PROGRESS_EVERY_MS) return;
     lastProgress = now();
-    await edit(ctx, chatId, messageId, ctx.t("interest-progress", { date: formatDate(progress.coveredFrom, zone), pages: progress.pages }));
+    await edit(ctx, chatId, messageId, ctx.t("interest-progress", { date: formatDate(progress.coveredFrom, display), pages: progress.pages }));
   };
+}
+
+/** The user's zone and language, which every time in an answer is shown in. */
+export async function timeDisplay(ctx: BotContext, preferences: PreferenceStore): Promise<TimeDisplay> {
+  return { zone: await preferences.timeZone(ctx.from!.id), locale: await ctx.i18n.getLocale() };
 }
 
 /** `/interest [CCY] [PERIOD]`: a summary with filter buttons; every press edits the same message. */
@@ -77,15 +82,15 @@ export function interestFeature(dependencies: InterestFeatureDependencies): Comp
 
   async function show(ctx: BotContext, chatId: number, messageId: number, view: InterestView): Promise<void> {
     const userId = ctx.from!.id;
-    const zone = await dependencies.preferences.timeZone(userId);
-    const onProgress = progressEdits(ctx, chatId, messageId, zone, now);
+    const display = await timeDisplay(ctx, dependencies.preferences);
+    const onProgress = progressEdits(ctx, chatId, messageId, display, now);
     const answer = await dependencies.interest.summary(userId, view, { priority: "interactive", onProgress, budgetMs: dependencies.historyBudgetMs });
     if (answer.kind !== "summary") return edit(ctx, chatId, messageId, answerText(ctx.t, answer));
 
-    const notes = figureNotes(ctx.t, answer, zone);
+    const notes = figureNotes(ctx.t, answer, display);
     const keyboard = summaryKeyboard(ctx.t, view);
     if (answer.summary.currencies.length > 0) {
-      return edit(ctx, chatId, messageId, renderSummary(ctx.t, view, answer.summary, { zone, now: now(), notes }), keyboard);
+      return edit(ctx, chatId, messageId, renderSummary(ctx.t, view, answer.summary, { ...display, now: now(), notes }), keyboard);
     }
     const known = [...new Set(answer.lines.map((line) => line.ccy))];
     let text: string;
@@ -120,7 +125,7 @@ export function interestFeature(dependencies: InterestFeatureDependencies): Comp
     if (action === "ir") {
       const records = await dependencies.interest.records(ctx.from.id, view, page, await dependencies.preferences.pageSize(ctx.from.id));
       if (records === undefined) return edit(ctx, message.chat.id, message.message_id, ctx.t("interest-no-key"));
-      const { text, keyboard } = renderRecords(ctx.t, view, records, await dependencies.preferences.timeZone(ctx.from.id));
+      const { text, keyboard } = renderRecords(ctx.t, view, records, await timeDisplay(ctx, dependencies.preferences));
       return edit(ctx, message.chat.id, message.message_id, text, keyboard);
     }
     const lines = await dependencies.interest.lines(ctx.from.id);

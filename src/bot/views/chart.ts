@@ -1,6 +1,6 @@
 import type { DailyInterest } from "../../domain/daily.js";
 import { displayDecimals } from "../../domain/money.js";
-import { localDate, zoneLabel } from "../../domain/time.js";
+import { formatDate, zoneLabel } from "../../domain/time.js";
 import type { InterestView } from "../../domain/view.js";
 import type { ChartPicture } from "../../render/chart.js";
 import { escapeHtml } from "../html.js";
@@ -18,17 +18,13 @@ export function dayLabel(date: string, locale: string): string {
   return locale === "zh" ? `${month}月${day}日` : `${day} ${MONTHS[month - 1]}`;
 }
 
-/** `1 Dec 2025`, or `2025年12月1日` in Chinese: the chart's range, whose ends may be a year apart. */
-export function fullDate(ms: number, zone: string, locale: string): string {
-  const { year, month, day } = localDate(ms, zone);
-  return locale === "zh" ? `${year}年${month}月${day}日` : `${day} ${MONTHS[month - 1]} ${year}`;
-}
-
 /** What the chart shows, its words in the user's language: one panel per currency, the costliest first. */
 export function chartPicture(t: Translate, locale: string, view: InterestView, daily: DailyInterest): ChartPicture {
+  // Whole dates with their years: the range's ends may be a year apart.
+  const display = { zone: daily.zone, locale };
   const range = t("interest-range", {
-    from: fullDate(daily.from, daily.zone, locale),
-    to: fullDate(daily.to, daily.zone, locale),
+    from: formatDate(daily.from, display),
+    to: formatDate(daily.to, display),
     zone: zoneLabel(daily.to, daily.zone),
   });
   return {

@@ -1,7 +1,7 @@
 import { InlineKeyboard } from "grammy";
 import type { Digest, DigestSettings } from "../../domain/digest.js";
 import { Decimal, formatAmount, formatPercent } from "../../domain/money.js";
-import { COMMON_ZONES, formatDateTime, formatDay, zoneLabel } from "../../domain/time.js";
+import { COMMON_ZONES, formatDateTime, formatDay, zoneLabel, type TimeDisplay } from "../../domain/time.js";
 import { encodeView } from "../../domain/view.js";
 import { escapeHtml } from "../html.js";
 import type { Translate } from "./interest.js";
@@ -21,9 +21,7 @@ export function sparkline(values: readonly Decimal[]): string {
 const signedPercent = (fraction: Decimal) => `${fraction.isNegative() ? "−" : "+"}${formatPercent(fraction.abs(), 2)}`;
 export const clockTime = (hour: number, minute: number) => `${String(hour).padStart(2, "0")}:${String(minute).padStart(2, "0")}`;
 
-export interface DigestContext {
-  locale: string;
-  zone: string;
+export interface DigestContext extends TimeDisplay {
   now: number;
   /** Set when the digest went out well after it was due (every replica was down). */
   lateFrom?: number;
@@ -35,7 +33,7 @@ export interface DigestContext {
 export function renderDigest(t: Translate, digest: Digest, context: DigestContext): string {
   const title = t("digest-title", { day: formatDay(digest.day, context.locale) });
   const late =
-    context.lateFrom === undefined ? [] : [t("digest-late", { time: `${formatDateTime(context.lateFrom, context.zone)} ${zoneLabel(context.lateFrom, context.zone)}` })];
+    context.lateFrom === undefined ? [] : [t("digest-late", { time: `${formatDateTime(context.lateFrom, context)} ${zoneLabel(context.lateFrom, context.zone)}` })];
   if (digest.currencies.length === 0) return [title, ...late, ...context.notes, t("digest-nothing")].join("\n");
   const blocks = digest.currencies.slice(0, MAX_CURRENCIES).map((currency) => {
     const { ccy } = currency;
@@ -69,8 +67,7 @@ export function digestKeyboard(t: Translate, digest: Digest): InlineKeyboard {
   return keyboard.row().text(t("digest-button-settings"), "dg:menu").text(t("digest-button-off"), "dg:stop");
 }
 
-export interface SettingsContext {
-  zone: string;
+export interface SettingsContext extends TimeDisplay {
   /** Whether the zone was chosen, or only guessed from the language. */
   zoneChosen: boolean;
   now: number;
@@ -85,7 +82,7 @@ export function renderDigestSettings(t: Translate, settings: DigestSettings, con
     t("digest-settings-currencies", { list: settings.currencies.length === 0 ? t("digest-all-currencies") : escapeHtml(settings.currencies.join(", ")) }),
   ];
   if (!context.zoneChosen) lines.push(t("digest-zone-guessed"));
-  if (settings.on && context.next !== undefined) lines.push(t("digest-settings-next", { time: formatDateTime(context.next, context.zone) }));
+  if (settings.on && context.next !== undefined) lines.push(t("digest-settings-next", { time: formatDateTime(context.next, context) }));
   return lines.join("\n");
 }
 

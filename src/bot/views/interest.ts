@@ -2,7 +2,7 @@ import { InlineKeyboard } from "grammy";
 import { Decimal, displayDecimals, formatAmount, formatPercent } from "../../domain/money.js";
 import type { CurrencySummary, Summary } from "../../domain/summary.js";
 import { yearlyRate } from "../../domain/summary.js";
-import { formatDateTime, zoneLabel } from "../../domain/time.js";
+import { formatDateTime, zoneLabel, type TimeDisplay } from "../../domain/time.js";
 import { encodeView, PERIOD_NAMES, type InterestView } from "../../domain/view.js";
 import { lineLabel, type InterestRecord } from "../../domain/interest-record.js";
 import { escapeHtml } from "../html.js";
@@ -42,8 +42,7 @@ function currencyBlock(t: Translate, currency: CurrencySummary): string {
   return `<b>${escapeHtml(ccy)}</b>\n<pre>${escapeHtml(rows.join("\n"))}</pre>\n${t("interest-by-line")}\n<pre>${escapeHtml(lines.join("\n"))}</pre>`;
 }
 
-export interface SummaryContext {
-  zone: string;
+export interface SummaryContext extends TimeDisplay {
   now: number;
   /** Lines of text that qualify the figures (partial history, stale data). */
   notes: string[];
@@ -52,13 +51,13 @@ export interface SummaryContext {
 export function renderSummary(t: Translate, view: InterestView, summary: Summary, context: SummaryContext): string {
   const title = t("interest-title", { what: escapeHtml(describeView(t, view)), period: t(`period-${view.period}`) });
   const range = t("interest-range", {
-    from: formatDateTime(summary.from, context.zone),
-    to: formatDateTime(summary.to, context.zone),
+    from: formatDateTime(summary.from, context),
+    to: formatDateTime(summary.to, context),
     zone: zoneLabel(summary.to, context.zone),
   });
   const shown = summary.currencies.slice(0, MAX_CURRENCIES).map((currency) => currencyBlock(t, currency));
   const more = summary.currencies.length > MAX_CURRENCIES ? [t("interest-more", { count: summary.currencies.length - MAX_CURRENCIES })] : [];
-  const updated = t("interest-updated", { time: `${formatDateTime(context.now, context.zone)} ${zoneLabel(context.now, context.zone)}` });
+  const updated = t("interest-updated", { time: `${formatDateTime(context.now, context)} ${zoneLabel(context.now, context.zone)}` });
   return [title, range, ...context.notes, "", ...shown, ...more, `<i>${updated}</i>`].join("\n");
 }
 
@@ -97,14 +96,14 @@ export function renderRecords(
   t: Translate,
   view: InterestView,
   records: readonly InterestRecord[],
-  zone: string,
+  display: TimeDisplay,
 ): { text: string; keyboard: InlineKeyboard } {
   const title = t("records-title", { what: escapeHtml(describeView(t, view)), period: t(`period-${view.period}`) });
   const modeOf = (record: InterestRecord) => `${record.mgnMode} ${record.instId}`.trim();
   const modeWidth = Math.max(4, ...records.map((record) => modeOf(record).length));
   const rows = records.map(
     (record) =>
-      `${formatDateTime(Number(record.ts), zone).padEnd(12)} ${record.ccy.padEnd(5)} ${modeOf(record).padEnd(modeWidth)} ${formatAmount(new Decimal(record.interest), record.ccy)}`,
+      `${formatDateTime(Number(record.ts), display).padEnd(12)} ${record.ccy.padEnd(5)} ${modeOf(record).padEnd(modeWidth)} ${formatAmount(new Decimal(record.interest), record.ccy)}`,
   );
   const [time = "", ccy = "", mode = "", interest = ""] = t("records-columns").split("|");
   const header = `${time.padEnd(12)} ${ccy.padEnd(5)} ${mode.padEnd(modeWidth)} ${interest}`;
