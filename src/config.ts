@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import { z } from "zod";
 import { DEFAULT_REGION_URLS, type RegionUrls } from "./okx/regions.js";
+import type { RedisSettings } from "./store/redis.js";
 
 export interface MasterKey {
   id: string;
@@ -47,15 +48,16 @@ const userIds = z
   .regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, "must be Telegram user IDs separated by commas, e.g. 12345,67890")
   .transform((value) => value.split(",").map((id) => Number(id.trim())));
 
-const sentinels = z
-  .string()
-  .regex(/^\s*[^\s,:]+:\d+(\s*,\s*[^\s,:]+:\d+)*\s*$/, "must be host:port pairs separated by commas, e.g. sentinel-1:26379,sentinel-2:26379")
-  .transform((value) =>
-    value.split(",").map((entry) => {
-      const [host, port] = entry.trim().split(":");
-      return { host: host!, port: Number(port) };
-    }),
-  );
+const hostPorts = (example: string) =>
+  z
+    .string()
+    .regex(/^\s*[^\s,:]+:\d+(\s*,\s*[^\s,:]+:\d+)*\s*$/, `must be host:port pairs separated by commas, e.g. ${example}`)
+    .transform((value) =>
+      value.split(",").map((entry) => {
+        const [host, port] = entry.trim().split(":");
+        return { host: host!, port: Number(port) };
+      }),
+    );
 
 const schema = z.object({
   BOT_TOKEN: z
@@ -75,8 +77,9 @@ const schema = z.object({
   ENCRYPTION_KEYS: z
     .string({ error: "is missing: a comma-separated list of id:base64-of-32-random-bytes (make one with: openssl rand -base64 32)" })
     .pipe(masterKeys),
-  REDIS_SENTINELS: sentinels.optional(),
+  REDIS_SENTINELS: hostPorts("sentinel-1:26379,sentinel-2:26379").optional(),
   REDIS_SENTINEL_NAME: z.string().default("mymaster"),
+  REDIS_CLUSTER_NODES: hostPorts("redis-1:6379,redis-2:6379").optional(),
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   WEBHOOK_URL: httpUrl.optional(),
   WEBHOOK_REPLY_MS: z.coerce.number().int().min(0).max(5_000, "must be at most 5000: Telegram resends an update whose call is slow").default(250),
@@ -98,13 +101,11 @@ export interface Config {
   okxTimeoutMs: number;
   /** How long a question may page back through history before answering with what is held. */
   historyBudgetMs: number;
-  redisUrl: string;
+  /** Where Redis is: its URL, or Sentinel, or a cluster (see `connectRedis`). */
+  redis: RedisSettings;
   redisPrefix: string;
   masterKeys: MasterKey[];
   logLevel: (typeof LOG_LEVELS)[number];
-  /** Redis through Sentinel instead of `redisUrl`'s host, when set; `redisUrl` still gives password and db. */
-  redisSentinels?: { host: string; port: number }[];
-  redisSentinelName: string;
   /** `/healthz`, `/readyz`, `/metrics` (and the webhook); 0 picks a free port. */
   httpPort: number;
   /** Webhook mode when set (Telegram posts updates to this public URL); long polling otherwise. */
@@ -142,18 +143,24 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
   }
   const settings = parsed.data;
+  if (settings.REDIS_SENTINELS !== undefined && settings.REDIS_CLUSTER_NODES !== undefined) {
+    throw new ConfigError(["REDIS_CLUSTER_NODES: give it or REDIS_SENTINELS, not both (a cluster fails over by itself)"]);
+  }
   return {
     botToken: settings.BOT_TOKEN,
     telegramApiRoot: settings.TELEGRAM_API_ROOT,
     okxUrls: { global: settings.OKX_BASE_URL, eea: settings.OKX_EEA_BASE_URL, us: settings.OKX_US_BASE_URL },
     okxTimeoutMs: settings.OKX_TIMEOUT_MS,
     historyBudgetMs: settings.HISTORY_BUDGET_MS,
-    redisUrl: settings.REDIS_URL,
+    redis: {
+      url: settings.REDIS_URL,
+      sentinels: settings.REDIS_SENTINELS,
+      sentinelName: settings.REDIS_SENTINEL_NAME,
+      clusterNodes: settings.REDIS_CLUSTER_NODES,
+    },
     redisPrefix: settings.REDIS_PREFIX,
     masterKeys: settings.ENCRYPTION_KEYS,
     logLevel: settings.LOG_LEVEL,
-    redisSentinels: settings.REDIS_SENTINELS,
-    redisSentinelName: settings.REDIS_SENTINEL_NAME,
     httpPort: settings.HTTP_PORT,
     webhook:
       settings.WEBHOOK_URL === undefined

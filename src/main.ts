@@ -25,7 +25,7 @@ import { InterestService } from "./services/interest.js";
 import { InterestCache } from "./store/interest-cache.js";
 import { RedisLocks } from "./store/locks.js";
 import { PreferenceStore } from "./store/preferences.js";
-import { connectRedis } from "./store/redis.js";
+import { connectRedis, duplicateRedis, slotTag } from "./store/redis.js";
 import { SendPacer } from "./store/send-pacer.js";
 import { Vault } from "./store/vault.js";
 
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel);
   const vault = new Vault(config.masterKeys);
-  const redis = connectRedis({ url: config.redisUrl, sentinels: config.redisSentinels, sentinelName: config.redisSentinelName });
+  const redis = connectRedis(config.redis);
   const scheduler = createAccountLimiter({
     redis,
     prefix: config.redisPrefix,
@@ -51,8 +51,9 @@ async function main(): Promise<void> {
   const cache = new InterestCache(redis, config.redisPrefix);
   const interest = new InterestService({ credentials, cache, sync: new HistorySync(okx, cache) });
   // BullMQ blocks on its connection: no per-command timeout and no cap on retries there.
-  const queueRedis = redis.duplicate({ maxRetriesPerRequest: null, commandTimeout: undefined, enableAutoPipelining: false });
-  const bullPrefix = `${config.redisPrefix}bull`;
+  const queueRedis = duplicateRedis(redis, { maxRetriesPerRequest: null, commandTimeout: undefined, enableAutoPipelining: false });
+  // BullMQ's scripts touch all of a queue's keys at once: in a cluster they share one slot.
+  const bullPrefix = slotTag(redis, `${config.redisPrefix}bull`);
   const digestQueue = new Queue<DigestJobData>(DIGEST_QUEUE, { connection: queueRedis, prefix: bullPrefix });
   const digestSchedule = new DigestSchedule(digestQueue);
   // One throttle per process, shared by the bot's answers and the digests it sends.

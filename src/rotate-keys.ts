@@ -1,13 +1,14 @@
 import "dotenv/config";
-import { Redis } from "ioredis";
 import { ConfigError, loadConfig } from "./config.js";
 import { CredentialStore } from "./store/credentials.js";
+import { connectRedis } from "./store/redis.js";
 import { Vault } from "./store/vault.js";
 
 /** Re-seals every stored credential with the first key of ENCRYPTION_KEYS; safe to run while bots run. */
 async function rotate(): Promise<void> {
   const config = loadConfig(process.env);
-  const redis = new Redis(config.redisUrl);
+  // Wherever the bot finds Redis: through Sentinel or in a cluster too.
+  const redis = connectRedis(config.redis);
   try {
     const store = new CredentialStore(redis, new Vault(config.masterKeys), config.redisPrefix);
     const { rotated, total } = await store.rotate();

@@ -20,7 +20,7 @@ describe("configuration", () => {
     expect(config).toMatchObject({
       telegramApiRoot: "https://api.telegram.org",
       okxUrls: { global: "https://www.okx.com", eea: "https://eea.okx.com", us: "https://us.okx.com" },
-      redisUrl: "redis://127.0.0.1:6379",
+      redis: { url: "redis://127.0.0.1:6379" },
       redisPrefix: "okxi:",
       logLevel: "info",
     });
@@ -78,11 +78,11 @@ describe("configuration", () => {
     expect(config.webhook).toMatchObject({ url: "https://bot.example.com/tg/updates", path: "/tg/updates" });
     expect(config.allowedUserIds).toEqual(new Set([12345, 67890]));
     expect(config.telegramMaxPerSecond).toBe(0);
-    expect(config.redisSentinels).toEqual([
+    expect(config.redis.sentinels).toEqual([
       { host: "s1", port: 26379 },
       { host: "s2", port: 26380 },
     ]);
-    expect(config.redisSentinelName).toBe("okx");
+    expect(config.redis.sentinelName).toBe("okx");
   });
 
   it("derives the same webhook secret on every replica, unlike the token, unless one is given", () => {

@@ -1,7 +1,7 @@
 import { conversations, createConversation } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, type MiddlewareFn, type Transformer } from "grammy";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../store/redis.js";
 import type { Logger } from "../log.js";
 import type { OkxClient } from "../okx/client.js";
 import type { DigestSchedule } from "../digest/schedule.js";
@@ -31,7 +31,7 @@ import type { WebhookAnswers } from "./webhook-answers.js";
 export interface BotDependencies {
   token: string;
   apiRoot: string;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   vault: Vault;
   okx: OkxClient;

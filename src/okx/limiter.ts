@@ -1,5 +1,5 @@
 import Bottleneck from "bottleneck";
-import type { Redis } from "ioredis";
+import { duplicateRedis, slotTag, type RedisClient } from "../store/redis.js";
 
 export type Priority = "interactive" | "background";
 
@@ -16,8 +16,11 @@ export interface RequestScheduler {
 
 export interface AccountLimiterOptions {
   /** A connection to duplicate: the limiter owns its own client and subscriber. */
-  redis: Redis;
-  /** Redis key prefix, e.g. `okxi:`; Bottleneck's keys become `b_<prefix>lim-<account>_*`. */
+  redis: RedisClient;
+  /**
+   * Redis key prefix, e.g. `okxi:`; Bottleneck's keys become `b_<prefix>lim-<account>_*` (in a cluster
+   * `b_<prefix>lim-{<account>}_*`: its scripts touch all of an account's keys at once).
+   */
   prefix: string;
   /** OKX: 5 requests per 2 s per user ID for interest-accrued. */
   requestsPerWindow?: number;
@@ -69,7 +72,7 @@ export function spacingMs(requestsPerWindow: number, windowMs: number, safetyMar
 }
 
 export function createAccountLimiter(options: AccountLimiterOptions): RequestScheduler {
-  const connection = new Redis7Connection({ client: options.redis.duplicate({ enableAutoPipelining: false }) });
+  const connection = new Redis7Connection({ client: duplicateRedis(options.redis, { enableAutoPipelining: false }) });
   const group = new Bottleneck.Group({
     id: `${options.prefix}lim`,
     datastore: "ioredis",
@@ -98,7 +101,7 @@ export function createAccountLimiter(options: AccountLimiterOptions): RequestSch
         }
       };
       return group
-        .key(account)
+        .key(slotTag(options.redis, account))
         .schedule({ priority: BOTTLENECK_PRIORITY[priority] }, () => {
           start();
           return task();

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis.js";
 import { VaultError, type Vault } from "./vault.js";
 
 /** The shape the conversations plugin reads and writes (its `VersionedStateStorage<string, S>`). */
@@ -13,7 +13,7 @@ export interface SealedStateStorage<S> {
  * its state so that it can replay it, including the messages that carried a secret; sealed with the
  * storage key as context, nothing of them is readable in Redis. An abandoned conversation expires.
  */
-export function sealedStateStorage<S>(redis: Redis, vault: Vault, ttlMs: number): SealedStateStorage<S> {
+export function sealedStateStorage<S>(redis: RedisClient, vault: Vault, ttlMs: number): SealedStateStorage<S> {
   return {
     async read(key) {
       const sealed = await redis.get(key);

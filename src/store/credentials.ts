@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import { scanKeys, type RedisClient } from "./redis.js";
 import { z } from "zod";
 import type { OkxCredentials } from "../okx/client.js";
 import { REGIONS, type Region } from "../okx/regions.js";
@@ -34,7 +34,7 @@ export function maskApiKey(apiKey: string): string {
  */
 export class CredentialStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly vault: Vault,
     private readonly prefix: string,
   ) {}
@@ -91,20 +91,14 @@ export class CredentialStore {
   async rotate(): Promise<{ rotated: number; total: number }> {
     let rotated = 0;
     let total = 0;
-    const pattern = `${this.prefix}cred:*`;
-    for (let cursor = "0"; ; ) {
-      const [next, keys] = await this.redis.scan(cursor, "MATCH", pattern, "COUNT", 200);
-      for (const key of keys) {
-        const sealed = await this.redis.hget(key, "sealed");
-        if (sealed === null) continue;
-        total++;
-        if (this.vault.isCurrent(sealed)) continue;
-        const context = CredentialStore.context(Number(key.slice(this.prefix.length + "cred:".length)));
-        await this.redis.hset(key, "sealed", this.vault.seal(this.vault.open(sealed, context), context));
-        rotated++;
-      }
-      if (next === "0") break;
-      cursor = next;
+    for await (const key of scanKeys(this.redis, `${this.prefix}cred:*`)) {
+      const sealed = await this.redis.hget(key, "sealed");
+      if (sealed === null) continue;
+      total++;
+      if (this.vault.isCurrent(sealed)) continue;
+      const context = CredentialStore.context(Number(key.slice(this.prefix.length + "cred:".length)));
+      await this.redis.hset(key, "sealed", this.vault.seal(this.vault.open(sealed, context), context));
+      rotated++;
     }
     return { rotated, total };
   }

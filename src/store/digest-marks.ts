@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis.js";
 
 /** How far a user's digest of one day has got, across every replica. */
 export type DayState = "sent" | "sending" | "busy";
@@ -64,7 +64,7 @@ export interface DayClaim {
  */
 export class DigestMarks {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     /** How long a claim holds while a digest is prepared (history from OKX, rendering, waiting for a send slot). */
     private readonly claimMs = 60_000,

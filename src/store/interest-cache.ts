@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import { slotTag, type RedisClient } from "./redis.js";
 import type { InterestRecord } from "../domain/interest-record.js";
 
 /** Which stretch of an account's history the cache holds completely. */
@@ -30,20 +30,21 @@ function decode(member: string): InterestRecord {
  */
 export class InterestCache {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 
+  // An account's keys go together into one transaction or DEL: in a cluster they share a slot.
   private recordsKey(uid: string): string {
-    return `${this.prefix}rec:${uid}`;
+    return `${this.prefix}rec:${slotTag(this.redis, uid)}`;
   }
 
   private coverKey(uid: string): string {
-    return `${this.prefix}rec:${uid}:cover`;
+    return `${this.recordsKey(uid)}:cover`;
   }
 
   private linesKey(uid: string): string {
-    return `${this.prefix}rec:${uid}:lines`;
+    return `${this.recordsKey(uid)}:lines`;
   }
 
   async add(uid: string, records: readonly InterestRecord[]): Promise<void> {

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis.js";
 
 const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
 const EXTEND = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) else return 0 end`;
@@ -16,7 +16,7 @@ export class LockTimeoutError extends Error {
 }
 
 /**
- * Short exclusive locks in Redis, shared by every replica: `SET NX PX` with a random token, renewed while the
+ * Short exclusive locks in RedisClient, shared by every replica: `SET NX PX` with a random token, renewed while the
  * task runs and released only by its holder. A holder that dies loses the lock within `holdMs`.
  */
 export class RedisLocks {
@@ -25,7 +25,7 @@ export class RedisLocks {
   private taken = 0;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

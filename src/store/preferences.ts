@@ -1,11 +1,11 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis.js";
 import { DEFAULT_DIGEST, type DigestSettings } from "../domain/digest.js";
 import { decodeView, encodeView, type InterestView } from "../domain/view.js";
 
 /** Each user's settings, in a hash `<prefix>prefs:<telegram user id>`. */
 export class PreferenceStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import { slotTag, type RedisClient } from "./redis.js";
 
 /**
  * Hands out the next free send time, `ARGV[1]` µs after the last one handed out, on Redis's clock so
@@ -48,12 +48,13 @@ export class SendPacer {
   private readonly spacingMicros: number;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
     perSecond: number,
   ) {
-    this.key = `${prefix}digest:pace`;
-    this.pauseKey = `${prefix}digest:pace:pause`;
+    // One script touches both: in a cluster they share a slot.
+    this.key = `${prefix}digest:${slotTag(redis, "pace")}`;
+    this.pauseKey = `${this.key}:pause`;
     this.spacingMicros = Math.round(1_000_000 / perSecond);
   }
 

@@ -48,12 +48,48 @@ function waitUntilReady(child: ChildProcess, port: number, readyLine = "Ready to
 /** A private `redis-server` on a free port with its own temporary directory, or `REDIS_URL` when it is set. */
 export async function startRedis(env: NodeJS.ProcessEnv = process.env): Promise<RedisInstance> {
   if (env.REDIS_URL) return { url: env.REDIS_URL, stop: () => Promise.resolve() };
+  return launchRedis([]);
+}
+
+/** A Redis Cluster of three primaries on free ports, each with its own temporary directory, its slots all assigned. */
+export async function startRedisCluster(): Promise<{ nodes: { host: string; port: number }[]; stop(): Promise<void> }> {
+  const servers = await Promise.all([0, 1, 2].map(() => launchRedis(["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf"])));
+  const stop = async () => void (await Promise.all(servers.map((server) => server.stop())));
+  try {
+    const addresses = servers.map((server) => `127.0.0.1:${server.port}`);
+    await run("redis-cli", ["--cluster", "create", ...addresses, "--cluster-replicas", "0", "--cluster-yes"]);
+    // The nodes agree on the slots a moment after `create` returns.
+    for (const server of servers) {
+      while (!(await run("redis-cli", ["-p", String(server.port), "cluster", "info"])).includes("cluster_state:ok")) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+    return { nodes: servers.map((server) => ({ host: "127.0.0.1", port: server.port })), stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Runs a command to its end; its standard output, or an error naming what it printed. */
+function run(command: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.once("error", reject);
+    child.once("exit", (code) => (code === 0 ? resolve(output) : reject(new Error(`${command} ${args.join(" ")} exited with ${code}:\n${output}`))));
+  });
+}
+
+async function launchRedis(extraArgs: string[]): Promise<RedisInstance & { port: number }> {
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
     const dir = await mkdtemp(join(tmpdir(), "okxi-redis-"));
     const child = spawn(
       "redis-server",
-      ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no", "--loglevel", "notice"],
+      ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no", "--loglevel", "notice", ...extraArgs],
       { stdio: ["ignore", "pipe", "inherit"] },
     );
     try {

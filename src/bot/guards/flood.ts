@@ -1,10 +1,10 @@
 import { limit } from "@grammyjs/ratelimiter";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../../store/redis.js";
 import type { BotContext } from "../context.js";
 
 export interface FloodOptions {
   /** Counters live here, so every replica counts the same user's updates together. */
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   /** Updates one user may send in `windowMs`; the rest of that window is ignored after one polite note. */
   limit: number;
@@ -13,7 +13,7 @@ export interface FloodOptions {
 
 /** A user sending dozens of commands a second is slowed down, and cannot spend everyone else's limits. */
 export function floodGuard(options: FloodOptions) {
-  return limit<BotContext, Redis>({
+  return limit<BotContext, RedisClient>({
     timeFrame: options.windowMs,
     limit: options.limit,
     storageClient: options.redis,

@@ -1,0 +1,102 @@
+import { randomBytes } from "node:crypto";
+import { Queue } from "bullmq";
+import { Cluster } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DIGEST_QUEUE } from "../../src/digest/schedule.js";
+import { CredentialStore } from "../../src/store/credentials.js";
+import { connectRedis, scanKeys, slotTag } from "../../src/store/redis.js";
+import { Vault } from "../../src/store/vault.js";
+import { connect, startEndToEnd, type EndToEnd } from "../support/e2e.js";
+import { fakeAccount } from "../support/fake-okx/index.js";
+import { startRedisCluster } from "../support/redis-server.js";
+
+type RedisCluster = Awaited<ReturnType<typeof startRedisCluster>>;
+const account = fakeAccount({ name: "cora", hours: 24 * 40 });
+const key = (id: string) => ({ id, key: randomBytes(32) });
+
+let cluster: RedisCluster;
+beforeAll(async () => {
+  cluster = await startRedisCluster();
+}, 30_000);
+afterAll(() => cluster?.stop());
+
+const clusterSettings = () => ({ url: "redis://ignored-host:1", sentinelName: "mymaster", clusterNodes: cluster.nodes });
+
+describe("on a Redis Cluster", () => {
+  it("reaches keys on every primary, and finds them all when it scans", async () => {
+    const redis = connectRedis(clusterSettings());
+    try {
+      expect(redis).toBeInstanceOf(Cluster);
+      const prefix = `scan${randomBytes(3).toString("hex")}:`;
+      const written = Array.from({ length: 60 }, (_, index) => `${prefix}k${index}`);
+      await Promise.all(written.map((name) => redis.set(name, "1")));
+      // Sixty keys land on all three primaries; a scan of one node would miss most of them.
+      const counts = await Promise.all((redis as Cluster).nodes("master").map((node) => node.dbsize()));
+      expect(counts.every((count) => count > 0)).toBe(true);
+      const found: string[] = [];
+      for await (const name of scanKeys(redis, `${prefix}*`)) found.push(name);
+      expect(found.sort()).toEqual([...written].sort());
+      expect(slotTag(redis, "acct")).toBe("{acct}");
+    } finally {
+      await redis.quit();
+    }
+  });
+
+  it("re-seals every stored key when the master key rotates, wherever its slot is", async () => {
+    const redis = connectRedis(clusterSettings());
+    try {
+      const prefix = `rot${randomBytes(3).toString("hex")}:`;
+      const [old, fresh] = [key("old"), key("new")];
+      const info = { uid: "1", label: "ro", permissions: ["read_only"], region: "global" as const, demo: false, connectedAt: 0 };
+      const users = Array.from({ length: 12 }, (_, index) => 100 + index);
+      const before = new CredentialStore(redis, new Vault([old]), prefix);
+      for (const user of users) await before.save(user, { apiKey: `k${user}`, secret: "s", passphrase: "p", region: "global", demo: false }, info);
+      expect(await new CredentialStore(redis, new Vault([fresh, old]), prefix).rotate()).toEqual({ rotated: 12, total: 12 });
+      // Every one opens with the new master key alone.
+      const onlyNew = new CredentialStore(redis, new Vault([fresh]), prefix);
+      const loaded = await Promise.all(users.map((user) => onlyNew.load(user)));
+      expect(loaded.map((connection) => connection?.credentials.apiKey)).toEqual(users.map((user) => `k${user}`));
+    } finally {
+      await redis.quit();
+    }
+  });
+
+  describe("the bot, as npm start runs it", () => {
+    let e2e: EndToEnd;
+    beforeAll(async () => {
+      const [first] = cluster.nodes;
+      e2e = await startEndToEnd(`redis://127.0.0.1:${first!.port}`, [account], {
+        REDIS_CLUSTER_NODES: cluster.nodes.map((node) => `${node.host}:${node.port}`).join(","),
+      });
+    }, 30_000);
+    afterAll(() => e2e?.close());
+
+    it("connects a key, answers /interest from OKX and its cache, and schedules and sends a digest", async () => {
+      const chat = e2e.newChat();
+      await connect(chat, account);
+      chat.send("/interest USDT 7d");
+      await chat.expect(/USDT interest · last 7 days/, 30_000);
+      const served = e2e.okx.stats.requests;
+      chat.send("/interest USDT 24h");
+      await chat.expect(/USDT interest · last 24 hours/);
+      // The second question came from the cache, with at most one request for what is new.
+      expect(e2e.okx.stats.requests - served).toBeLessThanOrEqual(1);
+
+      chat.send("/digest");
+      chat.press(await chat.expect(/Daily digest: off/), /Turn on/);
+      await chat.expect(/Daily digest: on[\s\S]*Next: /);
+      const queue = new Queue(DIGEST_QUEUE, {
+        connection: new Cluster(cluster.nodes, { redisOptions: { maxRetriesPerRequest: null } }),
+        prefix: `{${e2e.prefix}bull}`,
+      });
+      try {
+        expect(await queue.getJobScheduler(`digest-${chat.user.id}`)).toMatchObject({ pattern: "0 9 * * *" });
+      } finally {
+        await queue.close();
+      }
+      chat.send("/digest");
+      chat.press(await chat.expect(/Daily digest: on/), /Send now/);
+      await chat.expect(/Your borrowing, \w{3} \d{1,2} \w{3}/, 30_000);
+    }, 90_000);
+  });
+});
