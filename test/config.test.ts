@@ -100,6 +100,16 @@ describe("configuration", () => {
     expect(problemsOf({ ...valid, WEBHOOK_URL: hook, WEBHOOK_REPLY_MS: "60000" }).join("\n")).toMatch(/WEBHOOK_REPLY_MS: must be at most 5000/);
   });
 
+  it("reads a Redis Cluster's nodes, and refuses them together with Sentinel", () => {
+    const nodes = "r1:6379, r2:6380";
+    expect(loadConfig({ ...valid, REDIS_CLUSTER_NODES: nodes }).redis.clusterNodes).toEqual([
+      { host: "r1", port: 6379 },
+      { host: "r2", port: 6380 },
+    ]);
+    expect(problemsOf({ ...valid, REDIS_CLUSTER_NODES: "r1" }).join("\n")).toMatch(/REDIS_CLUSTER_NODES: must be host:port pairs/);
+    expect(problemsOf({ ...valid, REDIS_CLUSTER_NODES: nodes, REDIS_SENTINELS: "s1:26379" }).join("\n")).toMatch(/REDIS_CLUSTER_NODES: give it or REDIS_SENTINELS, not both/);
+  });
+
   it("words malformed production settings plainly", () => {
     const problems = problemsOf({
       ...valid,
