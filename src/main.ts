@@ -10,6 +10,7 @@ import { WebhookAnswers } from "./bot/webhook-answers.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { DIGEST_QUEUE, DigestSchedule, type DigestJobData } from "./digest/schedule.js";
 import { onTheWire } from "./digest/deliver.js";
+import { rebuildDigestSchedules } from "./digest/rebuild.js";
 import { startDigestWorker } from "./digest/worker.js";
 import { createLogger } from "./log.js";
 import { OkxClient } from "./okx/client.js";
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
   const bullPrefix = slotTag(redis, `${config.redisPrefix}bull`);
   const digestQueue = new Queue<DigestJobData>(DIGEST_QUEUE, { connection: queueRedis, prefix: bullPrefix });
   const digestSchedule = new DigestSchedule(digestQueue);
+  const locks = new RedisLocks(redis, config.redisPrefix);
   // One throttle per process, shared by the bot's answers and the digests it sends.
   const transformers = telegramTransformers(config.telegramMaxPerSecond);
   const webhookAnswers = new WebhookAnswers();
@@ -75,7 +77,7 @@ async function main(): Promise<void> {
     logger,
     telegramTransformers: transformers,
     webhookAnswers,
-    locks: new RedisLocks(redis, config.redisPrefix),
+    locks,
     sharedUpdates: config.webhook !== undefined,
     allowedUserIds: config.allowedUserIds,
     flood: config.flood,
@@ -105,6 +107,12 @@ async function main(): Promise<void> {
       else if (outcome === "sent" || outcome === "key-notice") metrics.digestSent();
     },
   });
+  // One replica in ten minutes checks that everyone whose digest is on has a schedule (after a restore, say).
+  void (async () => {
+    if (!(await locks.claimOnce("digest:rebuild", 10 * 60_000))) return;
+    const rebuilt = await rebuildDigestSchedules(preferences, digestSchedule);
+    if (rebuilt > 0) logger.warn({ rebuilt }, "digest schedules made again for users whose digest is on");
+  })().catch((error: unknown) => logger.warn({ err: error }, "digest schedules not checked"));
   const readiness = { redis: () => redis.ping(), telegram: () => bot.api.getMe() };
   let http: Awaited<ReturnType<typeof startHttpServer>>;
   /** Stops taking updates and resolves when those in flight are done. */

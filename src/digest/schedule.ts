@@ -49,6 +49,10 @@ export class DigestSchedule {
     await this.queue.removeJobScheduler(schedulerId(userId));
   }
 
+  async has(userId: number): Promise<boolean> {
+    return (await this.queue.getJobScheduler(schedulerId(userId))) != null;
+  }
+
   /** When the user's next digest is due, if one is scheduled. */
   async next(userId: number): Promise<number | undefined> {
     return (await this.queue.getJobScheduler(schedulerId(userId)))?.next ?? undefined;

@@ -1,4 +1,4 @@
-import type { RedisClient } from "./redis.js";
+import { scanKeys, type RedisClient } from "./redis.js";
 import { DEFAULT_DIGEST, type DigestSettings } from "../domain/digest.js";
 import { decodeView, encodeView, type InterestView } from "../domain/view.js";
 
@@ -11,6 +11,15 @@ export class PreferenceStore {
 
   private key(userId: number): string {
     return `${this.prefix}prefs:${userId}`;
+  }
+
+  /** Every user who has settings. */
+  async *users(): AsyncGenerator<number> {
+    const start = `${this.prefix}prefs:`.length;
+    for await (const key of scanKeys(this.redis, `${this.prefix}prefs:*`)) {
+      const userId = Number(key.slice(start));
+      if (Number.isSafeInteger(userId)) yield userId;
+    }
   }
 
   async language(userId: number): Promise<string | undefined> {

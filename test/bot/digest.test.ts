@@ -115,6 +115,29 @@ describe("/digest", () => {
     expect(details.message_id).toBe(digest.message_id);
   });
 
+  it("makes the schedules again at start-up when the queue has lost them, for those whose digest is on only", async () => {
+    const on = e2e.newChat();
+    const off = e2e.newChat();
+    on.send("/digest");
+    on.press(await on.expect(/Daily digest: off/), /Turn on/);
+    await on.expect(/Daily digest: on/);
+    off.send("/digest");
+    const offSettings = await off.expect(/Daily digest: off/);
+    off.press(offSettings, /Turn on/);
+    off.press(await off.expect(/Daily digest: on/), /Turn off/);
+    await eventually(async () => (await scheduler(off.user.id)) === undefined);
+    // A restore of Redis without the queue's keys.
+    await queue.obliterate({ force: true });
+    expect(await scheduler(on.user.id)).toBeUndefined();
+    // The check runs once in ten minutes across replicas; this start is the next one.
+    await e2e.redis.del(`${e2e.prefix}digest:rebuild`);
+    expect(await e2e.restart()).toBe(0);
+    await eventually(async () => (await scheduler(on.user.id)) !== undefined);
+    expect(await scheduler(on.user.id)).toMatchObject({ pattern: "0 9 * * *", tz: "UTC" });
+    expect(await scheduler(off.user.id)).toBeUndefined();
+    expect(e2e.bot.logs().some((line) => line.msg === "digest schedules made again for users whose digest is on" && Number(line.rebuilt) >= 1)).toBe(true);
+  }, 60_000);
+
   it("switches the schedule off when the user blocks the bot", async () => {
     const chat = e2e.newChat();
     await connect(chat, accounts.vic);
