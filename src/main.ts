@@ -26,7 +26,7 @@ import { InterestService } from "./services/interest.js";
 import { InterestCache } from "./store/interest-cache.js";
 import { RedisLocks } from "./store/locks.js";
 import { PreferenceStore } from "./store/preferences.js";
-import { connectRedis, duplicateRedis, slotTag } from "./store/redis.js";
+import { connectRedis, duplicateRedis, readyForCommands, slotTag } from "./store/redis.js";
 import { SendPacer } from "./store/send-pacer.js";
 import { Vault } from "./store/vault.js";
 
@@ -46,13 +46,14 @@ async function main(): Promise<void> {
     metrics.redisError();
     logger.warn({ err: error }, "redis connection problem");
   });
+  if (!(await readyForCommands(redis, 10_000))) logger.warn("redis is out of reach; starting anyway: it reconnects by itself, and until then each command says so");
   const okx = new OkxClient({ urls: config.okxUrls, scheduler, timeoutMs: config.okxTimeoutMs, onAnswer: metrics.okxAnswered });
   const credentials = new CredentialStore(redis, vault, config.redisPrefix);
   const preferences = new PreferenceStore(redis, config.redisPrefix);
   const cache = new InterestCache(redis, config.redisPrefix);
   const interest = new InterestService({ credentials, cache, sync: new HistorySync(okx, cache) });
   // BullMQ blocks on its connection: no per-command timeout and no cap on retries there.
-  const queueRedis = duplicateRedis(redis, { maxRetriesPerRequest: null, commandTimeout: undefined, enableAutoPipelining: false });
+  const queueRedis = duplicateRedis(redis, { maxRetriesPerRequest: null, commandTimeout: undefined, enableAutoPipelining: false, enableOfflineQueue: true });
   // BullMQ's scripts touch all of a queue's keys at once: in a cluster they share one slot.
   const bullPrefix = slotTag(redis, `${config.redisPrefix}bull`);
   const digestQueue = new Queue<DigestJobData>(DIGEST_QUEUE, { connection: queueRedis, prefix: bullPrefix });

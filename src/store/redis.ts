@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import { Cluster, Redis, type RedisOptions } from "ioredis";
 
 /** A single Redis (perhaps found through Sentinel) or a Redis Cluster: the same commands either way. */
@@ -33,19 +34,41 @@ function nodeOptions(url: string): RedisOptions {
  */
 export function connectRedis(settings: RedisSettings): RedisClient {
   if (settings.clusterNodes !== undefined) {
-    return new Cluster(settings.clusterNodes, { enableAutoPipelining: true, redisOptions: nodeOptions(settings.url) });
+    // A cluster holds commands while it has no connection, and no timeout reaches them there: with the queue
+    // off they fail at once instead, while every node is out of reach (see `readyForCommands` for the start).
+    return new Cluster(settings.clusterNodes, { enableAutoPipelining: true, enableOfflineQueue: false, redisOptions: nodeOptions(settings.url) });
   }
   const options: RedisOptions = { ...COMMAND_OPTIONS, enableAutoPipelining: true };
   if (settings.sentinels !== undefined) Object.assign(options, { sentinels: settings.sentinels, name: settings.sentinelName });
   return new Redis(settings.url, options);
 }
 
+/**
+ * Resolves true once commands can go out, or false after `timeoutMs` (Redis is still out of reach). A single
+ * Redis queues them until it has connected; a cluster fails them until then.
+ */
+export async function readyForCommands(client: RedisClient, timeoutMs: number): Promise<boolean> {
+  if (!(client instanceof Cluster) || client.status === "ready") return true;
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(), timeoutMs);
+  try {
+    await once(client, "ready", { signal: timeout.signal });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Another connection to the same Redis or cluster, with some options changed. */
 export function duplicateRedis(client: RedisClient, options: RedisOptions): RedisClient {
   if (client instanceof Cluster) {
-    const { enableAutoPipelining, ...perNode } = options;
+    // These two are the cluster's own; the rest apply to each node's connection.
+    const { enableAutoPipelining, enableOfflineQueue, ...perNode } = options;
     return client.duplicate(undefined, {
       ...(enableAutoPipelining === undefined ? {} : { enableAutoPipelining }),
+      ...(enableOfflineQueue === undefined ? {} : { enableOfflineQueue }),
       redisOptions: { ...client.options.redisOptions, ...perNode },
     });
   }

@@ -4,7 +4,7 @@ import { Cluster } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIGEST_QUEUE } from "../../src/digest/schedule.js";
 import { CredentialStore } from "../../src/store/credentials.js";
-import { connectRedis, scanKeys, slotTag } from "../../src/store/redis.js";
+import { connectRedis, readyForCommands, scanKeys, slotTag } from "../../src/store/redis.js";
 import { Vault } from "../../src/store/vault.js";
 import { connect, startEndToEnd, type EndToEnd } from "../support/e2e.js";
 import { fakeAccount } from "../support/fake-okx/index.js";
@@ -26,6 +26,7 @@ describe("on a Redis Cluster", () => {
   it("reaches keys on every primary, and finds them all when it scans", async () => {
     const redis = connectRedis(clusterSettings());
     try {
+      expect(await readyForCommands(redis, 10_000)).toBe(true);
       expect(redis).toBeInstanceOf(Cluster);
       const prefix = `scan${randomBytes(3).toString("hex")}:`;
       const written = Array.from({ length: 60 }, (_, index) => `${prefix}k${index}`);
@@ -45,6 +46,7 @@ describe("on a Redis Cluster", () => {
   it("re-seals every stored key when the master key rotates, wherever its slot is", async () => {
     const redis = connectRedis(clusterSettings());
     try {
+      expect(await readyForCommands(redis, 10_000)).toBe(true);
       const prefix = `rot${randomBytes(3).toString("hex")}:`;
       const [old, fresh] = [key("old"), key("new")];
       const info = { uid: "1", label: "ro", permissions: ["read_only"], region: "global" as const, demo: false, connectedAt: 0 };
@@ -99,4 +101,19 @@ describe("on a Redis Cluster", () => {
       await chat.expect(/Your borrowing, \w{3} \d{1,2} \w{3}/, 30_000);
     }, 90_000);
   });
+
+  // Last: it takes the cluster down.
+  it("fails each command at once while every node is out of reach, instead of holding it", async () => {
+    const redis = connectRedis(clusterSettings());
+    redis.on("error", () => undefined);
+    try {
+      expect(await readyForCommands(redis, 10_000)).toBe(true);
+      await redis.set("outage", "1");
+      await cluster.stop();
+      // With commands held while the cluster reconnects, the second of these would never settle.
+      for (let attempt = 0; attempt < 3; attempt++) await expect(redis.get("outage")).rejects.toThrow();
+    } finally {
+      redis.disconnect();
+    }
+  }, 20_000);
 });
