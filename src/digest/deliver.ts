@@ -1,14 +1,15 @@
 import { GrammyError, type Api, type InlineKeyboard, type Transformer } from "grammy";
 import { buildDigest, digestWindows } from "../domain/digest.js";
-import { formatDate, formatDateTime, isoDate, localDate } from "../domain/time.js";
+import { isoDate, localDate } from "../domain/time.js";
 import type { Logger } from "../log.js";
+import { isPassingTrouble } from "../okx/errors.js";
 import type { InterestService, NoFigures } from "../services/interest.js";
 import type { DayClaim, DigestMarks } from "../store/digest-marks.js";
 import type { PreferenceStore } from "../store/preferences.js";
 import type { SendPacer } from "../store/send-pacer.js";
 import { escapeHtml } from "../bot/html.js";
 import { digestKeyboard, renderDigest } from "../bot/views/digest.js";
-import type { Translate } from "../bot/views/interest.js";
+import { figureNotes, type Translate } from "../bot/views/interest.js";
 import type { DigestSchedule } from "./schedule.js";
 
 export interface DigestDeliveryDependencies {
@@ -74,8 +75,6 @@ export class DigestRetry extends Error {
 }
 
 const LATE_AFTER_MS = 15 * 60_000;
-/** OKX categories that say nothing about the key: try again later rather than tell the user. */
-const PASSING_TROUBLE = new Set(["unavailable", "rate-limited", "timestamp"]);
 const MAX_RATE_LIMITED = 5;
 
 function keyNotice(t: Translate, answer: NoFigures): string {
@@ -116,7 +115,7 @@ export async function deliverDigest(dependencies: DigestDeliveryDependencies, ru
   const answer = await dependencies.interest.accrued(run.userId, windows.from, { priority: "background" });
   let message: { text: string; keyboard?: InlineKeyboard; delivered: DigestOutcome };
   if (answer.kind !== "records") {
-    if (answer.kind === "okx-error" && PASSING_TROUBLE.has(answer.category)) {
+    if (answer.kind === "okx-error" && isPassingTrouble(answer.category)) {
       await claim.release();
       throw new DigestRetry(`OKX is not answering (${answer.code})`);
     }
@@ -129,9 +128,7 @@ export async function deliverDigest(dependencies: DigestDeliveryDependencies, ru
     await marks.keyWorks(run.userId);
     const digest = buildDigest(answer.records, windows, answer.to, settings.currencies);
     const display = { zone, locale };
-    const notes: string[] = [];
-    if (answer.stale !== undefined) notes.push(t("interest-stale", { code: escapeHtml(answer.stale.code), date: formatDateTime(answer.stale.asOf, display) }));
-    if (answer.partialFrom !== undefined) notes.push(t("digest-partial", { date: formatDate(answer.partialFrom, display) }));
+    const notes = figureNotes(t, answer, display, "digest-partial");
     const late = !run.manual && startedAt - run.dueAt > (dependencies.lateAfterMs ?? LATE_AFTER_MS);
     const context = { ...display, now: answer.to, notes, ...(late ? { lateFrom: run.dueAt } : {}) };
     message = { text: renderDigest(t, digest, context), keyboard: digestKeyboard(t, digest), delivered: "sent" };

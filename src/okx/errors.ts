@@ -55,6 +55,13 @@ const CATEGORY_BY_CODE: Readonly<Record<string, OkxErrorCategory>> = {
   "50100": "account-restricted", // API frozen
 };
 
+/** Categories that say nothing about the key (OKX busy or down, or the clocks apart): it may work later as it is. */
+const PASSING: ReadonlySet<OkxErrorCategory> = new Set(["unavailable", "rate-limited", "timestamp"]);
+
+export function isPassingTrouble(category: OkxErrorCategory): boolean {
+  return PASSING.has(category);
+}
+
 /** Categories worth asking again after a pause; never the ones about the key itself. */
 const RETRYABLE: ReadonlySet<OkxErrorCategory> = new Set(["rate-limited", "unavailable"]);
 

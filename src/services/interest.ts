@@ -2,7 +2,7 @@ import { dailyInterest, type DailyInterest } from "../domain/daily.js";
 import type { InterestRecord } from "../domain/interest-record.js";
 import { summarize, type Summary } from "../domain/summary.js";
 import { matchesView, PERIODS, type InterestView, type RecordsPage } from "../domain/view.js";
-import { OkxError } from "../okx/errors.js";
+import { OkxError, type OkxErrorCategory } from "../okx/errors.js";
 import type { Priority } from "../okx/limiter.js";
 import type { Connection, CredentialStore } from "../store/credentials.js";
 import type { InterestCache } from "../store/interest-cache.js";
@@ -13,7 +13,7 @@ import type { HistoryProgress, HistorySync } from "./history.js";
 export type NoFigures =
   | { kind: "no-key" }
   | { kind: "unreadable-key" }
-  | { kind: "okx-error"; category: string; code: string; message: string };
+  | { kind: "okx-error"; category: OkxErrorCategory; code: string; message: string };
 
 /** What qualifies figures: how complete and how fresh they are. */
 export interface FigureNotes {

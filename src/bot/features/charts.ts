@@ -14,8 +14,8 @@ import type { PreferenceStore } from "../../store/preferences.js";
 import type { BotContext } from "../context.js";
 import { escapeHtml } from "../html.js";
 import { chartCaption, chartPicture } from "../views/chart.js";
-import { describeView } from "../views/interest.js";
-import { answerText, commandView, edit, figureNotes, progressEdits, timeDisplay } from "./interest.js";
+import { describeView, figureNotes } from "../views/interest.js";
+import { answerText, commandView, edit, progressEdits, timeDisplay } from "./interest.js";
 
 export interface ChartFeatureDependencies {
   interest: InterestService;

@@ -1,13 +1,14 @@
 import { Composer, type InlineKeyboard } from "grammy";
-import { formatDate, formatDateTime, type TimeDisplay } from "../../domain/time.js";
+import { formatDate, type TimeDisplay } from "../../domain/time.js";
+import { isPassingTrouble } from "../../okx/errors.js";
 import { decodeView, isArgumentProblem, parseInterestArguments, type InterestView } from "../../domain/view.js";
 import type { HistoryProgress } from "../../services/history.js";
-import type { FigureNotes, InterestAnswer, InterestService } from "../../services/interest.js";
+import type { InterestAnswer, InterestService } from "../../services/interest.js";
 import type { PreferenceStore } from "../../store/preferences.js";
 import type { BotContext } from "../context.js";
 import { escapeHtml } from "../html.js";
 import { unlessUnchanged } from "../unchanged.js";
-import { pickerKeyboard, renderRecords, renderSummary, summaryKeyboard, type Translate } from "../views/interest.js";
+import { figureNotes, pickerKeyboard, renderRecords, renderSummary, summaryKeyboard, type Translate } from "../views/interest.js";
 
 export interface InterestFeatureDependencies {
   interest: InterestService;
@@ -33,7 +34,7 @@ export function answerText(t: Translate, answer: Exclude<InterestAnswer, { kind:
     case "unreadable-key":
       return t("status-unreadable");
     case "okx-error":
-      return answer.category === "unavailable" || answer.category === "rate-limited" || answer.category === "timestamp"
+      return isPassingTrouble(answer.category)
         ? t("interest-okx-down", { code: escapeHtml(answer.code) })
         : t("interest-key-broken", { code: escapeHtml(answer.code), message: escapeHtml(answer.message) });
   }
@@ -46,17 +47,6 @@ export async function commandView(ctx: BotContext & { match: string; from: { id:
   const key = parsed.problem === "period" ? "interest-bad-period" : parsed.problem === "currency" ? "interest-bad-currency" : "interest-usage";
   await ctx.reply(ctx.t(key, { value: escapeHtml(parsed.value) }), { parse_mode: "HTML" });
   return undefined;
-}
-
-/**
- * Lines that qualify figures: from a stale cache while OKX is down, or from a history still loading (said
- * with `partialKey`: a summary has its 🔄 Refresh button, a chart or a file does not).
- */
-export function figureNotes(t: Translate, answer: FigureNotes, display: TimeDisplay, partialKey = "interest-partial"): string[] {
-  const notes: string[] = [];
-  if (answer.stale !== undefined) notes.push(t("interest-stale", { code: escapeHtml(answer.stale.code), date: formatDateTime(answer.stale.asOf, display) }));
-  if (answer.partialFrom !== undefined) notes.push(t(partialKey, { date: formatDate(answer.partialFrom, display) }));
-  return notes;
 }
 
 /** Shows how far back a long history has loaded, in the message, at most every `PROGRESS_EVERY_MS`. */

@@ -2,12 +2,24 @@ import { InlineKeyboard } from "grammy";
 import { Decimal, displayDecimals, formatAmount, formatPercent } from "../../domain/money.js";
 import type { CurrencySummary, Summary } from "../../domain/summary.js";
 import { yearlyRate } from "../../domain/summary.js";
-import { formatDateTime, zoneLabel, type TimeDisplay } from "../../domain/time.js";
+import { formatDate, formatDateTime, zoneLabel, type TimeDisplay } from "../../domain/time.js";
 import { encodeView, PERIOD_NAMES, type InterestView } from "../../domain/view.js";
 import { lineLabel, type InterestRecord } from "../../domain/interest-record.js";
+import type { FigureNotes } from "../../services/interest.js";
 import { escapeHtml } from "../html.js";
 
 export type Translate = (key: string, variables?: Record<string, string | number>) => string;
+
+/**
+ * Lines that qualify figures: from a stale cache while OKX is down, or from a history still loading (said
+ * with `partialKey`: a summary has its 🔄 Refresh button, a chart, a file or a digest does not).
+ */
+export function figureNotes(t: Translate, answer: FigureNotes, display: TimeDisplay, partialKey = "interest-partial"): string[] {
+  const notes: string[] = [];
+  if (answer.stale !== undefined) notes.push(t("interest-stale", { code: escapeHtml(answer.stale.code), date: formatDateTime(answer.stale.asOf, display) }));
+  if (answer.partialFrom !== undefined) notes.push(t(partialKey, { date: formatDate(answer.partialFrom, display) }));
+  return notes;
+}
 
 /** How many currencies one message shows in full; Telegram caps a message at 4096 characters. */
 const MAX_CURRENCIES = 6;
