@@ -44,12 +44,12 @@ export function chartFeature(dependencies: ChartFeatureDependencies): Composer<B
       onProgress: progressEdits(ctx, chatId, status.message_id, display, now),
       budgetMs: dependencies.historyBudgetMs,
     };
-    return { display, zone: display.zone, options, say: (text: string) => edit(ctx, chatId, status.message_id, text), done: () => ctx.api.deleteMessage(chatId, status.message_id) };
+    return { display, options, say: (text: string) => edit(ctx, chatId, status.message_id, text), done: () => ctx.api.deleteMessage(chatId, status.message_id) };
   }
 
   async function sendChart(ctx: BotContext, chatId: number, view: InterestView): Promise<void> {
-    const { display, zone, options, say, done } = await prepare(ctx, chatId, "chart-loading");
-    const answer = await dependencies.interest.daily(ctx.from!.id, view, zone, options);
+    const { display, options, say, done } = await prepare(ctx, chatId, "chart-loading");
+    const answer = await dependencies.interest.daily(ctx.from!.id, view, display.zone, options);
     if (answer.kind !== "daily") return say(answerText(ctx.t, answer));
     if (answer.daily.currencies.length === 0) return say(ctx.t("chart-empty"));
     await ctx.api.sendChatAction(chatId, "upload_photo");
@@ -60,7 +60,8 @@ export function chartFeature(dependencies: ChartFeatureDependencies): Composer<B
   }
 
   async function sendExport(ctx: BotContext, chatId: number, view: InterestView): Promise<void> {
-    const { display, zone, options, say, done } = await prepare(ctx, chatId, "export-loading");
+    const { display, options, say, done } = await prepare(ctx, chatId, "export-loading");
+    const { zone } = display;
     const answer = await dependencies.interest.export(ctx.from!.id, view, options);
     if (answer.kind !== "export") return say(answerText(ctx.t, answer));
     const documents = new CsvDocuments(answer.batches, zone);
