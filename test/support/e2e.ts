@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { startBotProcess, type BotProcess } from "./bot-process.js";
 import { chatWith, type ChatDriver } from "./chat.js";
-import { startFakeOkx, type FakeOkx, type FakeOkxAccount } from "./fake-okx/index.js";
+import { startFakeOkx, type FakeOkx, type FakeOkxAccount, type FakeOkxOptions } from "./fake-okx/index.js";
 import { startFakeTelegram, type FakeTelegram, type StoredMessage } from "./fake-telegram.js";
 
 /** The bot process against the fake Bot API, the fake OKX and the run's Redis, under a prefix of its own. */
@@ -21,8 +21,13 @@ export interface EndToEnd {
 
 let nextUserId = 1000;
 
-export async function startEndToEnd(redisUrl: string, accounts: FakeOkxAccount[], extraEnv: Record<string, string> = {}): Promise<EndToEnd> {
-  const okx = await startFakeOkx({ accounts });
+export async function startEndToEnd(
+  redisUrl: string,
+  accounts: FakeOkxAccount[],
+  extraEnv: Record<string, string> = {},
+  okxOptions: Omit<FakeOkxOptions, "accounts"> = {},
+): Promise<EndToEnd> {
+  const okx = await startFakeOkx({ ...okxOptions, accounts });
   const telegram = await startFakeTelegram();
   const prefix = `e2e${randomBytes(3).toString("hex")}:`;
   const env = {

@@ -1,7 +1,8 @@
 import type { Redis } from "ioredis";
 import { OkxClient, type OkxClientOptions, type OkxCredentials } from "../../src/okx/client.js";
 import { createAccountLimiter, type RequestScheduler } from "../../src/okx/limiter.js";
-import { startFakeOkx, type FakeOkx, type FakeOkxAccount } from "./fake-okx/index.js";
+import { okxTimestamp, sign } from "../../src/okx/sign.js";
+import { startFakeOkx, type BeforeReading, type FakeOkx, type FakeOkxAccount } from "./fake-okx/index.js";
 
 export interface OkxHarness {
   fake: FakeOkx;
@@ -16,13 +17,14 @@ export interface HarnessOptions {
   accounts: FakeOkxAccount[];
   /** The same window for the fake and the limiter: scaled down, tests run fast. */
   windowMs?: number;
+  beforeReading?: BeforeReading;
   client?: Partial<OkxClientOptions>;
 }
 
 /** The fake OKX, a limiter on real Redis and a client pointed at the fake: the production path. */
 export async function startOkxHarness(options: HarnessOptions): Promise<OkxHarness> {
   const windowMs = options.windowMs ?? 2000;
-  const fake = await startFakeOkx({ accounts: options.accounts, windowMs });
+  const fake = await startFakeOkx({ accounts: options.accounts, windowMs, beforeReading: options.beforeReading });
   const scheduler = createAccountLimiter({ redis: options.redis, prefix: options.prefix, windowMs });
   const client = new OkxClient({ urls: fake.urls, scheduler, backoffBaseMs: 20, backoffMaxMs: 200, ...options.client });
   return {
@@ -45,4 +47,18 @@ export function credentialsOf(account: FakeOkxAccount, overrides: Partial<OkxCre
     region: account.region,
     ...overrides,
   };
+}
+
+/** A signed GET straight to the fake's global region, past the client: OKX's answer as sent. */
+export async function rawGet(harness: OkxHarness, account: FakeOkxAccount, requestPath: string) {
+  const timestamp = okxTimestamp(Date.now());
+  const response = await fetch(harness.fake.urls.global + requestPath, {
+    headers: {
+      "OK-ACCESS-KEY": account.apiKey,
+      "OK-ACCESS-SIGN": sign(account.secret, timestamp, "GET", requestPath),
+      "OK-ACCESS-TIMESTAMP": timestamp,
+      "OK-ACCESS-PASSPHRASE": account.passphrase,
+    },
+  });
+  return { status: response.status, body: (await response.json()) as { code: string; msg: string; data?: unknown[] } };
 }

@@ -33,6 +33,17 @@ export type Fault =
   | { kind: "drop" }
   | { kind: "wrong-environment" };
 
+/**
+ * OKX documents `before` as "records newer than" but not which of them a page holds when more than `limit`
+ * qualify, nor their order; each reading is one plausible answer, so callers can be tested under all of them.
+ * - `newest-first`: the newest `limit`, newest first.
+ * - `nearest-oldest-first`: the `limit` just above `before`, oldest first.
+ * - `nearest-newest-first`: the `limit` just above `before`, newest first.
+ * Requests without `before` always get the newest `limit`, newest first, as documented for `after`.
+ */
+export type BeforeReading = "newest-first" | "nearest-oldest-first" | "nearest-newest-first";
+export const BEFORE_READINGS: readonly BeforeReading[] = ["newest-first", "nearest-oldest-first", "nearest-newest-first"];
+
 export interface FakeOkxOptions {
   accounts: FakeOkxAccount[];
   /** OKX: 5 requests per 2 s per user ID and endpoint. May be scaled down for benchmarks. */
@@ -40,6 +51,8 @@ export interface FakeOkxOptions {
   windowMs?: number;
   /** How far the fake's clock runs ahead of this machine's. */
   clockSkewMs?: number;
+  /** Which page a request with `before` gets; `newest-first` by default. */
+  beforeReading?: BeforeReading;
 }
 
 export interface FakeOkxStats {
@@ -57,6 +70,7 @@ export interface FakeOkx {
   busiestWindow(uid: string, path: string, windowMs?: number): number;
   inject(fault: Fault, count?: number): void;
   setClockSkew(ms: number): void;
+  setBeforeReading(reading: BeforeReading): void;
   account(uid: string): FakeOkxAccount;
   close(): Promise<void>;
 }
@@ -90,6 +104,7 @@ export async function startFakeOkx(options: FakeOkxOptions): Promise<FakeOkx> {
   const requestsPerWindow = options.requestsPerWindow ?? 5;
   const windowMs = options.windowMs ?? 2000;
   let clockSkewMs = options.clockSkewMs ?? 0;
+  let beforeReading = options.beforeReading ?? "newest-first";
   const accounts = new Map(options.accounts.map((account) => [account.apiKey, account]));
   const served = new Map<string, number[]>();
   const faults: Fault[] = [];
@@ -158,18 +173,21 @@ export async function startFakeOkx(options: FakeOkxOptions): Promise<FakeOkx> {
     const limit = Number(limitText);
     if (!/^\d+$/.test(limitText) || limit < 1 || limit > 100) return badParam("limit");
 
-    const page: InterestRecord[] = [];
-    for (const record of account.records) {
-      if (page.length === limit) break;
+    // The account holds records newest first, so `matching` is newest first too.
+    const matching = account.records.filter((record) => {
       const ts = Number(record.ts);
-      if (after !== null && ts >= Number(after)) continue;
-      if (before !== null && ts <= Number(before)) break;
-      if (ccy !== null && record.ccy !== ccy) continue;
-      if (instId !== null && record.instId !== instId) continue;
-      if (mgnMode !== null && record.mgnMode !== mgnMode) continue;
-      page.push(record);
-    }
-    return ok(page);
+      return (
+        (after === null || ts < Number(after)) &&
+        (before === null || ts > Number(before)) &&
+        (ccy === null || record.ccy === ccy) &&
+        (instId === null || record.instId === instId) &&
+        (mgnMode === null || record.mgnMode === mgnMode)
+      );
+    });
+    const reading = before === null ? "newest-first" : beforeReading;
+    if (reading === "newest-first") return ok(matching.slice(0, limit));
+    const nearest = matching.slice(-limit);
+    return ok(reading === "nearest-oldest-first" ? nearest.reverse() : nearest);
   }
 
   function accountConfig(account: FakeOkxAccount): OkxAnswer {
@@ -275,6 +293,9 @@ export async function startFakeOkx(options: FakeOkxOptions): Promise<FakeOkx> {
     },
     setClockSkew(ms) {
       clockSkewMs = ms;
+    },
+    setBeforeReading(reading) {
+      beforeReading = reading;
     },
     account(uid) {
       const found = [...accounts.values()].find((account) => account.uid === uid);
