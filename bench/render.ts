@@ -16,6 +16,7 @@ import { chartPicture } from "../src/bot/views/chart.js";
 import { CsvDocuments } from "../src/domain/csv.js";
 import { dailyInterest } from "../src/domain/daily.js";
 import { renderChart } from "../src/render/chart.js";
+import { fillCache } from "../test/support/cache.js";
 import { InterestCache } from "../src/store/interest-cache.js";
 import { PreferenceStore } from "../src/store/preferences.js";
 import { DEFAULT_LINES, generateAccruals, HOUR_MS } from "../test/support/fake-okx/index.js";
@@ -55,7 +56,7 @@ try {
   const t = (key: string, variables?: Record<string, string | number>) => i18n.t("en", key, variables);
   const to = Date.now();
   const from = to - YEAR_MS;
-  await cache.add("bench", generateAccruals({ hours: 365 * 24, endTs: to, lines: DEFAULT_LINES.slice(0, 3) }));
+  await fillCache(cache, "bench", generateAccruals({ hours: 365 * 24, endTs: to, lines: DEFAULT_LINES.slice(0, 3) }));
   const records = await cache.range("bench", from, to);
   console.log(`cache: ${records.length} records, ${new Set(records.map((record) => record.ccy)).size} currencies, one year; zone ${ZONE}`);
 

@@ -133,8 +133,10 @@ interest-never-borrowed = Your account has no interest on { $ccy } in the past y
 interest-no-history = OKX has no interest records for this account in the past year: nothing borrowed, nothing charged.
 interest-partial = ⚠️ History held from { $date } on; the rest is still to load: press 🔄 Refresh.
 interest-stale = ⚠️ OKX is not answering ({ $code }); these figures are from { $date }.
+interest-stale-unreadable = ⚠️ OKX sent figures I could not read ({ $code }). I stored none of them; these figures are the ones I held, from { $date }.
 interest-key-broken = ❌ OKX refused your key ({ $code }: { $message }). /connect it again.
 interest-okx-down = ⏳ OKX is not answering right now ({ $code }). Try again in a minute.
+interest-okx-unreadable = ⚠️ OKX sent figures I could not read ({ $code }). I stored none of them, and what I already held is unchanged. Try again later.
 interest-updated = Updated { $time }
 
 button-all-modes = All modes
@@ -189,6 +191,7 @@ digest-partial = ⚠️ History held from { $date } on; older days show less tha
 digest-no-key = ❌ I could not make your daily digest: no OKX key is connected. /connect one and the digest resumes; I will not repeat this every day.
 digest-key-unreadable = ❌ I could not make your daily digest: your stored key can no longer be read. /connect it again and the digest resumes; I will not repeat this every day.
 digest-key-broken = ❌ I could not make your daily digest: OKX refused your key ({ $code }: { $message }). /connect a working key and the digest resumes; I will not repeat this every day.
+digest-okx-unreadable = ❌ I could not make your daily digest: OKX sent figures I could not read ({ $code }). I stored none of them, and what I already held is unchanged. The digest resumes once OKX sends figures I can read; I will not repeat this every day.
 
 digest-settings-on = 🗓 <b>Daily digest: on</b>
 digest-settings-off = 🗓 <b>Daily digest: off</b>

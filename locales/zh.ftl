@@ -133,8 +133,10 @@ interest-never-borrowed = 过去一年你的账户没有 { $ccy } 的利息。�
 interest-no-history = 过去一年 OKX 没有此账户的计息记录：没有借币，也没有利息。
 interest-partial = ⚠️ 已加载自 { $date } 起的历史；其余部分尚未加载：请按 🔄 刷新。
 interest-stale = ⚠️ OKX 暂无响应（{ $code }）；以下数据截至 { $date }。
+interest-stale-unreadable = ⚠️ OKX 发来了我无法读取的数据（{ $code }）。这些数据均未保存；以下是我已保存的数据，截至 { $date }。
 interest-key-broken = ❌ OKX 拒绝了你的密钥（{ $code }：{ $message }）。请重新 /connect。
 interest-okx-down = ⏳ OKX 暂时没有响应（{ $code }）。请一分钟后再试。
+interest-okx-unreadable = ⚠️ OKX 发来了我无法读取的数据（{ $code }）。这些数据均未保存，已保存的数据保持不变。请稍后再试。
 interest-updated = 更新于 { $time }
 
 button-all-modes = 全部模式
@@ -189,6 +191,7 @@ digest-partial = ⚠️ 历史记录从 { $date } 起；更早的日子显示得
 digest-no-key = ❌ 无法生成你的每日汇总：尚未绑定 OKX 密钥。/connect 绑定后汇总将恢复；此提醒不会每天重复。
 digest-key-unreadable = ❌ 无法生成你的每日汇总：已保存的密钥无法读取。请重新 /connect，汇总将恢复；此提醒不会每天重复。
 digest-key-broken = ❌ 无法生成你的每日汇总：OKX 拒绝了你的密钥（{ $code }：{ $message }）。/connect 一个可用的密钥后汇总将恢复；此提醒不会每天重复。
+digest-okx-unreadable = ❌ 无法生成你的每日汇总：OKX 发来了我无法读取的数据（{ $code }）。这些数据均未保存，已保存的数据保持不变。OKX 发来可读的数据后汇总将恢复；此提醒不会每天重复。
 
 digest-settings-on = 🗓 <b>每日汇总：已开启</b>
 digest-settings-off = 🗓 <b>每日汇总：已关闭</b>

@@ -21,7 +21,7 @@ import { createWebhook } from "./server/webhook.js";
 import { CredentialStore } from "./store/credentials.js";
 import { DigestMarks } from "./store/digest-marks.js";
 import { forgetUser } from "./services/forget.js";
-import { HistorySync } from "./services/history.js";
+import { HistoryLoader } from "./services/history.js";
 import { InterestService } from "./services/interest.js";
 import { InterestCache } from "./store/interest-cache.js";
 import { RedisLocks } from "./store/locks.js";
@@ -51,7 +51,8 @@ async function main(): Promise<void> {
   const credentials = new CredentialStore(redis, vault, config.redisPrefix);
   const preferences = new PreferenceStore(redis, config.redisPrefix);
   const cache = new InterestCache(redis, config.redisPrefix);
-  const interest = new InterestService({ credentials, cache, sync: new HistorySync(okx, cache) });
+  const history = new HistoryLoader(okx, cache, { onWalkError: (error, uid) => logger.warn({ err: error, uid }, "history walk stopped") });
+  const interest = new InterestService({ credentials, cache, history, logger });
   // BullMQ blocks on its connection: no per-command timeout and no cap on retries there.
   const queueRedis = duplicateRedis(redis, { maxRetriesPerRequest: null, commandTimeout: undefined, enableAutoPipelining: false, enableOfflineQueue: true });
   // BullMQ's scripts touch all of a queue's keys at once: in a cluster they share one slot.

@@ -115,7 +115,12 @@ export function createBot(dependencies: BotDependencies): Bot<BotContext> {
     }),
   );
   bot.use(cancelFeature());
-  bot.use(createConversation(connectConversation(dependencies), { id: CONNECT, maxMillisecondsToWait: ttl }));
+  const connect = connectConversation({
+    okx: dependencies.okx,
+    credentials: dependencies.credentials,
+    loadHistory: (uid, credentials) => dependencies.interest.loadHistory(uid, credentials),
+  });
+  bot.use(createConversation(connect, { id: CONNECT, maxMillisecondsToWait: ttl }));
   bot.use(createConversation(filtersConversation(dependencies), { id: FILTERS, maxMillisecondsToWait: ttl }));
   bot.use(
     connectFeature(),

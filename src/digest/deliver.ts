@@ -84,6 +84,7 @@ function keyNotice(t: Translate, answer: NoFigures): string {
     case "unreadable-key":
       return t("digest-key-unreadable");
     case "okx-error":
+      if (answer.category === "bad-response") return t("digest-okx-unreadable", { code: escapeHtml(answer.code) });
       return t("digest-key-broken", { code: escapeHtml(answer.code), message: escapeHtml(answer.message) });
   }
 }

@@ -1,6 +1,8 @@
 import { z } from "zod";
+import { isPlainDecimal } from "../domain/decimal-text.js";
 import { recordIdentity, type InterestRecord } from "../domain/interest-record.js";
 import type { OkxClient, OkxCredentials, RequestOptions } from "./client.js";
+import type { Priority } from "./limiter.js";
 import { OkxError } from "./errors.js";
 
 export const INTEREST_ACCRUED_PATH = "/api/v5/account/interest-accrued";
@@ -44,19 +46,40 @@ export type InterestAccruedParams = z.input<typeof interestAccruedParamsSchema>;
 /** The filters of a history walk: every parameter but the paging ones. */
 export type InterestFilters = Pick<InterestAccruedParams, "type" | "ccy" | "instId" | "mgnMode">;
 
-const text = z.union([z.string(), z.number()]).transform(String);
-const recordSchema = z.object({
-  type: text.default(""),
-  ccy: z.string(),
-  instId: text.default(""),
-  mgnMode: text.default(""),
-  interest: text,
-  interestRate: text,
-  liab: text.default(""),
-  totalLiab: text.default(""),
-  interestFreeLiab: text.default(""),
-  ts: timestamp,
-});
+// Amounts stay the strings OKX sent: a JSON number may already have lost digits, and anything but a
+// plain decimal would be misread by the digit parser that sums them.
+const amount = z.custom<string>(isPlainDecimal, { error: "must be a plain decimal string" });
+/** OKX sends "" where it has no figure. */
+const amountOrEmpty = z
+  .custom<string>((value) => value === "" || isPlainDecimal(value), { error: "must be a plain decimal string or empty" })
+  .default("");
+const label = z.string({ error: "must be a string" }).default("");
+const recordSchema = z.object(
+  {
+    type: label,
+    ccy: z.string({ error: "must be a non-empty string" }).min(1, "must be a non-empty string"),
+    instId: label,
+    mgnMode: label,
+    interest: amount,
+    interestRate: amount,
+    liab: amountOrEmpty,
+    totalLiab: amountOrEmpty,
+    interestFreeLiab: amountOrEmpty,
+    ts: timestamp,
+  },
+  { error: "must be a record" },
+);
+const recordsSchema = z.array(recordSchema, { error: "must be a list of records" });
+
+const MAX_SHOWN = 40;
+
+/** One refusal in words, e.g. `data[3].interest must be a plain decimal string (got "4e-7")`. */
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const where = issue.path.map((key) => (typeof key === "number" ? `[${key}]` : `.${String(key)}`)).join("");
+  const sent = issue.input === undefined ? undefined : JSON.stringify(issue.input);
+  const shown = sent === undefined ? "missing" : sent.length > MAX_SHOWN ? `got ${sent.slice(0, MAX_SHOWN - 1)}…` : `got ${sent}`;
+  return `data${where} ${issue.message} (${shown})`;
+}
 
 export function validateInterestAccruedParams(params: InterestAccruedParams) {
   const parsed = interestAccruedParamsSchema.safeParse(params);
@@ -89,11 +112,85 @@ export async function fetchInterestAccrued(
     },
     options,
   );
-  const records = z.array(recordSchema).safeParse(data);
+  const records = recordsSchema.safeParse(data, { reportInput: true });
   if (!records.success) {
-    throw new OkxError({ code: "BAD_RESPONSE", category: "bad-response", message: "OKX sent interest records of an unexpected shape" });
+    // The first problem names the record and field; a page of 100 bad records would make the rest noise.
+    const [first, ...others] = records.error.issues;
+    const more = others.length === 0 ? "" : `; and ${others.length} more`;
+    throw new OkxError({
+      code: "BAD_RESPONSE",
+      category: "bad-response",
+      message: `OKX sent interest records the bot could not read: ${first === undefined ? "unknown problem" : describeIssue(first)}${more}`,
+    });
   }
   return records.data;
+}
+
+export interface PageWalkOptions {
+  account: string;
+  /** Read before each request: a walk may speed up when someone starts waiting for it. */
+  priority: Priority | (() => Priority);
+  filters?: InterestFilters;
+  /** Records strictly older than this, ms; undefined: from the newest record. */
+  after?: number;
+  /** The walk ends at the first page that reaches this time (ms); what is not newer is left out. */
+  stopAt: number;
+  pageSize?: number;
+}
+
+/** One page of a walk, and what it proves. */
+export interface WalkedPage {
+  /** The cursor the page was asked with: records strictly older than this (undefined: the newest). */
+  after: number | undefined;
+  /** The page's records newer than `stopAt`, less those an earlier page of the walk gave. */
+  records: InterestRecord[];
+  /** The page's oldest and newest times, ms (NaN for an empty page). */
+  oldest: number;
+  newest: number;
+  /** A page as long as asked for: more may follow. A shorter one holds everything older than its cursor. */
+  full: boolean;
+  /** When the request was made, ms. */
+  askedAt: number;
+}
+
+/**
+ * Pages back through history with `after` alone, newest first, from `after` down to `stopAt`.
+ *
+ * OKX documents `after` ("older than"), but not which records `before` gives on its own nor which end of
+ * the window comes first with both: only `after` is sent, and what is older than wanted is dropped here.
+ * `after` means "strictly older than", so a page that ends inside one hour's group of records would lose
+ * the rest of that hour if the next page started after its oldest time. Each next page therefore starts
+ * one millisecond later, taking that hour again, and the records already yielded are dropped.
+ */
+export async function* walkPages(
+  client: OkxClient,
+  credentials: OkxCredentials,
+  options: PageWalkOptions,
+  now: () => number = Date.now,
+): AsyncGenerator<WalkedPage, void, undefined> {
+  const pageSize = options.pageSize ?? MAX_PAGE_SIZE;
+  let after = options.after === undefined ? undefined : String(options.after);
+  let boundary = new Set<string>();
+  for (;;) {
+    const askedAt = now();
+    const priority = typeof options.priority === "function" ? options.priority() : options.priority;
+    const page = await fetchInterestAccrued(client, credentials, { ...options.filters, after, limit: pageSize }, { account: options.account, priority });
+    const times = page.map((record) => Number(record.ts));
+    const oldest = Math.min(...times);
+    const newest = Math.max(...times);
+    const records = page.filter((record) => Number(record.ts) > options.stopAt && !boundary.has(recordIdentity(record)));
+    const full = page.length >= pageSize;
+    yield { after: after === undefined ? undefined : Number(after), records, oldest: page.length === 0 ? Number.NaN : oldest, newest: page.length === 0 ? Number.NaN : newest, full, askedAt };
+    if (!full || oldest <= options.stopAt) return;
+    if (oldest === newest) {
+      // A whole page within one millisecond: taking it again would never end. Move on past it.
+      after = String(oldest);
+      boundary = new Set();
+      continue;
+    }
+    after = String(oldest + 1);
+    boundary = new Set(page.filter((record) => Number(record.ts) === oldest).map(recordIdentity));
+  }
 }
 
 export interface HistoryOptions extends RequestOptions {
@@ -104,48 +201,15 @@ export interface HistoryOptions extends RequestOptions {
   until?: number;
   pageSize?: number;
   now?: () => number;
-  /** Called after each request, whatever it brought. */
-  onPage?: (records: number) => void;
 }
 
-/**
- * Pages back through history with `after`, newest first, yielding each page's new records.
- *
- * `after` means "strictly older than", so a page that ends inside one hour's group of records would lose
- * the rest of that hour if the next page started after its oldest time. Each next page therefore starts
- * one millisecond later, taking that hour again, and the records already yielded are dropped.
- */
+/** Every record from `since` (inclusive) to `until` (exclusive), a page at a time, newest first. */
 export async function* interestHistory(
   client: OkxClient,
   credentials: OkxCredentials,
   options: HistoryOptions,
 ): AsyncGenerator<InterestRecord[], void, undefined> {
-  const pageSize = options.pageSize ?? MAX_PAGE_SIZE;
-  const upper = options.until;
-  const since = options.since ?? (upper ?? (options.now ?? Date.now)()) - HISTORY_DEPTH_MS;
-  let after = upper === undefined ? undefined : String(upper);
-  let boundary = new Set<string>();
-  for (;;) {
-    const page = await fetchInterestAccrued(
-      client,
-      credentials,
-      { ...options.filters, after, before: since > 0 ? String(since - 1) : undefined, limit: pageSize },
-      { account: options.account, priority: options.priority },
-    );
-    options.onPage?.(page.length);
-    const fresh = page.filter((record) => !boundary.has(recordIdentity(record)) && Number(record.ts) >= since);
-    if (fresh.length > 0) yield fresh;
-    if (page.length < pageSize) return;
-
-    const oldest = Math.min(...page.map((record) => Number(record.ts)));
-    const newest = Math.max(...page.map((record) => Number(record.ts)));
-    if (oldest === newest) {
-      // A whole page within one millisecond: taking it again would never end. Move on past it.
-      after = String(oldest);
-      boundary = new Set();
-      continue;
-    }
-    after = String(oldest + 1);
-    boundary = new Set(page.filter((record) => Number(record.ts) === oldest).map(recordIdentity));
-  }
+  const since = options.since ?? (options.until ?? (options.now ?? Date.now)()) - HISTORY_DEPTH_MS;
+  const walk = walkPages(client, credentials, { ...options, after: options.until, stopAt: since - 1 });
+  for await (const page of walk) if (page.records.length > 0) yield page.records;
 }

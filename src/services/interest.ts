@@ -2,12 +2,14 @@ import { dailyInterest, type DailyInterest } from "../domain/daily.js";
 import type { InterestRecord } from "../domain/interest-record.js";
 import { summarize, type Summary } from "../domain/summary.js";
 import { matchesView, PERIODS, type InterestView, type RecordsPage } from "../domain/view.js";
+import type { Logger } from "../log.js";
 import { OkxError, type OkxErrorCategory } from "../okx/errors.js";
+import type { OkxCredentials } from "../okx/client.js";
 import type { Priority } from "../okx/limiter.js";
 import type { Connection, CredentialStore } from "../store/credentials.js";
 import type { InterestCache } from "../store/interest-cache.js";
 import { VaultError } from "../store/vault.js";
-import type { HistoryProgress, HistorySync } from "./history.js";
+import type { HistoryLoader, HistoryProgress } from "./history.js";
 
 /** Why there are no figures: no key, one that no longer opens, or OKX's refusal. */
 export type NoFigures =
@@ -19,8 +21,8 @@ export type NoFigures =
 export interface FigureNotes {
   /** Oldest time held when the history is not complete yet. */
   partialFrom?: number;
-  /** OKX failed; the figures are from the cache, as of this time. */
-  stale?: { code: string; asOf: number };
+  /** OKX failed (how: `category`); the figures are from the cache, as of this time. */
+  stale?: { code: string; category: OkxErrorCategory; asOf: number };
 }
 
 type RefreshedAnswer = NoFigures | ({ kind: "fresh"; uid: string; /** The key's label, or the UID. */ account: string; to: number } & FigureNotes);
@@ -45,7 +47,9 @@ export type InterestAnswer =
 export interface InterestDependencies {
   credentials: CredentialStore;
   cache: InterestCache;
-  sync: HistorySync;
+  history: HistoryLoader;
+  /** Told of each OKX answer the bot could not read, with what was wrong in it. */
+  logger: Logger;
   now?: () => number;
 }
 
@@ -76,6 +80,11 @@ export class InterestService {
     }
   }
 
+  /** Starts loading an account's history in the background (a new key, say): a year is some minutes at OKX's limit. */
+  loadHistory(uid: string, credentials: OkxCredentials): void {
+    this.dependencies.history.start(uid, credentials);
+  }
+
   /** Brings the account's cache up to date from `from` to now (or, while OKX is down, says how stale it is). */
   private async refreshed(userId: number, from: number, options: SummaryOptions): Promise<RefreshedAnswer> {
     const connection = await this.connection(userId);
@@ -84,22 +93,27 @@ export class InterestService {
     const { uid } = connection.info;
     const to = this.now();
     let partialFrom: number | undefined;
-    let stale: { code: string; asOf: number } | undefined;
+    let stale: FigureNotes["stale"];
     try {
-      const coverage = await this.dependencies.sync.ensure(uid, connection.credentials, from, {
+      const held = await this.dependencies.history.ensure(uid, connection.credentials, from, {
         priority: options.priority,
         onProgress: options.onProgress,
         deadline: options.budgetMs === undefined ? undefined : to + options.budgetMs,
       });
-      if (!coverage.complete) partialFrom = coverage.oldest;
+      if (!held.complete) partialFrom = held.coveredFrom;
     } catch (error) {
       if (!(error instanceof OkxError)) throw error;
-      const held = await this.dependencies.cache.coverage(uid);
-      if (KEY_PROBLEMS.has(error.category) || held === undefined) {
+      // The person is told only that OKX sent something unreadable; what and where is for the operator.
+      if (error.category === "bad-response") {
+        this.dependencies.logger.warn({ user: userId, code: error.code, err: error }, "OKX answer refused: could not be read");
+      }
+      const { spans, refreshedAt } = await this.dependencies.cache.state(uid);
+      const newest = spans[0];
+      if (KEY_PROBLEMS.has(error.category) || newest === undefined) {
         return { kind: "okx-error", category: error.category, code: error.code, message: error.message };
       }
-      stale = { code: error.code, asOf: held.newest };
-      if (held.oldest > from) partialFrom = held.oldest;
+      stale = { code: error.code, category: error.category, asOf: refreshedAt || newest.to };
+      if (newest.from > from) partialFrom = newest.from;
     }
     return {
       kind: "fresh",
@@ -119,7 +133,8 @@ export class InterestService {
     const answer = await this.refreshed(userId, from, options);
     if (answer.kind !== "fresh") return answer;
     const { kind: _fresh, account: _account, ...rest } = answer;
-    return { kind: "records", ...rest, records: await this.dependencies.cache.range(answer.uid, from, answer.to) };
+    // Part of a history is read only from where it is whole up to now: a stretch below a gap would mislead.
+    return { kind: "records", ...rest, records: await this.dependencies.cache.range(answer.uid, answer.partialFrom ?? from, answer.to) };
   }
 
   /** The view's interest per local day in the zone, for a chart. */

@@ -1,32 +1,108 @@
+import { addSpan, type Span } from "../domain/coverage.js";
+import { recordIdentity, type InterestRecord } from "../domain/interest-record.js";
+import { encodeBlock, RecordBlock, type BorrowingLine } from "../domain/record-block.js";
 import { slotTag, type RedisClient } from "./redis.js";
-import type { InterestRecord } from "../domain/interest-record.js";
 
-/** Which stretch of an account's history the cache holds completely. */
-export interface Coverage {
-  /** Oldest time (ms) from which every record is held. */
-  oldest: number;
-  /** Newest record held (ms); a refresh asks OKX only from here on. */
-  newest: number;
+/** Where an account's history stands: what is held, how fresh, and how the last walk ended. */
+export interface HistoryState {
+  /** Stretches held completely, newest first. */
+  spans: Span[];
+  /** When the newest records were last asked for, ms (0: never). */
+  refreshedAt: number;
+  /** The freshness someone is waiting for, ms: a walk asks for the newest records again if it is later than `refreshedAt`. */
+  wantedAt: number;
+  /** Pages the account's walks have saved. */
+  pages: number;
+  /** Why the last walk stopped, if OKX refused it. */
+  failure?: WalkFailure;
 }
 
-const FIELDS = ["type", "ccy", "instId", "mgnMode", "interest", "interestRate", "liab", "totalLiab", "interestFreeLiab", "ts"] as const;
-
-/** A record as a compact JSON array in a fixed field order: equal records are equal members. */
-function encode(record: InterestRecord): string {
-  return JSON.stringify(FIELDS.map((field) => record[field]));
+export interface WalkFailure {
+  code: string;
+  category: string;
+  message: string;
+  at: number;
 }
 
-function decode(member: string): InterestRecord {
-  const values = JSON.parse(member) as string[];
-  const record = {} as Record<(typeof FIELDS)[number], string>;
-  FIELDS.forEach((field, index) => (record[field] = values[index] ?? ""));
-  return record;
+/** Writes for a walk holding the account's lease: refused once the lease is gone (lapsed, taken over, or cleared). */
+export interface LeasedWrite {
+  token: string;
+  /** Renews the lease for this long. */
+  leaseMs: number;
+}
+
+const LEASE_TAKE = `if redis.call("set", KEYS[1], ARGV[1], "PX", ARGV[2], "NX") then redis.call("hdel", KEYS[2], "failure") return 1 end return 0`;
+const LEASE_RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) end return 0`;
+/**
+ * KEYS: lease, blocks, state. ARGV: token, lease ms, the number of state fields, state field/value pairs,
+ * then block field/value pairs (an empty value removes the block). One script: the lease check, the
+ * records and the coverage that claims them go together or not at all.
+ */
+const LEASED_WRITE = `
+if redis.call("get", KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call("pexpire", KEYS[1], ARGV[2])
+local index = 4
+for _ = 1, tonumber(ARGV[3]) do
+  redis.call("hset", KEYS[3], ARGV[index], ARGV[index + 1])
+  index = index + 2
+end
+while index <= #ARGV do
+  if ARGV[index + 1] == "" then redis.call("hdel", KEYS[2], ARGV[index]) else redis.call("hset", KEYS[2], ARGV[index], ARGV[index + 1]) end
+  index = index + 2
+end
+return 1`;
+
+const MIGRATION_BATCH = 5_000;
+
+/** A month of one line: `2026-11|2|USDT|cross|`. */
+interface BlockName {
+  field: string;
+  month: number;
+  line: BorrowingLine;
+}
+
+function monthStart(ts: number): number {
+  const date = new Date(ts);
+  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1);
+}
+
+function nextMonth(start: number): number {
+  const date = new Date(start);
+  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1);
+}
+
+function blockField(month: number, line: BorrowingLine): string {
+  return `${new Date(month).toISOString().slice(0, 7)}|${line.type}|${line.ccy}|${line.mgnMode}|${line.instId}`;
+}
+
+function parseField(field: string): BlockName {
+  const [month = "", type = "", ccy = "", mgnMode = "", instId = ""] = field.split("|");
+  return { field, month: Date.parse(`${month}-01T00:00:00Z`), line: { type, ccy, mgnMode, instId } };
+}
+
+const byLine = (a: BorrowingLine, b: BorrowingLine) =>
+  a.ccy.localeCompare(b.ccy) || a.mgnMode.localeCompare(b.mgnMode) || a.instId.localeCompare(b.instId) || a.type.localeCompare(b.type);
+
+/** Records of several lines, oldest first; within one time, in line order. */
+function inTimeOrder(blocks: readonly RecordBlock[], from: number, to: number): InterestRecord[] {
+  const records: { ts: number; order: number; record: () => InterestRecord }[] = [];
+  blocks.forEach((block, order) => {
+    for (let index = 0; index < block.length; index++) {
+      const ts = block.ts[index]!;
+      if (ts >= from && ts <= to) records.push({ ts, order, record: () => block.record(index) });
+    }
+  });
+  records.sort((a, b) => a.ts - b.ts || a.order - b.order);
+  return records.map((entry) => entry.record());
 }
 
 /**
- * Each account's accruals in Redis: a sorted set `<prefix>rec:<uid>` scored by time (adding a record twice
- * keeps one), the covered stretch in `<prefix>rec:<uid>:cover` and the borrowing lines seen in
- * `<prefix>rec:<uid>:lines`. Shared by every user of the account.
+ * Each account's accruals in Redis, shared by every Telegram user of the account. Under one hash tag:
+ * - `<prefix>rec:<uid>:blocks`, a hash of one binary block per borrowing line and UTC month
+ *   (`src/domain/record-block.ts`: about 24 bytes a record, every decimal string exactly as OKX sent it);
+ * - `<prefix>rec:<uid>:state`, what is held (spans), how fresh, and how the last walk ended;
+ * - `<prefix>rec:<uid>:lease`, the walk that may write, one per account across every replica.
+ * Written only under the lease, so a walk that lost it (or whose account was cleared) cannot write again.
  */
 export class InterestCache {
   constructor(
@@ -34,93 +110,157 @@ export class InterestCache {
     private readonly prefix: string,
   ) {}
 
-  // An account's keys go together into one transaction or DEL: in a cluster they share a slot.
-  private recordsKey(uid: string): string {
-    return `${this.prefix}rec:${slotTag(this.redis, uid)}`;
+  private key(uid: string, part: "blocks" | "state" | "lease"): string {
+    return `${this.prefix}rec:${slotTag(this.redis, uid)}:${part}`;
   }
 
-  private coverKey(uid: string): string {
-    return `${this.recordsKey(uid)}:cover`;
+  /** Keys of the layout before blocks (a sorted set of JSON records): moved by `migrate`. */
+  private legacyKeys(uid: string): [records: string, cover: string, lines: string] {
+    const records = `${this.prefix}rec:${slotTag(this.redis, uid)}`;
+    return [records, `${records}:cover`, `${records}:lines`];
   }
 
-  private linesKey(uid: string): string {
-    return `${this.recordsKey(uid)}:lines`;
+  async state(uid: string): Promise<HistoryState> {
+    const [spans, refreshed, wanted, pages, failure] = await this.redis.hmget(this.key(uid, "state"), "spans", "refreshed", "wanted", "pages", "failure");
+    return {
+      spans: spans === null || spans === undefined ? [] : (JSON.parse(spans) as [number, number][]).map(([from, to]) => ({ from, to })),
+      refreshedAt: Number(refreshed ?? 0),
+      wantedAt: Number(wanted ?? 0),
+      pages: Number(pages ?? 0),
+      ...(failure === null || failure === undefined ? {} : { failure: JSON.parse(failure) as WalkFailure }),
+    };
   }
 
-  async add(uid: string, records: readonly InterestRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    const args: (string | number)[] = [];
-    const lines = new Set<string>();
+  /** Asks the account's walk for records as fresh as `at`. */
+  async want(uid: string, at: number): Promise<void> {
+    await this.redis.hset(this.key(uid, "state"), "wanted", String(at));
+  }
+
+  /** Takes the account's lease if no walk holds it; a new walk forgets how the last one failed. */
+  async takeLease(uid: string, token: string, leaseMs: number): Promise<boolean> {
+    return (await this.redis.eval(LEASE_TAKE, 2, this.key(uid, "lease"), this.key(uid, "state"), token, leaseMs)) === 1;
+  }
+
+  async releaseLease(uid: string, token: string): Promise<void> {
+    await this.redis.eval(LEASE_RELEASE, 1, this.key(uid, "lease"), token);
+  }
+
+  private async leased(uid: string, lease: LeasedWrite, state: Record<string, string>, blocks: [string, Buffer | ""][]): Promise<boolean> {
+    const stateArgs = Object.entries(state).flat();
+    const blockArgs = blocks.flat();
+    const keys = [this.key(uid, "lease"), this.key(uid, "blocks"), this.key(uid, "state")];
+    return (await this.redis.eval(LEASED_WRITE, 3, ...keys, lease.token, lease.leaseMs, stateArgs.length / 2, ...stateArgs, ...blockArgs)) === 1;
+  }
+
+  /**
+   * Saves a page of records with the span it proves complete, under the lease. A record held already (the
+   * same time and line) is replaced, so one sent again, or written differently, never counts twice.
+   * Returns false, writing nothing, when the lease is no longer this walk's.
+   */
+  async savePage(uid: string, lease: LeasedWrite, records: readonly InterestRecord[], span: Span, refreshedAt?: number): Promise<boolean> {
+    const groups = new Map<string, { name: BlockName; records: Map<number, InterestRecord> }>();
     for (const record of records) {
-      args.push(Number(record.ts), encode(record));
-      lines.add(JSON.stringify([record.ccy, record.mgnMode, record.instId]));
+      const month = monthStart(Number(record.ts));
+      const field = blockField(month, record);
+      let group = groups.get(field);
+      if (group === undefined) groups.set(field, (group = { name: parseField(field), records: new Map() }));
+      group.records.set(Number(record.ts), record);
     }
-    await this.redis.multi().zadd(this.recordsKey(uid), ...args).sadd(this.linesKey(uid), ...lines).exec();
+    const fields = [...groups.keys()];
+    const held = fields.length === 0 ? [] : await this.redis.hmgetBuffer(this.key(uid, "blocks"), ...fields);
+    const blocks: [string, Buffer][] = fields.map((field, index) => {
+      const { name, records: fresh } = groups.get(field)!;
+      const stored = held[index];
+      const merged = new Map<number, InterestRecord>();
+      if (stored) for (const record of new RecordBlock(name.line, name.month, stored).records()) merged.set(Number(record.ts), record);
+      for (const [ts, record] of fresh) merged.set(ts, { ...record });
+      const sorted = [...merged.values()].sort((a, b) => Number(a.ts) - Number(b.ts));
+      return [field, Buffer.from(encodeBlock(name.month, sorted))];
+    });
+    const { spans, pages } = await this.state(uid);
+    const state: Record<string, string> = { spans: JSON.stringify(addSpan(spans, span).map(({ from, to }) => [from, to])), pages: String(pages + 1) };
+    if (refreshedAt !== undefined) state.refreshed = String(refreshedAt);
+    return this.leased(uid, lease, state, blocks);
   }
 
-  /** Every borrowing line the account ever had in the cache: currency, margin mode, instrument. */
+  /** Records why the walk stopped, for those waiting on it, and lets the lease go. */
+  async fail(uid: string, lease: LeasedWrite, failure: WalkFailure): Promise<void> {
+    await this.leased(uid, lease, { failure: JSON.stringify(failure) }, []);
+    await this.releaseLease(uid, lease.token);
+  }
+
+  /** Drops the records before `cutoff`, which OKX no longer serves either, and the spans that claimed them. */
+  async trim(uid: string, lease: LeasedWrite, cutoff: number, spans: readonly Span[]): Promise<boolean> {
+    const fields = await this.redis.hkeys(this.key(uid, "blocks"));
+    const old = fields.map(parseField).filter((name) => nextMonth(name.month) <= cutoff);
+    const state = { spans: JSON.stringify(spans.map(({ from, to }) => [from, to])) };
+    return this.leased(uid, lease, state, old.map((name): [string, ""] => [name.field, ""]));
+  }
+
+  private async names(uid: string): Promise<BlockName[]> {
+    return (await this.redis.hkeys(this.key(uid, "blocks"))).map(parseField);
+  }
+
+  /** The blocks of lines matching `line` (every line if not given) holding any time in `[from, to]`, in line order. */
+  async blocks(uid: string, from: number, to: number, line: (line: BorrowingLine) => boolean = () => true): Promise<RecordBlock[]> {
+    const wanted = (await this.names(uid)).filter((name) => name.month <= to && nextMonth(name.month) > from && line(name.line));
+    if (wanted.length === 0) return [];
+    wanted.sort((a, b) => a.month - b.month || byLine(a.line, b.line));
+    const bytes = await this.redis.hmgetBuffer(this.key(uid, "blocks"), ...wanted.map((name) => name.field));
+    return wanted.flatMap((name, index) => {
+      const stored = bytes[index];
+      return stored ? [new RecordBlock(name.line, name.month, stored)] : [];
+    });
+  }
+
+  /** Every borrowing line the account has in the cache: currency, margin mode, instrument. */
   async lines(uid: string): Promise<{ ccy: string; mgnMode: string; instId: string }[]> {
-    const members = await this.redis.smembers(this.linesKey(uid));
-    return members
-      .map((member) => {
-        const [ccy = "", mgnMode = "", instId = ""] = JSON.parse(member) as string[];
-        return { ccy, mgnMode, instId };
-      })
-      .sort((a, b) => a.ccy.localeCompare(b.ccy) || a.instId.localeCompare(b.instId));
+    const lines = new Map<string, { ccy: string; mgnMode: string; instId: string }>();
+    for (const { line } of await this.names(uid)) lines.set(`${line.ccy}|${line.mgnMode}|${line.instId}`, { ccy: line.ccy, mgnMode: line.mgnMode, instId: line.instId });
+    return [...lines.values()].sort((a, b) => a.ccy.localeCompare(b.ccy) || a.instId.localeCompare(b.instId));
   }
 
   /** Records with `from <= ts <= to`, oldest first. */
   async range(uid: string, from: number, to: number): Promise<InterestRecord[]> {
-    const members = await this.redis.zrangebyscore(this.recordsKey(uid), from, to);
-    return members.map(decode);
+    return inTimeOrder(await this.blocks(uid, from, to), from, to);
   }
 
-  /**
-   * Records with `from <= ts <= to`, oldest first, `size` at a time, for exports too large to hold at once.
-   * Each batch continues from the last time read, skipping the members of that time already given; the
-   * next batch is asked for while the caller works on this one.
-   */
-  async *batches(uid: string, from: number, to: number, size = 5_000): AsyncGenerator<InterestRecord[]> {
-    const read = (min: number, skip: number) => {
-      const reply = this.redis.zrangebyscore(this.recordsKey(uid), min, to, "WITHSCORES", "LIMIT", skip, size);
-      // Handled where it is awaited; this keeps a read left behind by a caller that stopped early from going unhandled.
-      reply.catch(() => undefined);
-      return { reply, min, skip };
-    };
-    for (let next = read(from, 0); ; ) {
-      const reply = await next.reply;
-      const records: InterestRecord[] = [];
-      let lastScore = next.min;
-      let atLastScore = next.skip;
-      for (let index = 0; index < reply.length; index += 2) {
-        records.push(decode(reply[index]!));
-        const score = Number(reply[index + 1]);
-        atLastScore = score === lastScore ? atLastScore + 1 : 1;
-        lastScore = score;
-      }
-      const more = records.length === size;
-      if (more) next = read(lastScore, atLastScore);
+  /** Records with `from <= ts <= to`, oldest first, a month at a time, for exports too large to hold at once. */
+  async *batches(uid: string, from: number, to: number): AsyncGenerator<InterestRecord[]> {
+    const months = [...new Set((await this.names(uid)).map((name) => name.month))].filter((month) => month <= to && nextMonth(month) > from).sort((a, b) => a - b);
+    for (const month of months) {
+      const records = await this.range(uid, Math.max(from, month), Math.min(to, nextMonth(month) - 1));
       if (records.length > 0) yield records;
-      if (!more) return;
     }
   }
 
-  async coverage(uid: string): Promise<Coverage | undefined> {
-    const [oldest, newest] = await this.redis.hmget(this.coverKey(uid), "oldest", "newest");
-    if (oldest === null || newest === null) return undefined;
-    return { oldest: Number(oldest), newest: Number(newest) };
+  /**
+   * Moves an account cached in the layout before blocks (a sorted set of JSON arrays, its coverage and its
+   * lines) into blocks, under the lease, without asking OKX again: every record and the covered stretch
+   * come along, then the old keys go. Returns how many records were moved (0: nothing to move).
+   */
+  async migrate(uid: string, lease: LeasedWrite): Promise<number> {
+    const [recordsKey, coverKey, linesKey] = this.legacyKeys(uid);
+    const [members, cover] = await Promise.all([this.redis.zrange(recordsKey, 0, -1), this.redis.hmget(coverKey, "oldest", "newest")]);
+    const [oldest, newest] = cover;
+    if (members.length === 0 && oldest === null) return 0;
+    const fields = ["type", "ccy", "instId", "mgnMode", "interest", "interestRate", "liab", "totalLiab", "interestFreeLiab", "ts"] as const;
+    const records = members.map((member) => {
+      const values = JSON.parse(member) as string[];
+      return Object.fromEntries(fields.map((field, index) => [field, values[index] ?? ""])) as unknown as InterestRecord;
+    });
+    // The old coverage held every record from `oldest` to the newest one, whose hour a refresh read again.
+    const span = oldest === null || newest === null ? { from: 1, to: 0 } : { from: Number(oldest), to: Number(newest) - 1 };
+    const unique = [...new Map(records.map((record) => [recordIdentity(record), record])).values()];
+    // In time order (the sorted set's), a batch touches a month or two of blocks.
+    const batches = Array.from({ length: Math.max(1, Math.ceil(unique.length / MIGRATION_BATCH)) }, (_, index) => unique.slice(index * MIGRATION_BATCH, (index + 1) * MIGRATION_BATCH));
+    for (const batch of batches) if (!(await this.savePage(uid, lease, batch, span))) return 0;
+    await this.redis.del(recordsKey, coverKey, linesKey);
+    return unique.length;
   }
 
-  async setCoverage(uid: string, coverage: Coverage): Promise<void> {
-    await this.redis.hset(this.coverKey(uid), { oldest: String(coverage.oldest), newest: String(coverage.newest) });
-  }
-
-  /** Drops records older than `before`, which OKX no longer serves either. */
-  async trim(uid: string, before: number): Promise<void> {
-    await this.redis.zremrangebyscore(this.recordsKey(uid), "-inf", `(${before}`);
-  }
-
+  /** Erases the account's history, and with its lease any walk still writing it. */
   async clear(uid: string): Promise<void> {
-    await this.redis.del(this.recordsKey(uid), this.coverKey(uid), this.linesKey(uid));
+    await this.redis.del(this.key(uid, "blocks"), this.key(uid, "state"), this.key(uid, "lease"), ...this.legacyKeys(uid));
   }
 }

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { recordIdentity } from "../../src/domain/interest-record.js";
+import { recordIdentity, type InterestRecord } from "../../src/domain/interest-record.js";
 import { findKeyRegion, fetchAccountConfig, excessPermissions } from "../../src/okx/account.js";
 import { OkxError } from "../../src/okx/errors.js";
 import { fetchInterestAccrued, interestHistory, INTEREST_ACCRUED_PATH } from "../../src/okx/interest-accrued.js";
 import { okxTimestamp, sign } from "../../src/okx/sign.js";
 import { fakeAccount, HOUR_MS, type FakeOkxAccount } from "../support/fake-okx/index.js";
-import { credentialsOf, startOkxHarness, type HarnessOptions, type OkxHarness } from "../support/okx-harness.js";
+import { credentialsOf, rawGet, startOkxHarness, type HarnessOptions, type OkxHarness } from "../support/okx-harness.js";
 import { testRedis } from "../support/redis.js";
 
 const END = Date.UTC(2026, 10, 1, 12);
@@ -94,6 +94,40 @@ describe("OKX client against the fake OKX", () => {
   });
 
   it.each([
+    ["an exponent", "4e-7", '"4e-7"'],
+    ["a JSON number", 0.0004, "0.0004"],
+    ["an empty string", "", '""'],
+  ])("refuses records whose interest is %s, naming the record and the field", async (_name, interest, shown) => {
+    const grace = fakeAccount({ name: "grace", endTs: END, hours: 5 });
+    // The fake types its records as the bot reads them; OKX may send anything.
+    grace.records[3] = { ...grace.records[3]!, interest: interest as string };
+    const { client } = await start({ accounts: [grace] });
+    const error = await failureOf(fetchInterestAccrued(client, credentialsOf(grace), { limit: 5 }, interactive(grace)));
+    expect([error.code, error.category, error.retryable]).toEqual(["BAD_RESPONSE", "bad-response", false]);
+    expect(error.message).toBe(`OKX sent interest records the bot could not read: data[3].interest must be a plain decimal string (got ${shown})`);
+  });
+
+  it("reads an empty or missing liability as no figure", async () => {
+    const grace = fakeAccount({ name: "grace", endTs: END, hours: 5 });
+    const { liab: _liab, ...withoutLiab } = grace.records[1]!;
+    grace.records[1] = withoutLiab as InterestRecord;
+    grace.records[2] = { ...grace.records[2]!, liab: "" };
+    const { client } = await start({ accounts: [grace] });
+    const page = await fetchInterestAccrued(client, credentialsOf(grace), { limit: 5 }, interactive(grace));
+    expect([page[1]!.liab, page[2]!.liab]).toEqual(["", ""]);
+  });
+
+  it("shows at most 40 characters of what OKX sent, and counts the other problems", async () => {
+    const grace = fakeAccount({ name: "grace", endTs: END, hours: 5 });
+    grace.records[0] = { ...grace.records[0]!, interestRate: `${"1".repeat(60)}e-7`, liab: "1,000" };
+    const { client } = await start({ accounts: [grace] });
+    const error = await failureOf(fetchInterestAccrued(client, credentialsOf(grace), { limit: 5 }, interactive(grace)));
+    expect(error.message).toBe(
+      `OKX sent interest records the bot could not read: data[0].interestRate must be a plain decimal string (got "${"1".repeat(38)}…); and 1 more`,
+    );
+  });
+
+  it.each([
     [{ kind: "http-500" as const }, "50026"],
     [{ kind: "unavailable" as const }, "50001"],
     [{ kind: "busy" as const }, "50013"],
@@ -144,19 +178,6 @@ describe("OKX client against the fake OKX", () => {
 });
 
 describe("the fake OKX itself", () => {
-  async function rawGet(harness: OkxHarness, account: FakeOkxAccount, requestPath: string) {
-    const timestamp = okxTimestamp(Date.now());
-    const response = await fetch(harness.fake.urls.global + requestPath, {
-      headers: {
-        "OK-ACCESS-KEY": account.apiKey,
-        "OK-ACCESS-SIGN": sign(account.secret, timestamp, "GET", requestPath),
-        "OK-ACCESS-TIMESTAMP": timestamp,
-        "OK-ACCESS-PASSPHRASE": account.passphrase,
-      },
-    });
-    return { status: response.status, body: (await response.json()) as { code: string; msg: string; data?: unknown[] } };
-  }
-
   it("answers the sixth request within the window with HTTP 429 and 50011", async () => {
     const h = await start({ windowMs: 2000 });
     const answers = await Promise.all(Array.from({ length: 7 }, () => rawGet(h, alice, `${INTEREST_ACCRUED_PATH}?limit=1`)));

@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { recordIdentity } from "../../src/domain/interest-record.js";
-import { HistorySync } from "../../src/services/history.js";
+import { recordIdentity, type InterestRecord } from "../../src/domain/interest-record.js";
+import { INTEREST_ACCRUED_PATH } from "../../src/okx/interest-accrued.js";
+import { HistoryLoader } from "../../src/services/history.js";
 import { InterestCache } from "../../src/store/interest-cache.js";
-import { fakeAccount, generateAccruals, HOUR_MS } from "../support/fake-okx/index.js";
+import { fillCache } from "../support/cache.js";
+import { BEFORE_READINGS, fakeAccount, generateAccruals, HOUR_MS, type BeforeReading, type FakeOkxAccount } from "../support/fake-okx/index.js";
 import { credentialsOf, startOkxHarness, type OkxHarness } from "../support/okx-harness.js";
 import { testRedis } from "../support/redis.js";
 
@@ -12,47 +14,126 @@ afterEach(async () => {
   harness = undefined;
 });
 
-const identities = (records: { ts: string; type: string; ccy: string; instId: string; mgnMode: string }[]) =>
-  records.map(recordIdentity).sort();
+const DAY_MS = 24 * HOUR_MS;
+const YEAR_MS = 365 * DAY_MS;
+const identities = (records: readonly InterestRecord[]) => records.map(recordIdentity).sort();
 
-describe("history cache", () => {
-  it("holds exactly OKX's records across refreshes, resumed walks and new hours: no gap, no duplicate", async () => {
+async function setUp(accounts: FakeOkxAccount[], beforeReading: BeforeReading, clock: () => number) {
+  const { redis, prefix } = testRedis();
+  harness = await startOkxHarness({ redis, prefix, accounts, windowMs: 40, beforeReading });
+  const cache = new InterestCache(redis, prefix);
+  const loader = (options: { leaseMs?: number } = {}) => new HistoryLoader(harness!.client, cache, { now: clock, pollMs: 20, ...options });
+  return { redis, prefix, cache, loader, fake: harness.fake };
+}
+
+describe.each(BEFORE_READINGS)("history walks with OKX reading `before` as %s", (reading) => {
+  it("load a year by themselves, then ask only for what is newer: every record once, none missing", async () => {
     let clock = Date.UTC(2026, 10, 20, 12, 30);
-    const account = fakeAccount({ name: "cache", endTs: clock, hours: 24 * 6 });
-    const { redis, prefix } = testRedis();
-    harness = await startOkxHarness({ redis, prefix, accounts: [account], windowMs: 40 });
-    const cache = new InterestCache(redis, prefix);
-    const sync = new HistorySync(harness.client, cache, () => clock);
-    const credentials = credentialsOf(account);
-    const held = () => cache.range(account.uid, 0, Number.MAX_SAFE_INTEGER);
-    const okxHas = (since: number) => account.records.filter((record) => Number(record.ts) >= since);
+    // Four lines an hour and pages of 100: most pages end inside an hour.
+    const account = fakeAccount({ name: `year-${reading}`, endTs: clock, hours: 24 * 40 });
+    const { cache, loader, fake } = await setUp([account], reading, () => clock);
+    const history = loader();
+    const okxHas = (since: number) => identities(account.records.filter((record) => Number(record.ts) >= since));
 
-    // A walk stopped by its deadline after the first page, then resumed.
-    const twoDays = clock - 2 * 24 * HOUR_MS;
-    const stopped = await sync.ensure(account.uid, credentials, twoDays, { priority: "interactive", deadline: clock - 1 });
-    expect(stopped.complete).toBe(false);
-    const resumed = await sync.ensure(account.uid, credentials, twoDays, { priority: "interactive" });
-    expect(resumed).toMatchObject({ complete: true, oldest: twoDays });
-    expect(identities(await held())).toEqual(identities(okxHas(twoDays)));
+    history.start(account.uid, credentialsOf(account));
+    await history.idle();
+    expect(identities(await cache.range(account.uid, 0, clock))).toEqual(okxHas(0));
+    const walked = fake.stats.requests;
+    expect(walked).toBeLessThanOrEqual(Math.ceil(account.records.length / 100) + 1);
 
-    // Three new hours at OKX; a refresh asks for what is newer, and one request is enough.
+    // A question a minute later needs no walk back: one request for what is newer.
+    clock += 60_000;
+    const answer = await history.ensure(account.uid, credentialsOf(account), clock - 30 * DAY_MS, { priority: "interactive" });
+    expect(answer).toEqual({ complete: true, coveredFrom: clock - 30 * DAY_MS });
+    expect(fake.stats.requests - walked).toBe(1);
+
+    // Three new hours at OKX, one of them a record sent again written differently.
     const newHours = generateAccruals({ seed: 9, endTs: clock + 3 * HOUR_MS, hours: 3 });
     account.records.unshift(...newHours);
+    const resent = account.records.find((record) => Number(record.ts) === Math.floor(clock / HOUR_MS) * HOUR_MS)!;
+    resent.liab = `${resent.liab}0`.replace(/^(\d+)0$/, "$1.0");
     clock += 3 * HOUR_MS;
-    const refreshed = await sync.ensure(account.uid, credentials, twoDays, { priority: "interactive" });
-    expect(refreshed.requests).toBe(1);
-    expect(identities(await held())).toEqual(identities(okxHas(twoDays)));
+    await history.ensure(account.uid, credentialsOf(account), clock - DAY_MS, { priority: "interactive" });
+    const held = await cache.range(account.uid, 0, clock);
+    expect(identities(held)).toEqual(okxHas(0));
+    expect(held.find((record) => recordIdentity(record) === recordIdentity(resent))?.liab).toBe(resent.liab);
+  });
 
-    // Nothing new: one request, nothing added.
-    const again = await sync.ensure(account.uid, credentials, twoDays, { priority: "interactive" });
-    expect(again.requests).toBe(1);
+  it("answer at the deadline with what is held and go on loading without being asked again", async () => {
+    const clock = Date.now();
+    const account = fakeAccount({ name: `deadline-${reading}`, endTs: clock, hours: 24 * 20 });
+    const { cache, loader } = await setUp([account], reading, Date.now);
+    const history = loader();
+    const started = Date.now();
+    const answer = await history.ensure(account.uid, credentialsOf(account), clock - YEAR_MS, { priority: "interactive", deadline: Date.now() + 60 });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(answer.complete).toBe(false);
+    // What a partial answer claims is held, from where it says, up to now.
+    const claimed = account.records.filter((record) => Number(record.ts) >= answer.coveredFrom);
+    expect(identities(await cache.range(account.uid, answer.coveredFrom, clock))).toEqual(identities(claimed));
+    await history.idle();
+    expect(identities(await cache.range(account.uid, 0, clock))).toEqual(identities(account.records));
+  });
 
-    // Further back: pages from the oldest held hour on, without repeating what is held.
-    const fiveDays = clock - 5 * 24 * HOUR_MS;
-    await sync.ensure(account.uid, credentials, fiveDays, { priority: "interactive" });
-    const all = await held();
-    expect(new Set(identities(all)).size).toBe(all.length);
-    expect(identities(all)).toEqual(identities(okxHas(twoDays - 3 * 24 * HOUR_MS + 3 * HOUR_MS)));
-    expect((await cache.lines(account.uid)).map((line) => line.ccy)).toEqual(["BTC", "ETH", "USDT", "USDT"]);
+  it("fill the gap of a person back after months: the newest first, then what lies between", async () => {
+    let clock = Date.UTC(2026, 5, 1);
+    const account = fakeAccount({ name: `back-${reading}`, endTs: Date.UTC(2026, 10, 20), hours: 24 * 200 });
+    const { cache, loader } = await setUp([account], reading, () => clock);
+    // Held from before: two weeks, as of 1 June.
+    const before = account.records.filter((record) => Number(record.ts) < clock && Number(record.ts) >= clock - 14 * DAY_MS);
+    await fillCache(cache, account.uid, before, { from: clock - 14 * DAY_MS, to: clock - 1 });
+    clock = Date.UTC(2026, 10, 20, 0, 30);
+    const history = loader();
+    const week = await history.ensure(account.uid, credentialsOf(account), clock - 7 * DAY_MS, { priority: "interactive" });
+    expect(week.complete).toBe(true);
+    const state = await cache.state(account.uid);
+    expect(state.spans.length).toBeGreaterThanOrEqual(1);
+    await history.idle();
+    const okxHas = account.records.filter((record) => Number(record.ts) >= clock - YEAR_MS);
+    expect(identities(await cache.range(account.uid, 0, clock))).toEqual(identities(okxHas));
+    expect((await cache.state(account.uid)).spans).toEqual([{ from: clock - YEAR_MS, to: expect.any(Number) as number }]);
+  });
+});
+
+describe("one walk per account", () => {
+  it("is shared: a second loader (another replica) waits for the first walk instead of paging the same stretch", async () => {
+    const clock = Date.UTC(2026, 10, 20, 12, 30);
+    const account = fakeAccount({ name: "shared", endTs: clock, hours: 24 * 20 });
+    const { cache, loader, fake } = await setUp([account], "newest-first", () => clock);
+    const [one, two] = [loader(), loader()];
+    const answers = await Promise.all([
+      one.ensure(account.uid, credentialsOf(account), 0, { priority: "interactive" }),
+      two.ensure(account.uid, credentialsOf(account), 0, { priority: "background" }),
+    ]);
+    expect(answers.every((answer) => answer.complete)).toBe(true);
+    await Promise.all([one.idle(), two.idle()]);
+    // One walk of the whole history, plus at most a refresh of the newest page for the question that came second.
+    expect(fake.servedAt(account.uid, INTEREST_ACCRUED_PATH).length).toBeLessThanOrEqual(Math.ceil(account.records.length / 100) + 2);
+    expect(identities(await cache.range(account.uid, 0, clock))).toEqual(identities(account.records));
+  });
+
+  it("is taken over once its holder has died and its lease lapsed", async () => {
+    const clock = Date.UTC(2026, 10, 20, 12, 30);
+    const account = fakeAccount({ name: "takeover", endTs: clock, hours: 24 * 5 });
+    const { cache, loader } = await setUp([account], "newest-first", () => clock);
+    // A holder that took the lease and died.
+    expect(await cache.takeLease(account.uid, "dead.1", 300)).toBe(true);
+    const answer = await loader({ leaseMs: 300 }).ensure(account.uid, credentialsOf(account), 0, { priority: "interactive" });
+    expect(answer.complete).toBe(true);
+    expect(identities(await cache.range(account.uid, 0, clock))).toEqual(identities(account.records));
+  });
+
+  it("stops writing once the account is cleared under it, leaving no coverage of records no longer held", async () => {
+    const clock = Date.UTC(2026, 10, 20, 12, 30);
+    const account = fakeAccount({ name: "cleared", endTs: clock, hours: 24 * 60 });
+    const { cache, loader, redis, prefix } = await setUp([account], "nearest-oldest-first", () => clock);
+    const history = loader();
+    history.start(account.uid, credentialsOf(account));
+    while ((await cache.state(account.uid)).pages < 3) await new Promise((resolve) => setTimeout(resolve, 5));
+    await cache.clear(account.uid);
+    await history.idle();
+    expect(await cache.state(account.uid)).toEqual({ spans: [], refreshedAt: 0, wantedAt: 0, pages: 0 });
+    expect(await cache.range(account.uid, 0, clock)).toEqual([]);
+    expect(await redis.keys(`${prefix}rec:*`)).toEqual([]);
   });
 });

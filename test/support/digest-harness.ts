@@ -9,7 +9,7 @@ import { createLogger, type Logger } from "../../src/log.js";
 import { OkxClient } from "../../src/okx/client.js";
 import { createAccountLimiter, type RequestScheduler } from "../../src/okx/limiter.js";
 import type { RegionUrls } from "../../src/okx/regions.js";
-import { HistorySync } from "../../src/services/history.js";
+import { HistoryLoader } from "../../src/services/history.js";
 import { InterestService } from "../../src/services/interest.js";
 import { CredentialStore } from "../../src/store/credentials.js";
 import { DigestMarks } from "../../src/store/digest-marks.js";
@@ -67,7 +67,8 @@ export function digestHarness(options: DigestHarnessOptions): DigestHarness {
   const preferences = new PreferenceStore(redis, prefix);
   const cache = new InterestCache(redis, prefix);
   const now = options.now;
-  const interest = new InterestService({ credentials, cache, sync: new HistorySync(okx, cache, now), ...(now === undefined ? {} : { now }) });
+  const logger = options.logger ?? createLogger("silent");
+  const interest = new InterestService({ credentials, cache, history: new HistoryLoader(okx, cache, now === undefined ? {} : { now }), logger, ...(now === undefined ? {} : { now }) });
   const connection = redis.duplicate({ maxRetriesPerRequest: null, commandTimeout: undefined });
   const bullPrefix = `${prefix}bull`;
   const queue = new Queue<DigestJobData>(DIGEST_QUEUE, { connection, prefix: bullPrefix });
@@ -80,7 +81,7 @@ export function digestHarness(options: DigestHarnessOptions): DigestHarness {
     schedule: new DigestSchedule(queue),
     api: withTransformers(new Api(options.telegram.token, { apiRoot: options.telegram.apiRoot }), [onTheWire, ...(options.transformers ?? [])]),
     translate: (locale) => (key, variables) => i18n.t(locale, key, variables),
-    logger: options.logger ?? createLogger("silent"),
+    logger,
     ...(now === undefined ? {} : { now }),
   };
   return {

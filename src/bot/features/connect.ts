@@ -1,6 +1,6 @@
 import { Composer, InlineKeyboard } from "grammy";
 import { API_KEY_PATTERN, PASSPHRASE_PATTERN, SECRET_PATTERN } from "../../domain/key-format.js";
-import type { OkxClient } from "../../okx/client.js";
+import type { OkxClient, OkxCredentials } from "../../okx/client.js";
 import { REGION_NAMES } from "../../okx/regions.js";
 import { checkKey, type KeyCheck } from "../../services/key-check.js";
 import type { CredentialStore } from "../../store/credentials.js";
@@ -16,6 +16,8 @@ const ENVIRONMENT = /^connect:env:(live|demo)$/;
 export interface ConnectDependencies {
   okx: OkxClient;
   credentials: CredentialStore;
+  /** Starts loading the account's history in the background as soon as the key is stored. */
+  loadHistory: (uid: string, credentials: OkxCredentials) => void;
 }
 
 type Step = "key" | "secret" | "passphrase" | "environment" | "check";
@@ -179,7 +181,10 @@ export function connectConversation(dependencies: ConnectDependencies) {
         };
         const saved = await conversation.external(() =>
           dependencies.credentials.save(userId, { ...draft, region: check.region }, info).then(
-            () => true,
+            () => {
+              dependencies.loadHistory(check.uid, { ...draft, region: check.region });
+              return true;
+            },
             () => false,
           ),
         );

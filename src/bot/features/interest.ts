@@ -34,6 +34,8 @@ export function answerText(t: Translate, answer: Exclude<InterestAnswer, { kind:
     case "unreadable-key":
       return t("status-unreadable");
     case "okx-error":
+      // Not the key's fault, and not worth /connect again: OKX's answer could not be read.
+      if (answer.category === "bad-response") return t("interest-okx-unreadable", { code: escapeHtml(answer.code) });
       return isPassingTrouble(answer.category)
         ? t("interest-okx-down", { code: escapeHtml(answer.code) })
         : t("interest-key-broken", { code: escapeHtml(answer.code), message: escapeHtml(answer.message) });

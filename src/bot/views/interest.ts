@@ -16,7 +16,10 @@ export type Translate = (key: string, variables?: Record<string, string | number
  */
 export function figureNotes(t: Translate, answer: FigureNotes, display: TimeDisplay, partialKey = "interest-partial"): string[] {
   const notes: string[] = [];
-  if (answer.stale !== undefined) notes.push(t("interest-stale", { code: escapeHtml(answer.stale.code), date: formatDateTime(answer.stale.asOf, display) }));
+  if (answer.stale !== undefined) {
+    const key = answer.stale.category === "bad-response" ? "interest-stale-unreadable" : "interest-stale";
+    notes.push(t(key, { code: escapeHtml(answer.stale.code), date: formatDateTime(answer.stale.asOf, display) }));
+  }
   if (answer.partialFrom !== undefined) notes.push(t(partialKey, { date: formatDate(answer.partialFrom, display) }));
   return notes;
 }

@@ -1,0 +1,241 @@
+import type { InterestRecord } from "./interest-record.js";
+import { parseParts, type DecimalParts } from "./money.js";
+
+/** A borrowing line: what every record of one line shares. */
+export type BorrowingLine = Pick<InterestRecord, "type" | "ccy" | "mgnMode" | "instId">;
+
+/** The decimal fields of a record, in the order a block holds them. */
+const DECIMAL_FIELDS = ["interest", "interestRate", "liab", "totalLiab", "interestFreeLiab"] as const;
+
+const FORMAT = 1;
+const HOUR_MS = 3600_000;
+/** Value headers: 0 the empty string, 1 a string kept as sent, 2 + scale × 2 + sign a fixed-point integer. */
+const EMPTY = 0;
+const VERBATIM = 1;
+const FIXED = 2;
+/** The parts of a fixed-point value are exact only up to 18 decimals (money.ts). */
+const MAX_PART_SCALE = 18;
+const POWERS_OF_TEN = Array.from({ length: 19 }, (_, power) => 10 ** power);
+
+/** Three columns of exact parts (money.ts) of one decimal field, one entry a record. */
+export interface PartsColumn {
+  whole: Float64Array;
+  high: Float64Array;
+  low: Float64Array;
+}
+
+class Writer {
+  private bytes = new Uint8Array(256);
+  length = 0;
+
+  private room(extra: number): void {
+    if (this.length + extra <= this.bytes.length) return;
+    const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.length + extra));
+    grown.set(this.bytes.subarray(0, this.length));
+    this.bytes = grown;
+  }
+
+  /** An unsigned integer below 2⁵³, seven bits a byte (arithmetic, not bit operations: they stop at 2³¹). */
+  varint(value: number): void {
+    this.room(8);
+    while (value >= 0x80) {
+      this.bytes[this.length++] = (value % 0x80) | 0x80;
+      value = Math.floor(value / 0x80);
+    }
+    this.bytes[this.length++] = value;
+  }
+
+  text(value: string): void {
+    const encoded = Buffer.from(value, "utf8");
+    this.varint(encoded.length);
+    this.room(encoded.length);
+    this.bytes.set(encoded, this.length);
+    this.length += encoded.length;
+  }
+
+  result(): Uint8Array {
+    return this.bytes.slice(0, this.length);
+  }
+}
+
+/** `-?digits(.digits)?` read as sign, integer and scale, when that reads back to the very same text. */
+function fixedPoint(value: string): { negative: boolean; mantissa: number; scale: number } | undefined {
+  const match = /^(-?)(\d+)(?:\.(\d+))?$/.exec(value);
+  if (match === null) return undefined;
+  const [, sign = "", whole = "", fraction = ""] = match;
+  const mantissa = Number(whole + fraction);
+  if (!Number.isSafeInteger(mantissa)) return undefined;
+  const point = { negative: sign === "-", mantissa, scale: fraction.length };
+  return fixedText(point.negative, point.mantissa, point.scale) === value ? point : undefined;
+}
+
+function fixedText(negative: boolean, mantissa: number, scale: number): string {
+  const digits = String(mantissa).padStart(scale + 1, "0");
+  const body = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+  return negative ? `-${body}` : body;
+}
+
+function writeDecimal(writer: Writer, value: string): void {
+  if (value === "") return writer.varint(EMPTY);
+  const point = fixedPoint(value);
+  if (point === undefined) {
+    writer.varint(VERBATIM);
+    return writer.text(value);
+  }
+  writer.varint(FIXED + point.scale * 2 + (point.negative ? 1 : 0));
+  writer.varint(point.mantissa);
+}
+
+/** Time steps: whole hours in hours (one byte for the usual step), anything else in milliseconds. */
+function writeStep(writer: Writer, step: number): void {
+  writer.varint(step % HOUR_MS === 0 ? (step / HOUR_MS) * 2 : step * 2 + 1);
+}
+
+/**
+ * One borrowing line's records of one stretch (a month, say) as bytes: the line itself is not repeated,
+ * times are steps from `base`, every decimal string is a fixed-point integer with its scale (kept as sent
+ * where that would not read back to the same text), so each record reads back exactly as OKX sent it.
+ * Records must be of the line, with distinct times, oldest first.
+ */
+export function encodeBlock(base: number, records: readonly InterestRecord[]): Uint8Array {
+  const writer = new Writer();
+  writer.varint(FORMAT);
+  writer.varint(records.length);
+  let previous = base;
+  for (const record of records) {
+    const ts = Number(record.ts);
+    if (!(ts >= previous)) throw new RangeError(`records of a block go oldest first, from ${base}: ${record.ts}`);
+    writeStep(writer, ts - previous);
+    previous = ts;
+    for (const field of DECIMAL_FIELDS) writeDecimal(writer, record[field]);
+  }
+  return writer.result();
+}
+
+/** A block read back: times and the parts of interest and liability as columns, whole records on demand. */
+export class RecordBlock {
+  readonly length: number;
+  readonly ts: Float64Array;
+  readonly interest: PartsColumn;
+  readonly liab: PartsColumn;
+  /** Where each record's decimal fields start, for `record(i)`. */
+  private readonly offsets: Uint32Array;
+  private cursor = 0;
+
+  constructor(
+    readonly line: BorrowingLine,
+    base: number,
+    private readonly bytes: Uint8Array,
+  ) {
+    if (this.varint() !== FORMAT) throw new Error("unknown record block format");
+    this.length = this.varint();
+    this.ts = new Float64Array(this.length);
+    this.offsets = new Uint32Array(this.length);
+    this.interest = partsColumn(this.length);
+    this.liab = partsColumn(this.length);
+    let ts = base;
+    for (let index = 0; index < this.length; index++) {
+      const step = this.varint();
+      ts += step % 2 === 0 ? (step / 2) * HOUR_MS : (step - 1) / 2;
+      this.ts[index] = ts;
+      this.offsets[index] = this.cursor;
+      this.readParts(this.interest, index);
+      this.skipDecimal();
+      this.readParts(this.liab, index);
+      this.skipDecimal();
+      this.skipDecimal();
+    }
+  }
+
+  private varint(): number {
+    let value = 0;
+    let scale = 1;
+    for (;;) {
+      const byte = this.bytes[this.cursor++]!;
+      value += (byte & 0x7f) * scale;
+      if (byte < 0x80) return value;
+      scale *= 0x80;
+    }
+  }
+
+  private readText(): string {
+    const length = this.varint();
+    const text = Buffer.from(this.bytes.buffer, this.bytes.byteOffset + this.cursor, length).toString("utf8");
+    this.cursor += length;
+    return text;
+  }
+
+  private skipDecimal(): void {
+    const header = this.varint();
+    if (header === VERBATIM) {
+      const length = this.varint();
+      this.cursor += length;
+    } else if (header >= FIXED) this.varint();
+  }
+
+  private readDecimal(): string {
+    const header = this.varint();
+    if (header === EMPTY) return "";
+    if (header === VERBATIM) return this.readText();
+    const code = header - FIXED;
+    return fixedText(code % 2 === 1, this.varint(), Math.floor(code / 2));
+  }
+
+  /** The parts of the next value, exactly as money.ts's `parseParts` gives them for its text. */
+  private readParts(column: PartsColumn, index: number): void {
+    const start = this.cursor;
+    const header = this.varint();
+    if (header === EMPTY) return;
+    const scale = Math.floor((header - FIXED) / 2);
+    if (header === VERBATIM || scale > MAX_PART_SCALE) {
+      this.cursor = start;
+      return setParts(column, index, parseParts(this.readDecimal()));
+    }
+    const sign = (header - FIXED) % 2 === 1 ? -1 : 1;
+    const mantissa = this.varint();
+    const unit = POWERS_OF_TEN[scale]!;
+    let whole = Math.floor(mantissa / unit);
+    if (whole * unit > mantissa) whole--;
+    const fraction = mantissa - whole * unit;
+    let high: number;
+    let low = 0;
+    if (scale <= 9) high = fraction * POWERS_OF_TEN[9 - scale]!;
+    else {
+      const split = POWERS_OF_TEN[scale - 9]!;
+      high = Math.floor(fraction / split);
+      if (high * split > fraction) high--;
+      low = (fraction - high * split) * POWERS_OF_TEN[18 - scale]!;
+    }
+    column.whole[index] = sign * whole;
+    column.high[index] = sign * high;
+    column.low[index] = sign * low;
+  }
+
+  /** The record at `index`, every field as OKX sent it. */
+  record(index: number): InterestRecord {
+    this.cursor = this.offsets[index]!;
+    return {
+      ...this.line,
+      interest: this.readDecimal(),
+      interestRate: this.readDecimal(),
+      liab: this.readDecimal(),
+      totalLiab: this.readDecimal(),
+      interestFreeLiab: this.readDecimal(),
+      ts: String(this.ts[index]),
+    };
+  }
+
+  records(): InterestRecord[] {
+    return Array.from({ length: this.length }, (_, index) => this.record(index));
+  }
+}
+
+function partsColumn(length: number): PartsColumn {
+  return { whole: new Float64Array(length), high: new Float64Array(length), low: new Float64Array(length) };
+}
+
+function setParts(column: PartsColumn, index: number, parts: Readonly<DecimalParts>): void {
+  column.whole[index] = parts.whole;
+  column.high[index] = parts.high;
+  column.low[index] = parts.low;
+}
