@@ -6,6 +6,7 @@ import type { Logger } from "../log.js";
 import type { OkxClient } from "../okx/client.js";
 import type { DigestSchedule } from "../digest/schedule.js";
 import type { InterestService } from "../services/interest.js";
+import { MessageClaims } from "../store/message-claims.js";
 import { sealedStateStorage } from "../store/conversation-storage.js";
 import type { CredentialStore } from "../store/credentials.js";
 import type { RedisLocks } from "../store/locks.js";
@@ -132,6 +133,8 @@ export function createBot(dependencies: BotDependencies): Bot<BotContext> {
       interest: dependencies.interest,
       historyBudgetMs: dependencies.historyBudgetMs,
       preferences: dependencies.preferences,
+      claims: new MessageClaims(dependencies.redis, dependencies.prefix),
+      onFollowError: (error) => dependencies.logger.warn({ err: error }, "a summary could not keep itself up to date"),
     }),
     chartFeature({ interest: dependencies.interest, historyBudgetMs: dependencies.historyBudgetMs, preferences: dependencies.preferences }),
     digestFeature({ preferences: dependencies.preferences, schedule: dependencies.digestSchedule, interest: dependencies.interest }),

@@ -118,13 +118,16 @@ export class RecordBlock {
   readonly ts: Float64Array;
   readonly interest: PartsColumn;
   readonly liab: PartsColumn;
+  /** 1 where the record gives an interest-free liability. */
+  readonly hasInterestFree: Uint8Array;
   /** Where each record's decimal fields start, for `record(i)`. */
   private readonly offsets: Uint32Array;
   private cursor = 0;
 
   constructor(
     readonly line: BorrowingLine,
-    base: number,
+    /** The time the block's steps start from (its month). */
+    readonly base: number,
     private readonly bytes: Uint8Array,
   ) {
     if (this.varint() !== FORMAT) throw new Error("unknown record block format");
@@ -133,6 +136,7 @@ export class RecordBlock {
     this.offsets = new Uint32Array(this.length);
     this.interest = partsColumn(this.length);
     this.liab = partsColumn(this.length);
+    this.hasInterestFree = new Uint8Array(this.length);
     let ts = base;
     for (let index = 0; index < this.length; index++) {
       const step = this.varint();
@@ -143,7 +147,7 @@ export class RecordBlock {
       this.skipDecimal();
       this.readParts(this.liab, index);
       this.skipDecimal();
-      this.skipDecimal();
+      if (this.skipDecimal() !== EMPTY) this.hasInterestFree[index] = 1;
     }
   }
 
@@ -165,12 +169,14 @@ export class RecordBlock {
     return text;
   }
 
-  private skipDecimal(): void {
+  /** Steps over a value; returns its header. */
+  private skipDecimal(): number {
     const header = this.varint();
     if (header === VERBATIM) {
       const length = this.varint();
       this.cursor += length;
     } else if (header >= FIXED) this.varint();
+    return header;
   }
 
   private readDecimal(): string {

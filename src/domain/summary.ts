@@ -1,5 +1,6 @@
 import type { InterestRecord } from "./interest-record.js";
-import { Decimal, ExactSum, parseParts } from "./money.js";
+import { Decimal, ExactSum, parseParts, type DecimalParts } from "./money.js";
+import type { RecordBlock } from "./record-block.js";
 
 export const HOURS_PER_YEAR = 24 * 365;
 const PROJECTION_HOURS = 24 * 30;
@@ -41,6 +42,11 @@ export interface Summary {
 
 export const yearlyRate = (hourly: Decimal): Decimal => hourly.times(HOURS_PER_YEAR);
 
+/** Where the whole record of an accrual can be had when a summary needs it (the newest hour's, say). */
+interface RecordSource {
+  record(index: number): InterestRecord;
+}
+
 interface CurrencyState {
   ccy: string;
   total: ExactSum;
@@ -52,9 +58,11 @@ interface CurrencyState {
   hours: number;
   /** Margin mode → instrument → interest. */
   lines: Map<string, Map<string, ExactSum>>;
-  newest: InterestRecord[];
-  all: InterestRecord[];
-  interestFree?: { ts: number; value: string };
+  /** The records of the hour being summed. */
+  newest: { source: RecordSource; index: number }[];
+  /** Every record, kept only while no liability has been seen: the average rate is then a plain mean. */
+  withoutLiability: { source: RecordSource; index: number }[] | undefined;
+  interestFree?: { ts: number; source: RecordSource; index: number };
 }
 
 /** Keeps the higher of two hourly liabilities: ordered by approximation, decided exactly where close. */
@@ -71,22 +79,31 @@ function isInTimeOrder(records: readonly InterestRecord[]): boolean {
   return true;
 }
 
-/**
- * Sums accruals in `[from, to]` per currency, exactly, in one pass: a year of three currencies is ~26,000
- * records, summed on every question. Records may come in any order (the cache gives them in time order).
- */
-export function summarize(input: readonly InterestRecord[], from: number, to: number): Summary {
-  const records = isInTimeOrder(input) ? input : [...input].sort(byTime);
-  const states = new Map<string, CurrencyState>();
-  let count = 0;
-  for (const record of records) {
-    const ts = Number(record.ts);
-    if (ts < from || ts > to) continue;
-    count++;
-    let state = states.get(record.ccy);
+/** Sums accruals of `[from, to]` given in time order within each currency, exactly, in one pass. */
+class SummaryBuilder {
+  private readonly states = new Map<string, CurrencyState>();
+  private count = 0;
+
+  constructor(
+    private readonly from: number,
+    private readonly to: number,
+  ) {}
+
+  add(
+    line: { ccy: string; mgnMode: string; instId: string },
+    ts: number,
+    interest: Readonly<DecimalParts>,
+    liability: Readonly<DecimalParts>,
+    hasInterestFree: boolean,
+    source: RecordSource,
+    index: number,
+  ): void {
+    if (ts < this.from || ts > this.to) return;
+    this.count++;
+    let state = this.states.get(line.ccy);
     if (state === undefined) {
       state = {
-        ccy: record.ccy,
+        ccy: line.ccy,
         total: new ExactSum(),
         liability: new ExactSum(),
         hourTs: ts,
@@ -95,9 +112,9 @@ export function summarize(input: readonly InterestRecord[], from: number, to: nu
         hours: 1,
         lines: new Map(),
         newest: [],
-        all: [],
+        withoutLiability: [],
       };
-      states.set(record.ccy, state);
+      this.states.set(line.ccy, state);
     }
     if (ts !== state.hourTs) {
       state.peak = higher(state.peak, state.hour);
@@ -106,32 +123,95 @@ export function summarize(input: readonly InterestRecord[], from: number, to: nu
       state.hours++;
       state.newest = [];
     }
-    state.newest.push(record);
-    state.all.push(record);
+    state.newest.push({ source, index });
 
-    const interest = parseParts(record.interest);
     state.total.addParts(interest);
-    let instruments = state.lines.get(record.mgnMode);
-    if (instruments === undefined) state.lines.set(record.mgnMode, (instruments = new Map<string, ExactSum>()));
-    let line = instruments.get(record.instId);
-    if (line === undefined) instruments.set(record.instId, (line = new ExactSum()));
-    line.addParts(interest);
+    let instruments = state.lines.get(line.mgnMode);
+    if (instruments === undefined) state.lines.set(line.mgnMode, (instruments = new Map<string, ExactSum>()));
+    let sum = instruments.get(line.instId);
+    if (sum === undefined) instruments.set(line.instId, (sum = new ExactSum()));
+    sum.addParts(interest);
 
-    const liability = parseParts(record.liab);
     state.liability.addParts(liability);
     state.hour.addParts(liability);
-    if (record.interestFreeLiab !== "" && (state.interestFree === undefined || ts >= state.interestFree.ts)) {
-      state.interestFree = { ts, value: record.interestFreeLiab };
+    if (state.withoutLiability !== undefined) {
+      if (liability.whole !== 0 || liability.high !== 0 || liability.low !== 0) state.withoutLiability = undefined;
+      else state.withoutLiability.push({ source, index });
     }
+    if (hasInterestFree && (state.interestFree === undefined || ts >= state.interestFree.ts)) state.interestFree = { ts, source, index };
   }
-  const currencies = [...states.values()].map(finish);
-  currencies.sort((a, b) => b.total.comparedTo(a.total) || a.ccy.localeCompare(b.ccy));
-  return { from, to, currencies, records: count };
+
+  finish(): Summary {
+    const currencies = [...this.states.values()].map(finish);
+    currencies.sort((a, b) => b.total.comparedTo(a.total) || a.ccy.localeCompare(b.ccy));
+    return { from: this.from, to: this.to, currencies, records: this.count };
+  }
 }
 
+/**
+ * Sums accruals in `[from, to]` per currency, exactly, in one pass. Records may come in any order (the
+ * cache gives them in time order).
+ */
+export function summarize(input: readonly InterestRecord[], from: number, to: number): Summary {
+  const records = isInTimeOrder(input) ? input : [...input].sort(byTime);
+  const builder = new SummaryBuilder(from, to);
+  const source: RecordSource = { record: (index) => records[index]! };
+  // parseParts reuses its answer: the interest's parts are copied out before the liability is read.
+  const interest = { whole: 0, high: 0, low: 0 };
+  records.forEach((record, index) => {
+    Object.assign(interest, parseParts(record.interest));
+    const liability = parseParts(record.liab);
+    builder.add(record, Number(record.ts), interest, liability, record.interestFreeLiab !== "", source, index);
+  });
+  return builder.finish();
+}
+
+/**
+ * The same summary straight from cached blocks (one line and month each), without making a string of
+ * every record: a year of four lines is ~35,000 records, summed on every one-year question. Each
+ * currency's lines are merged by time, month by month.
+ */
+export function summarizeBlocks(blocks: readonly RecordBlock[], from: number, to: number): Summary {
+  const builder = new SummaryBuilder(from, to);
+  const groups = new Map<string, RecordBlock[]>();
+  for (const block of blocks) {
+    const key = `${block.line.ccy}|${block.base}`;
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [block]);
+    else group.push(block);
+  }
+  const interest = { whole: 0, high: 0, low: 0 };
+  const liability = { whole: 0, high: 0, low: 0 };
+  const inOrder = [...groups.values()].sort((a, b) => a[0]!.base - b[0]!.base);
+  for (const group of inOrder) {
+    const cursors = group.map(() => 0);
+    for (;;) {
+      let next = -1;
+      for (let line = 0; line < group.length; line++) {
+        const cursor = cursors[line]!;
+        if (cursor < group[line]!.length && (next < 0 || group[line]!.ts[cursor]! < group[next]!.ts[cursors[next]!]!)) next = line;
+      }
+      if (next < 0) break;
+      const block = group[next]!;
+      const index = cursors[next]!++;
+      interest.whole = block.interest.whole[index]!;
+      interest.high = block.interest.high[index]!;
+      interest.low = block.interest.low[index]!;
+      liability.whole = block.liab.whole[index]!;
+      liability.high = block.liab.high[index]!;
+      liability.low = block.liab.low[index]!;
+      builder.add(block.line, block.ts[index]!, interest, liability, block.hasInterestFree[index] === 1, block, index);
+    }
+  }
+  return builder.finish();
+}
+
+const recordsOf = (entries: readonly { source: RecordSource; index: number }[]) => entries.map(({ source, index }) => source.record(index));
+
 function finish(state: CurrencyState): CurrencySummary {
-  const currentLiability = state.newest.reduce((sum, record) => sum.plus(record.liab || 0), new Decimal(0));
-  const currentRate = weightedRate(state.newest);
+  const newest = recordsOf(state.newest);
+  const currentLiability = newest.reduce((sum, record) => sum.plus(record.liab || 0), new Decimal(0));
+  const currentRate = weightedRate(newest);
   const total = state.total.toDecimal();
   const liability = state.liability.toDecimal();
   const lines: LineTotal[] = [];
@@ -142,13 +222,13 @@ function finish(state: CurrencyState): CurrencySummary {
     ccy: state.ccy,
     total,
     hours: state.hours,
-    latestTs: Number(state.newest[0]?.ts ?? Number.NaN),
+    latestTs: Number(newest[0]?.ts ?? Number.NaN),
     currentRate,
     // Interest is liability × rate, so this is the liability-weighted rate without a product per record.
-    averageRate: liability.isZero() ? weightedRate(state.all) : total.dividedBy(liability),
+    averageRate: liability.isZero() ? weightedRate(recordsOf(state.withoutLiability ?? [])) : total.dividedBy(liability),
     currentLiability,
     peakLiability: higher(state.peak, state.hour).toDecimal(),
-    interestFreeLiability: state.interestFree === undefined ? undefined : new Decimal(state.interestFree.value),
+    interestFreeLiability: state.interestFree === undefined ? undefined : new Decimal(state.interestFree.source.record(state.interestFree.index).interestFreeLiab),
     projected30d: currentLiability.times(currentRate).times(PROJECTION_HOURS),
     lines: lines.sort((a, b) => b.total.comparedTo(a.total)),
   };

@@ -1,6 +1,6 @@
 import { dailyInterest, type DailyInterest } from "../domain/daily.js";
 import type { InterestRecord } from "../domain/interest-record.js";
-import { summarize, type Summary } from "../domain/summary.js";
+import { summarizeBlocks, type Summary } from "../domain/summary.js";
 import { matchesView, PERIODS, type InterestView, type RecordsPage } from "../domain/view.js";
 import type { Logger } from "../log.js";
 import { OkxError, type OkxErrorCategory } from "../okx/errors.js";
@@ -161,16 +161,27 @@ export class InterestService {
 
   async summary(userId: number, view: InterestView, options: SummaryOptions): Promise<InterestAnswer> {
     const from = this.now() - PERIODS[view.period];
-    const answer = await this.accrued(userId, from, options);
-    if (answer.kind !== "records") return answer;
-    const { uid, to, records, partialFrom, stale } = answer;
-    return {
-      kind: "summary",
-      summary: summarize(records.filter((record) => matchesView(view, record)), from, to),
-      lines: await this.dependencies.cache.lines(uid),
-      ...(partialFrom === undefined ? {} : { partialFrom }),
-      ...(stale === undefined ? {} : { stale }),
-    };
+    const answer = await this.refreshed(userId, from, options);
+    if (answer.kind !== "fresh") return answer;
+    const { uid, to, partialFrom, stale } = answer;
+    return this.summaryOf(uid, view, from, to, { ...(partialFrom === undefined ? {} : { partialFrom }), ...(stale === undefined ? {} : { stale }) });
+  }
+
+  /** The view's summary from what the cache holds from `heldFrom` on, without asking OKX: while history loads. */
+  async heldSummary(userId: number, view: InterestView, heldFrom: number): Promise<InterestAnswer> {
+    const connection = await this.connection(userId);
+    if (connection === "none") return { kind: "no-key" };
+    if (connection === "unreadable") return { kind: "unreadable-key" };
+    const to = this.now();
+    const from = to - PERIODS[view.period];
+    return this.summaryOf(connection.info.uid, view, from, to, heldFrom > from ? { partialFrom: heldFrom } : {});
+  }
+
+  /** Summed from the cached blocks themselves; part of a history only from where it is whole. */
+  private async summaryOf(uid: string, view: InterestView, from: number, to: number, notes: FigureNotes): Promise<InterestAnswer> {
+    const readFrom = notes.partialFrom ?? from;
+    const blocks = await this.dependencies.cache.blocks(uid, readFrom, to, (line) => matchesView(view, line));
+    return { kind: "summary", summary: { ...summarizeBlocks(blocks, readFrom, to), from }, lines: await this.dependencies.cache.lines(uid), ...notes };
   }
 
   /** The account's borrowing lines seen so far (from the cache). */

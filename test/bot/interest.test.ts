@@ -8,7 +8,8 @@ const now = Date.now();
 const accounts = {
   olga: fakeAccount({ name: "olga", endTs: now, hours: 24 * 40 }),
   paul: fakeAccount({ name: "paul", endTs: now, hours: 24 * 40 }),
-  rita: fakeAccount({ name: "rita", endTs: now, hours: 24 * 365 }),
+  // Sixty days of four lines: 58 pages, about 24 s at OKX's limit, past the history budget below.
+  rita: fakeAccount({ name: "rita", endTs: now, hours: 24 * 60 }),
   sam: fakeAccount({ name: "sam", endTs: now, hours: 24 * 10 }),
   tess: fakeAccount({ name: "tess", endTs: now, hours: 24 * 10 }),
 };
@@ -124,20 +125,25 @@ describe("/interest", () => {
     await connect(chat, accounts.sam);
     chat.send("/interest 7d");
     await chat.expect(/All currencies interest · last 7 days/);
+    await e2e.historyLoaded(accounts.sam.uid);
     const before = e2e.okx.servedAt(accounts.sam.uid, INTEREST_ACCRUED_PATH).length;
     chat.send("/interest 24h");
     await chat.expect(/All currencies interest · last 24 hours/);
     expect(e2e.okx.servedAt(accounts.sam.uid, INTEREST_ACCRUED_PATH).length - before).toBe(1);
   });
 
-  it("shows progress on a long first question and answers for what is held", async () => {
+  it("shows progress on a long first question, answers for what is held, and updates itself once the rest is in", async () => {
     const chat = e2e.newChat();
     await connect(chat, accounts.rita);
     chat.send("/interest USDT 1y");
     await chat.expect(/Loading your history from OKX: back to/, 15_000);
-    const partial = await chat.expect(/History held from .* on; the rest is still to load/, 30_000);
+    const partial = await chat.expect(/Figures from .* on: the rest of your history is loading/, 30_000);
     expect(partial.text).toMatch(/USDT interest · last year/);
-  }, 60_000);
+    // No question asked again: the same message, once all is in, with every record of the year.
+    const whole = await chat.expect(/^(?![\s\S]*history is loading)[\s\S]*USDT interest · last year/, 60_000);
+    expect(whole.message_id).toBe(partial.message_id);
+    expect(whole.text).toContain(`${expectedTotal(accounts.rita.records, "USDT", 365 * 24 * HOUR_MS, Date.now())} USDT over`);
+  }, 120_000);
 
   it("names the currencies the account has when asked for one it never borrowed", async () => {
     const chat = e2e.newChat();
@@ -151,6 +157,7 @@ describe("/interest", () => {
     await connect(chat, accounts.tess);
     chat.send("/interest USDT 7d");
     await chat.expect(/USDT interest · last 7 days/);
+    await e2e.historyLoaded(accounts.tess.uid);
     e2e.okx.inject({ kind: "unavailable" }, 5); // the first try and four retries
     chat.send("/interest USDT 7d");
     await chat.expect(/OKX is not answering \(50001\); these figures are from/, 20_000);

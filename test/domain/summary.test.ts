@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { InterestRecord } from "../../src/domain/interest-record.js";
 import { Decimal, ExactSum, formatAmount, formatPercent } from "../../src/domain/money.js";
-import { summarize, yearlyRate } from "../../src/domain/summary.js";
+import { encodeBlock, RecordBlock } from "../../src/domain/record-block.js";
+import { summarize, summarizeBlocks, yearlyRate } from "../../src/domain/summary.js";
+import { matchesView, type InterestView } from "../../src/domain/view.js";
+import { generateAccruals } from "../support/fake-okx/index.js";
 
 /** The two records of the endpoint's own response example (the second has no totalLiab or interestFreeLiab). */
 const EXAMPLE: InterestRecord[] = [
@@ -94,5 +97,30 @@ describe("summary", () => {
     expect(formatPercent(new Decimal("0.0000040833333333"))).toBe("0.000408 %");
     expect(formatPercent(new Decimal("0.035769999999708"))).toBe("3.58 %");
     expect(formatPercent(new Decimal(0))).toBe("0 %");
+  });
+});
+
+describe("summary from cached blocks", () => {
+  it("is the summary of the same records, for every view and for a stretch that starts inside a month", () => {
+    const to = Date.UTC(2026, 10, 20, 12);
+    const records = generateAccruals({ hours: 24 * 75, endTs: to });
+    records[5] = { ...records[5]!, interestFreeLiab: "12.5" };
+    records[400] = { ...records[400]!, interestFreeLiab: "3" };
+    const lineOf = (record: InterestRecord) => `${record.type}|${record.ccy}|${record.mgnMode}|${record.instId}`;
+    const blocks: RecordBlock[] = [];
+    for (const key of new Set(records.map(lineOf))) {
+      const ofLine = records.filter((record) => lineOf(record) === key).reverse();
+      for (const month of new Set(ofLine.map((record) => Date.UTC(new Date(Number(record.ts)).getUTCFullYear(), new Date(Number(record.ts)).getUTCMonth(), 1)))) {
+        const inMonth = ofLine.filter((record) => Number(record.ts) >= month && new Date(Number(record.ts)).getUTCMonth() === new Date(month).getUTCMonth());
+        blocks.push(new RecordBlock(inMonth[0]!, month, encodeBlock(month, inMonth)));
+      }
+    }
+    blocks.sort((a, b) => a.base - b.base);
+    const from = to - 50 * 24 * 3600_000 + 1800_000;
+    const views: InterestView[] = [{ period: "30d" }, { period: "30d", ccy: "USDT" }, { period: "30d", mgnMode: "isolated" }, { period: "30d", ccy: "USDT", instId: "BTC-USDT" }];
+    for (const view of views) {
+      const matching = (line: { ccy: string; mgnMode: string; instId: string }) => matchesView(view, line);
+      expect(summarizeBlocks(blocks.filter((block) => matching(block.line)), from, to), JSON.stringify(view)).toEqual(summarize(records.filter(matching), from, to));
+    }
   });
 });

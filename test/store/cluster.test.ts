@@ -78,6 +78,7 @@ describe("on a Redis Cluster", () => {
       await connect(chat, account);
       chat.send("/interest USDT 7d");
       await chat.expect(/USDT interest · last 7 days/, 30_000);
+      await e2e.historyLoaded(account.uid);
       const served = e2e.okx.stats.requests;
       chat.send("/interest USDT 24h");
       await chat.expect(/USDT interest · last 24 hours/);

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
+import { INTEREST_ACCRUED_PATH } from "../../src/okx/interest-accrued.js";
 import { startBotProcess, type BotProcess } from "./bot-process.js";
 import { chatWith, type ChatDriver } from "./chat.js";
 import { startFakeOkx, type FakeOkx, type FakeOkxAccount, type FakeOkxOptions } from "./fake-okx/index.js";
@@ -14,12 +15,18 @@ export interface EndToEnd {
   prefix: string;
   env: Record<string, string>;
   newChat(languageCode?: string): ChatDriver;
+  /**
+   * Resolves once the account's history walk is over: no request of it reached OKX for a while (a walk
+   * pages every 416 ms). Connecting starts one, whose pages would otherwise mix with a test's own.
+   */
+  historyLoaded(uid: string, timeoutMs?: number): Promise<void>;
   /** Stops the bot process (SIGTERM) and starts a new one on the same state; resolves with the old one's exit code. */
   restart(): Promise<number | null>;
   close(): Promise<void>;
 }
 
 let nextUserId = 1000;
+const QUIET_MS = 1_500;
 
 export async function startEndToEnd(
   redisUrl: string,
@@ -48,6 +55,15 @@ export async function startEndToEnd(
     redis: new Redis(redisUrl),
     prefix,
     env,
+    async historyLoaded(uid, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const last = okx.servedAt(uid, INTEREST_ACCRUED_PATH).at(-1) ?? 0;
+        if (Date.now() - last > QUIET_MS) return;
+        if (Date.now() > deadline) throw new Error(`the history walk of ${uid} is still paging after ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
     newChat: (languageCode = "en") => chatWith(telegram, telegram.user(nextUserId++, { first_name: "Trader", language_code: languageCode })),
     async restart() {
       const code = await harness.bot.stop("SIGTERM");

@@ -4,6 +4,7 @@ import { isPassingTrouble } from "../../okx/errors.js";
 import { decodeView, isArgumentProblem, parseInterestArguments, type InterestView } from "../../domain/view.js";
 import type { HistoryProgress } from "../../services/history.js";
 import type { InterestAnswer, InterestService } from "../../services/interest.js";
+import type { MessageClaims } from "../../store/message-claims.js";
 import type { PreferenceStore } from "../../store/preferences.js";
 import type { BotContext } from "../context.js";
 import { escapeHtml } from "../html.js";
@@ -16,11 +17,19 @@ export interface InterestFeatureDependencies {
   preferences: PreferenceStore;
   /** How long a question may page back through history before answering with what is held. */
   historyBudgetMs: number;
+  /** Which answer each message shows now, so a summary that keeps itself up to date stops once superseded. */
+  claims: MessageClaims;
+  /** A summary that could not keep itself up to date (the message stays as it was). */
+  onFollowError?: (error: unknown) => void;
   now?: () => number;
 }
 
 /** Progress edits at most this often: Telegram limits edits of one message. */
 const PROGRESS_EVERY_MS = 1_500;
+/** A summary of part of the history shows the figures held so far at most this often while the rest loads. */
+const FOLLOW_PROGRESS_MS = 5_000;
+/** How long such a summary keeps itself up to date: a year of one account loads in about three minutes. */
+const FOLLOW_FOR_MS = 15 * 60_000;
 
 /** Edits the message in place; an edit that changes nothing is fine. */
 export function edit(ctx: BotContext, chatId: number, messageId: number, text: string, keyboard?: InlineKeyboard): Promise<void> {
@@ -72,24 +81,53 @@ export function interestFeature(dependencies: InterestFeatureDependencies): Comp
   const now = dependencies.now ?? Date.now;
   const privateChats = feature.chatType("private");
 
-  async function show(ctx: BotContext, chatId: number, messageId: number, view: InterestView): Promise<void> {
-    const userId = ctx.from!.id;
-    const display = await timeDisplay(ctx, dependencies.preferences);
-    const onProgress = progressEdits(ctx, chatId, messageId, display, now);
-    const answer = await dependencies.interest.summary(userId, view, { priority: "interactive", onProgress, budgetMs: dependencies.historyBudgetMs });
-    if (answer.kind !== "summary") return edit(ctx, chatId, messageId, answerText(ctx.t, answer));
-
+  /** The message for an answer: the summary with its buttons, or why there is none. */
+  function message(ctx: BotContext, view: InterestView, answer: InterestAnswer, display: TimeDisplay): { text: string; keyboard?: InlineKeyboard } {
+    if (answer.kind !== "summary") return { text: answerText(ctx.t, answer) };
     const notes = figureNotes(ctx.t, answer, display);
     const keyboard = summaryKeyboard(ctx.t, view);
-    if (answer.summary.currencies.length > 0) {
-      return edit(ctx, chatId, messageId, renderSummary(ctx.t, view, answer.summary, { ...display, now: now(), notes }), keyboard);
-    }
+    if (answer.summary.currencies.length > 0) return { text: renderSummary(ctx.t, view, answer.summary, { ...display, now: now(), notes }), keyboard };
     const known = [...new Set(answer.lines.map((line) => line.ccy))];
     let text: string;
     if (known.length === 0) text = ctx.t("interest-no-history");
     else if (view.ccy !== undefined && !known.includes(view.ccy)) text = ctx.t("interest-never-borrowed", { ccy: view.ccy, known: known.join(", ") });
     else text = ctx.t("interest-empty", { filter: "", hint: ctx.t("interest-usage") });
-    return edit(ctx, chatId, messageId, [...notes, text].join("\n"), keyboard);
+    return { text: [...notes, text].join("\n"), keyboard };
+  }
+
+  async function show(ctx: BotContext, chatId: number, messageId: number, view: InterestView): Promise<void> {
+    const userId = ctx.from!.id;
+    const claim = await dependencies.claims.claim(chatId, messageId, FOLLOW_FOR_MS);
+    const display = await timeDisplay(ctx, dependencies.preferences);
+    const onProgress = progressEdits(ctx, chatId, messageId, display, now);
+    const answer = await dependencies.interest.summary(userId, view, { priority: "interactive", onProgress, budgetMs: dependencies.historyBudgetMs });
+    const { text, keyboard } = message(ctx, view, answer, display);
+    await edit(ctx, chatId, messageId, text, keyboard);
+    if (answer.kind === "summary" && answer.partialFrom !== undefined) {
+      follow(ctx, chatId, messageId, view, display, claim).catch((error: unknown) => dependencies.onFollowError?.(error));
+    }
+  }
+
+  /**
+   * Keeps a summary answered from part of the history up to date while the rest loads: the figures held
+   * so far at most every `FOLLOW_PROGRESS_MS`, then once more when all is in. Stops as soon as a later
+   * answer claims the message.
+   */
+  async function follow(ctx: BotContext, chatId: number, messageId: number, view: InterestView, display: TimeDisplay, claim: string): Promise<void> {
+    const userId = ctx.from!.id;
+    const ours = () => dependencies.claims.holds(chatId, messageId, claim);
+    let shown = now();
+    const onProgress = async (progress: HistoryProgress) => {
+      if (now() - shown < FOLLOW_PROGRESS_MS || !(await ours())) return;
+      shown = now();
+      const held = await dependencies.interest.heldSummary(userId, view, progress.coveredFrom);
+      const { text, keyboard } = message(ctx, view, held, display);
+      await edit(ctx, chatId, messageId, text, keyboard);
+    };
+    const answer = await dependencies.interest.summary(userId, view, { priority: "background", onProgress, budgetMs: FOLLOW_FOR_MS });
+    if (!(await ours())) return;
+    const { text, keyboard } = message(ctx, view, answer, display);
+    await edit(ctx, chatId, messageId, text, keyboard);
   }
 
   privateChats.command("interest", async (ctx) => {
