@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { Decimal, formatAmount } from "../../src/domain/money.js";
 import { INTEREST_ACCRUED_PATH } from "../../src/okx/interest-accrued.js";
 import { connect, startEndToEnd, type EndToEnd } from "../support/e2e.js";
-import { fakeAccount, HOUR_MS } from "../support/fake-okx/index.js";
+import { BEFORE_READINGS, fakeAccount, HOUR_MS } from "../support/fake-okx/index.js";
 
 const now = Date.now();
 const accounts = {
@@ -213,4 +213,25 @@ describe("/filters", () => {
     const byDefault = await chat.expect(/USDT · isolated · BTC-USDT interest · last 7 days/);
     expect(byDefault.text).not.toMatch(/\ncross /);
   }, 40_000);
+});
+
+describe.each(BEFORE_READINGS)("/interest with OKX reading `before` as %s", (reading) => {
+  const account = fakeAccount({ name: `reads-${BEFORE_READINGS.indexOf(reading)}`, endTs: now, hours: 24 * 12 });
+  let e2e: EndToEnd;
+  beforeAll(async () => {
+    e2e = await startEndToEnd(inject("redisUrl"), [account], { HISTORY_BUDGET_MS: "15000" }, { beforeReading: reading });
+  }, 30_000);
+  afterAll(() => e2e?.close());
+
+  it("sums every record of the period exactly, first from OKX and then from the cache", async () => {
+    const chat = e2e.newChat();
+    await connect(chat, account);
+    chat.send("/interest USDT 30d");
+    const first = await chat.expect(/USDT interest · last 30 days[\s\S]*Updated/, 20_000);
+    expect(first.text).toContain(`${expectedTotal(account.records, "USDT", 30 * 24 * HOUR_MS, Date.now())} USDT over`);
+    await e2e.historyLoaded(account.uid);
+    chat.send("/interest BTC 7d");
+    const again = await chat.expect(/BTC interest · last 7 days[\s\S]*Updated/);
+    expect(again.text).toContain(`${expectedTotal(account.records, "BTC", 7 * 24 * HOUR_MS, Date.now())} BTC over`);
+  }, 60_000);
 });
