@@ -20,9 +20,12 @@ export function addSpan(spans: readonly Span[], added: Span): Span[] {
   return kept.sort((a, b) => b.from - a.from);
 }
 
-/** The spans from `cutoff` on: what is left once the records older than it are dropped. */
+/**
+ * The spans that still reach `cutoff` or later, once the records older than it are dropped. A span keeps
+ * its start: what it held below the cutoff is gone from OKX too, so nothing is left to page there.
+ */
 export function spansFrom(spans: readonly Span[], cutoff: number): Span[] {
-  return spans.filter((span) => span.to >= cutoff).map((span) => ({ from: Math.max(span.from, cutoff), to: span.to }));
+  return spans.filter((span) => span.to >= cutoff);
 }
 
 /**

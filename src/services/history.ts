@@ -105,7 +105,8 @@ export class HistoryLoader {
           throw new OkxError({ code, category: category as OkxErrorCategory, message });
         }
         const held = heldFrom(state, askedAt);
-        if (held !== undefined && held <= target) return { complete: true, coveredFrom: target };
+        // OKX serves a year back from now: what a walk has brought down to that is all there is.
+        if (held !== undefined && held <= Math.max(target, this.now() - HISTORY_DEPTH_MS)) return { complete: true, coveredFrom: target };
         const coveredFrom = held ?? state.spans[0]?.from ?? askedAt;
         const progress = `${coveredFrom} ${state.pages}`;
         if (progress !== reported && held !== undefined) {

@@ -16,10 +16,8 @@ describe("coverage spans", () => {
     ]);
     expect(addSpan(spans, { from: 240, to: 310 })).toEqual([{ from: 100, to: 400 }]);
     expect(addSpan(spans, { from: 5, to: 4 })).toEqual(spans);
-    expect(spansFrom(spans, 220)).toEqual([
-      { from: 300, to: 400 },
-      { from: 220, to: 250 },
-    ]);
+    expect(spansFrom(spans, 220)).toEqual(spans);
+    expect(spansFrom(spans, 260)).toEqual([{ from: 300, to: 400 }]);
   });
 
   it("plan the newest records first when asked for, then gaps, then back to the target", () => {

@@ -1,21 +1,32 @@
+import { randomBytes } from "node:crypto";
 import { Writable } from "node:stream";
 import { pino } from "pino";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { answerText } from "../../src/bot/features/interest.js";
 import { createI18n } from "../../src/bot/i18n.js";
 import { figureNotes, type Translate } from "../../src/bot/views/interest.js";
-import { OkxError } from "../../src/okx/errors.js";
-import type { HistoryLoader } from "../../src/services/history.js";
+import { HistoryLoader } from "../../src/services/history.js";
 import { InterestService } from "../../src/services/interest.js";
-import type { CredentialStore } from "../../src/store/credentials.js";
-import type { InterestCache } from "../../src/store/interest-cache.js";
-import type { PreferenceStore } from "../../src/store/preferences.js";
+import { CredentialStore } from "../../src/store/credentials.js";
+import { InterestCache } from "../../src/store/interest-cache.js";
+import { PreferenceStore } from "../../src/store/preferences.js";
+import { Vault } from "../../src/store/vault.js";
+import { fakeAccount, type FakeOkxAccount } from "../support/fake-okx/index.js";
+import { credentialsOf, startOkxHarness, type OkxHarness } from "../support/okx-harness.js";
+import { testRedis } from "../support/redis.js";
 
-const MESSAGE = 'OKX sent interest records the bot could not read: data[3].interest must be a plain decimal string (got "4e-7")';
-const NOW = Date.UTC(2026, 10, 1, 12);
+let harness: OkxHarness | undefined;
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
 
-/** The service with OKX refusing to be read, and a cache that holds `held` (or nothing); every log line kept. */
-function refusedService(held: { from: number; to: number } | undefined) {
+const USER = 7;
+
+/** The service as the bot builds it, on real Redis and the fake OKX, with every log line kept. */
+async function serviceFor(account: FakeOkxAccount) {
+  const { redis, prefix } = testRedis();
+  harness = await startOkxHarness({ redis, prefix, accounts: [account], windowMs: 40 });
   const lines: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -23,18 +34,12 @@ function refusedService(held: { from: number; to: number } | undefined) {
       done();
     },
   });
-  const connection = { credentials: {}, info: { uid: "42", label: "main" }, maskedKey: "" };
-  const service = new InterestService({
-    credentials: { load: () => Promise.resolve(connection) } as unknown as CredentialStore,
-    cache: {
-      state: () => Promise.resolve({ spans: held === undefined ? [] : [held], refreshedAt: held?.to ?? 0 }),
-      range: () => Promise.resolve([]),
-    } as unknown as InterestCache,
-    history: { ensure: () => Promise.reject(new OkxError({ code: "BAD_RESPONSE", category: "bad-response", message: MESSAGE })) } as unknown as HistoryLoader,
-    logger: pino({ level: "info" }, sink),
-    now: () => NOW,
-  });
-  return { service, lines };
+  const credentials = new CredentialStore(redis, new Vault([{ id: "k1", key: randomBytes(32) }]), prefix);
+  await credentials.save(USER, credentialsOf(account), { uid: account.uid, label: account.label, permissions: ["read_only"], region: "global", demo: false, connectedAt: Date.now() });
+  const cache = new InterestCache(redis, prefix);
+  const history = new HistoryLoader(harness.client, cache, { pollMs: 20 });
+  const service = new InterestService({ credentials, cache, history, logger: pino({ level: "info" }, sink) });
+  return { service, lines, cache };
 }
 
 const i18n = createI18n({} as PreferenceStore);
@@ -44,13 +49,18 @@ const translate =
     i18n.t(locale, key, variables);
 
 describe("an OKX answer the bot could not read", () => {
-  it("is logged once at warn with what was wrong, and the person is told in plain words, not to /connect again", async () => {
-    const { service, lines } = refusedService(undefined);
-    const answer = await service.accrued(7, NOW - 3_600_000, { priority: "interactive" });
-    expect(answer).toEqual({ kind: "okx-error", category: "bad-response", code: "BAD_RESPONSE", message: MESSAGE });
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ level: 40, user: 7, code: "BAD_RESPONSE", err: { message: MESSAGE } });
+  it("is refused, logged once at warn with what was wrong, and the person is told in plain words, not to /connect again", async () => {
+    const account = fakeAccount({ name: "unreadable", hours: 24 });
+    account.records[3]!.interest = "4e-7";
+    const { service, lines, cache } = await serviceFor(account);
+    const answer = await service.accrued(USER, Date.now() - 3_600_000, { priority: "interactive" });
+    expect(answer).toMatchObject({ kind: "okx-error", category: "bad-response", code: "BAD_RESPONSE" });
     if (answer.kind !== "okx-error") return;
+    expect(answer.message).toBe('OKX sent interest records the bot could not read: data[3].interest must be a plain decimal string (got "4e-7")');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: 40, user: USER, code: "BAD_RESPONSE", err: { message: answer.message } });
+    // Nothing of the page was stored.
+    expect(await cache.range(account.uid, 0, Date.now())).toEqual([]);
 
     const english = answerText(translate("en"), answer);
     expect(english).toContain("OKX sent figures I could not read (BAD_RESPONSE)");
@@ -62,11 +72,16 @@ describe("an OKX answer the bot could not read", () => {
   });
 
   it("marks held figures as what was held, not as OKX being down", async () => {
-    const { service, lines } = refusedService({ from: NOW - 30 * 86_400_000, to: NOW - 3_600_000 });
-    const answer = await service.accrued(7, NOW - 3_600_000, { priority: "interactive" });
-    expect(answer).toMatchObject({ kind: "records", stale: { code: "BAD_RESPONSE", category: "bad-response", asOf: NOW - 3_600_000 } });
+    const account = fakeAccount({ name: "unreadable-later", hours: 24 * 3 });
+    const { service, lines } = await serviceFor(account);
+    expect(await service.accrued(USER, Date.now() - 24 * 3_600_000, { priority: "interactive" })).toMatchObject({ kind: "records" });
+    // A new hour at OKX with a figure written as a number.
+    account.records.unshift({ ...account.records[0]!, ts: String(Number(account.records[0]!.ts) + 3_600_000), interest: 0.0004 as unknown as string });
+    const answer = await service.accrued(USER, Date.now() - 24 * 3_600_000, { priority: "interactive" });
+    expect(answer).toMatchObject({ kind: "records", stale: { code: "BAD_RESPONSE", category: "bad-response" } });
     expect(lines).toHaveLength(1);
     if (answer.kind !== "records") return;
+    expect(answer.records.length).toBeGreaterThan(24 * 4 - 1);
 
     const display = { zone: "UTC", locale: "en" };
     expect(figureNotes(translate("en"), answer, display)).toEqual([expect.stringMatching(/^⚠️ OKX sent figures I could not read \(BAD_RESPONSE\)\. I stored none of them; these figures are the ones I held, from /)]);
