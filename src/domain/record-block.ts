@@ -25,36 +25,40 @@ export interface PartsColumn {
 }
 
 class Writer {
-  private bytes = new Uint8Array(256);
+  private buffer = new Uint8Array(256);
   length = 0;
 
   private room(extra: number): void {
-    if (this.length + extra <= this.bytes.length) return;
-    const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.length + extra));
-    grown.set(this.bytes.subarray(0, this.length));
-    this.bytes = grown;
+    if (this.length + extra <= this.buffer.length) return;
+    const grown = new Uint8Array(Math.max(this.buffer.length * 2, this.length + extra));
+    grown.set(this.buffer.subarray(0, this.length));
+    this.buffer = grown;
   }
 
   /** An unsigned integer below 2⁵³, seven bits a byte (arithmetic, not bit operations: they stop at 2³¹). */
   varint(value: number): void {
     this.room(8);
     while (value >= 0x80) {
-      this.bytes[this.length++] = (value % 0x80) | 0x80;
+      this.buffer[this.length++] = (value % 0x80) | 0x80;
       value = Math.floor(value / 0x80);
     }
-    this.bytes[this.length++] = value;
+    this.buffer[this.length++] = value;
+  }
+
+  bytes(value: Uint8Array): void {
+    this.room(value.length);
+    this.buffer.set(value, this.length);
+    this.length += value.length;
   }
 
   text(value: string): void {
     const encoded = Buffer.from(value, "utf8");
     this.varint(encoded.length);
-    this.room(encoded.length);
-    this.bytes.set(encoded, this.length);
-    this.length += encoded.length;
+    this.bytes(encoded);
   }
 
   result(): Uint8Array {
-    return this.bytes.slice(0, this.length);
+    return this.buffer.slice(0, this.length);
   }
 }
 
@@ -69,8 +73,18 @@ function fixedPoint(value: string): { negative: boolean; mantissa: number; scale
   return fixedText(point.negative, point.mantissa, point.scale) === value ? point : undefined;
 }
 
+/**
+ * The digits of a whole number below 2⁵³. V8 writes a number past 2³¹ as a double, about three times
+ * slower than two small integers: this runs once or twice for every field of every record read back.
+ */
+function digitsOf(value: number): string {
+  if (value < 1e9) return String(value);
+  const high = Math.floor(value / 1e9);
+  return String(high) + String(value - high * 1e9).padStart(9, "0");
+}
+
 function fixedText(negative: boolean, mantissa: number, scale: number): string {
-  const digits = String(mantissa).padStart(scale + 1, "0");
+  const digits = digitsOf(mantissa).padStart(scale + 1, "0");
   const body = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
   return negative ? `-${body}` : body;
 }
@@ -98,16 +112,39 @@ function writeStep(writer: Writer, step: number): void {
  * Records must be of the line, with distinct times, oldest first.
  */
 export function encodeBlock(base: number, records: readonly InterestRecord[]): Uint8Array {
+  return mergeBlock(base, undefined, records);
+}
+
+/**
+ * A block holding `held`'s records and `fresh` ones (of the same line, distinct times, oldest first): a
+ * fresh record replaces a held one of the same time. Held records are copied as bytes, not read back.
+ */
+export function mergeBlock(base: number, held: RecordBlock | undefined, fresh: readonly InterestRecord[]): Uint8Array {
+  const heldCount = held?.length ?? 0;
+  let previous = base;
+  fresh.forEach((record, index) => {
+    const ts = Number(record.ts);
+    if (!(ts >= previous) || (index > 0 && ts === previous)) throw new RangeError(`records of a block go oldest first, from ${base}, at distinct times: ${record.ts}`);
+    previous = ts;
+  });
+  const items: { ts: number; held: number; fresh: InterestRecord | undefined }[] = [];
+  for (let index = 0, next = 0; index < heldCount || next < fresh.length; ) {
+    const heldTs = index < heldCount ? held!.ts[index]! : Infinity;
+    const freshTs = next < fresh.length ? Number(fresh[next]!.ts) : Infinity;
+    if (freshTs <= heldTs) {
+      items.push({ ts: freshTs, held: -1, fresh: fresh[next++] });
+      if (freshTs === heldTs) index++;
+    } else items.push({ ts: heldTs, held: index++, fresh: undefined });
+  }
   const writer = new Writer();
   writer.varint(FORMAT);
-  writer.varint(records.length);
-  let previous = base;
-  for (const record of records) {
-    const ts = Number(record.ts);
-    if (!(ts >= previous)) throw new RangeError(`records of a block go oldest first, from ${base}: ${record.ts}`);
-    writeStep(writer, ts - previous);
-    previous = ts;
-    for (const field of DECIMAL_FIELDS) writeDecimal(writer, record[field]);
+  writer.varint(items.length);
+  previous = base;
+  for (const item of items) {
+    writeStep(writer, item.ts - previous);
+    previous = item.ts;
+    if (item.fresh !== undefined) for (const field of DECIMAL_FIELDS) writeDecimal(writer, item.fresh[field]);
+    else writer.bytes(held!.fieldBytes(item.held));
   }
   return writer.result();
 }
@@ -120,8 +157,9 @@ export class RecordBlock {
   readonly liab: PartsColumn;
   /** 1 where the record gives an interest-free liability. */
   readonly hasInterestFree: Uint8Array;
-  /** Where each record's decimal fields start, for `record(i)`. */
+  /** Where each record's decimal fields start and end, for `record(i)` and `fieldBytes(i)`. */
   private readonly offsets: Uint32Array;
+  private readonly ends: Uint32Array;
   private cursor = 0;
 
   constructor(
@@ -134,6 +172,7 @@ export class RecordBlock {
     this.length = this.varint();
     this.ts = new Float64Array(this.length);
     this.offsets = new Uint32Array(this.length);
+    this.ends = new Uint32Array(this.length);
     this.interest = partsColumn(this.length);
     this.liab = partsColumn(this.length);
     this.hasInterestFree = new Uint8Array(this.length);
@@ -148,6 +187,7 @@ export class RecordBlock {
       this.readParts(this.liab, index);
       this.skipDecimal();
       if (this.skipDecimal() !== EMPTY) this.hasInterestFree[index] = 1;
+      this.ends[index] = this.cursor;
     }
   }
 
@@ -217,17 +257,26 @@ export class RecordBlock {
     column.low[index] = sign * low;
   }
 
+  /** The encoded decimal fields of the record at `index`, as they stand in the block. */
+  fieldBytes(index: number): Uint8Array {
+    return this.bytes.subarray(this.offsets[index], this.ends[index]);
+  }
+
   /** The record at `index`, every field as OKX sent it. */
   record(index: number): InterestRecord {
     this.cursor = this.offsets[index]!;
+    const { type, ccy, mgnMode, instId } = this.line;
     return {
-      ...this.line,
+      type,
+      ccy,
+      mgnMode,
+      instId,
       interest: this.readDecimal(),
       interestRate: this.readDecimal(),
       liab: this.readDecimal(),
       totalLiab: this.readDecimal(),
       interestFreeLiab: this.readDecimal(),
-      ts: String(this.ts[index]),
+      ts: digitsOf(this.ts[index]!),
     };
   }
 

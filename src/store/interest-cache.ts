@@ -1,6 +1,6 @@
 import { addSpan, type Span } from "../domain/coverage.js";
 import { recordIdentity, type InterestRecord } from "../domain/interest-record.js";
-import { encodeBlock, RecordBlock, type BorrowingLine } from "../domain/record-block.js";
+import { mergeBlock, RecordBlock, type BorrowingLine } from "../domain/record-block.js";
 import { slotTag, type RedisClient } from "./redis.js";
 
 /** Where an account's history stands: what is held, how fresh, and how the last walk ended. */
@@ -171,11 +171,8 @@ export class InterestCache {
     const blocks: [string, Buffer][] = fields.map((field, index) => {
       const { name, records: fresh } = groups.get(field)!;
       const stored = held[index];
-      const merged = new Map<number, InterestRecord>();
-      if (stored) for (const record of new RecordBlock(name.line, name.month, stored).records()) merged.set(Number(record.ts), record);
-      for (const [ts, record] of fresh) merged.set(ts, { ...record });
-      const sorted = [...merged.values()].sort((a, b) => Number(a.ts) - Number(b.ts));
-      return [field, Buffer.from(encodeBlock(name.month, sorted))];
+      const sorted = [...fresh.values()].sort((a, b) => Number(a.ts) - Number(b.ts));
+      return [field, Buffer.from(mergeBlock(name.month, stored ? new RecordBlock(name.line, name.month, stored) : undefined, sorted))];
     });
     const { spans, pages } = await this.state(uid);
     const state: Record<string, string> = { spans: JSON.stringify(addSpan(spans, span).map(({ from, to }) => [from, to])), pages: String(pages + 1) };

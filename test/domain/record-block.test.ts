@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { InterestRecord } from "../../src/domain/interest-record.js";
 import { parseParts } from "../../src/domain/money.js";
-import { encodeBlock, RecordBlock } from "../../src/domain/record-block.js";
+import { encodeBlock, mergeBlock, RecordBlock } from "../../src/domain/record-block.js";
 import { generateAccruals, HOUR_MS } from "../support/fake-okx/index.js";
 
 const MONTH = Date.UTC(2026, 10, 1);
@@ -48,5 +48,16 @@ describe("record blocks", () => {
     expect([...block.ts]).toEqual(records.map((entry) => Number(entry.ts)));
     expect(block.record(2)).toEqual(records[2]);
     expect(() => encodeBlock(MONTH, [record(MONTH + HOUR_MS), record(MONTH)])).toThrow(RangeError);
+  });
+});
+
+describe("merging into a block", () => {
+  it("keeps held records byte for byte and lets a fresh record of the same time replace the held one", () => {
+    const held = [record(MONTH), record(MONTH + HOUR_MS, { interest: "007" }), record(MONTH + 3 * HOUR_MS), record(MONTH + 5 * HOUR_MS + 9)];
+    const fresh = [record(MONTH + HOUR_MS, { interest: "0.5" }), record(MONTH + 2 * HOUR_MS, { liab: "1.10" }), record(MONTH + 9 * HOUR_MS)];
+    const merged = new RecordBlock(line, MONTH, mergeBlock(MONTH, roundTrip(held), fresh));
+    expect(merged.records()).toEqual([held[0], fresh[0], fresh[1], held[2], held[3], fresh[2]]);
+    expect(mergeBlock(MONTH, roundTrip(held), [])).toEqual(encodeBlock(MONTH, held));
+    expect(() => mergeBlock(MONTH, undefined, [record(MONTH), record(MONTH)])).toThrow(RangeError);
   });
 });
