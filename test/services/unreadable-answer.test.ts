@@ -9,7 +9,7 @@ import { HistoryLoader } from "../../src/services/history.js";
 import { InterestService } from "../../src/services/interest.js";
 import { CredentialStore } from "../../src/store/credentials.js";
 import { InterestCache } from "../../src/store/interest-cache.js";
-import { PreferenceStore } from "../../src/store/preferences.js";
+import type { PreferenceStore } from "../../src/store/preferences.js";
 import { Vault } from "../../src/store/vault.js";
 import { fakeAccount, type FakeOkxAccount } from "../support/fake-okx/index.js";
 import { credentialsOf, startOkxHarness, type OkxHarness } from "../support/okx-harness.js";
