@@ -97,9 +97,10 @@ export class HistoryLoader {
     this.waiting.set(uid, [...waiting, options.priority]);
     let reported: string | undefined;
     try {
-      await this.cache.want(uid, askedAt);
-      for (;;) {
-        const state = await this.cache.state(uid);
+      // Asked for and read in one round trip: the state read after the want sees it.
+      let [, state] = await Promise.all([this.cache.want(uid, askedAt), this.cache.state(uid)]);
+      for (let first = true; ; first = false) {
+        if (!first) state = await this.cache.state(uid);
         if (state.failure !== undefined && state.failure.at >= askedAt) {
           const { code, category, message } = state.failure;
           throw new OkxError({ code, category: category as OkxErrorCategory, message });

@@ -180,8 +180,8 @@ export class InterestService {
   /** Summed from the cached blocks themselves; part of a history only from where it is whole. */
   private async summaryOf(uid: string, view: InterestView, from: number, to: number, notes: FigureNotes): Promise<InterestAnswer> {
     const readFrom = notes.partialFrom ?? from;
-    const blocks = await this.dependencies.cache.blocks(uid, readFrom, to, (line) => matchesView(view, line));
-    return { kind: "summary", summary: { ...summarizeBlocks(blocks, readFrom, to), from }, lines: await this.dependencies.cache.lines(uid), ...notes };
+    const [blocks, lines] = await Promise.all([this.dependencies.cache.blocks(uid, readFrom, to, (line) => matchesView(view, line)), this.dependencies.cache.lines(uid)]);
+    return { kind: "summary", summary: { ...summarizeBlocks(blocks, readFrom, to), from }, lines, ...notes };
   }
 
   /** The account's borrowing lines seen so far (from the cache). */

@@ -167,14 +167,13 @@ export class InterestCache {
       group.records.set(Number(record.ts), record);
     }
     const fields = [...groups.keys()];
-    const held = fields.length === 0 ? [] : await this.redis.hmgetBuffer(this.key(uid, "blocks"), ...fields);
+    const [held, { spans, pages }] = await Promise.all([fields.length === 0 ? [] : this.redis.hmgetBuffer(this.key(uid, "blocks"), ...fields), this.state(uid)]);
     const blocks: [string, Buffer][] = fields.map((field, index) => {
       const { name, records: fresh } = groups.get(field)!;
       const stored = held[index];
       const sorted = [...fresh.values()].sort((a, b) => Number(a.ts) - Number(b.ts));
       return [field, Buffer.from(mergeBlock(name.month, stored ? new RecordBlock(name.line, name.month, stored) : undefined, sorted))];
     });
-    const { spans, pages } = await this.state(uid);
     const state: Record<string, string> = { spans: JSON.stringify(addSpan(spans, span).map(({ from, to }) => [from, to])), pages: String(pages + 1) };
     if (refreshedAt !== undefined) state.refreshed = String(refreshedAt);
     return this.leased(uid, lease, state, blocks);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { recordIdentity, type InterestRecord } from "../../src/domain/interest-record.js";
+import { dailyInterest } from "../../src/domain/daily.js";
 import { InterestCache } from "../../src/store/interest-cache.js";
 import { fillCache } from "../support/cache.js";
 import { DEFAULT_LINES, generateAccruals, HOUR_MS } from "../support/fake-okx/index.js";
@@ -41,6 +42,19 @@ describe("interest cache", () => {
     const held = await cache.range("7", 0, Date.UTC(2027, 0, 1));
     expect(held.length).toBe(records.length);
     expect(held.find((record) => recordIdentity(record) === recordIdentity(again[0]!))?.interest).toBe(again[0]!.interest);
+  });
+
+  it("gives back times exact enough for local days in half-hour zones, as the records OKX sent", async () => {
+    const { redis, prefix } = testRedis();
+    const cache = new InterestCache(redis, prefix);
+    const to = Date.UTC(2026, 9, 20);
+    const records = generateAccruals({ hours: 24 * 120, endTs: to });
+    await fillCache(cache, "11", records);
+    const from = to - 100 * 24 * HOUR_MS;
+    const held = await cache.range("11", from, to);
+    for (const zone of ["Asia/Kolkata", "Australia/Adelaide", "Asia/Kathmandu"]) {
+      expect(dailyInterest(held, from, to, zone), zone).toEqual(dailyInterest(records, from, to, zone));
+    }
   });
 
   it("takes at most 32 bytes of Redis a record for a year of four lines", async () => {

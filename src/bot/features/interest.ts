@@ -97,8 +97,7 @@ export function interestFeature(dependencies: InterestFeatureDependencies): Comp
 
   async function show(ctx: BotContext, chatId: number, messageId: number, view: InterestView): Promise<void> {
     const userId = ctx.from!.id;
-    const claim = await dependencies.claims.claim(chatId, messageId, FOLLOW_FOR_MS);
-    const display = await timeDisplay(ctx, dependencies.preferences);
+    const [claim, display] = await Promise.all([dependencies.claims.claim(chatId, messageId, FOLLOW_FOR_MS), timeDisplay(ctx, dependencies.preferences)]);
     const onProgress = progressEdits(ctx, chatId, messageId, display, now);
     const answer = await dependencies.interest.summary(userId, view, { priority: "interactive", onProgress, budgetMs: dependencies.historyBudgetMs });
     const { text, keyboard } = message(ctx, view, answer, display);
