@@ -5,7 +5,7 @@ import { INTEREST_ACCRUED_PATH } from "../../src/okx/interest-accrued.js";
 import { startBalancer, type Balancer } from "../support/balancer.js";
 import { startBotProcess, type BotProcess } from "../support/bot-process.js";
 import { chatWith, type ChatDriver } from "../support/chat.js";
-import { connect } from "../support/e2e.js";
+import { connect, historyLoaded } from "../support/e2e.js";
 import { fakeAccount, startFakeOkx, type FakeOkx } from "../support/fake-okx/index.js";
 import { startFakeTelegram, type FakeTelegram } from "../support/fake-telegram.js";
 
@@ -120,7 +120,7 @@ describe("two replicas in webhook mode behind a load balancer", () => {
     first.send("/interest 30d");
     second.send("/interest 30d");
     await Promise.all([first.expect(/interest · last 30 days/, 60_000), second.expect(/interest · last 30 days/, 60_000)]);
-    // The two questions went to different replicas, so each of them asked OKX for the account's history.
+    // The two questions went to different replicas; one walk of the account's history served both.
     const [one, two] = balancer.routed.slice(routedBefore, routedBefore + 2);
     expect(one).not.toBe(two);
     expect(okx.servedAt(accounts.team.uid, INTEREST_ACCRUED_PATH).length - before).toBeGreaterThan(10);
@@ -154,6 +154,8 @@ describe("two replicas in webhook mode behind a load balancer", () => {
   it("finishes the request in flight on SIGTERM, exits 0, and the other replica takes what comes next", async () => {
     const chat = chatFor(MEMBERS[5]!);
     await connect(chat, accounts.xena);
+    // The slow answer is the question's own, not a page of the walk that connecting started.
+    await historyLoaded(okx, accounts.xena.uid);
     okx.inject({ kind: "slow", ms: 2_500 }, 1);
     const routedBefore = balancer.routed.length;
     chat.send("/interest 24h");

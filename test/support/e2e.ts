@@ -15,10 +15,7 @@ export interface EndToEnd {
   prefix: string;
   env: Record<string, string>;
   newChat(languageCode?: string): ChatDriver;
-  /**
-   * Resolves once the account's history walk is over: no request of it reached OKX for a while (a walk
-   * pages every 416 ms). Connecting starts one, whose pages would otherwise mix with a test's own.
-   */
+  /** `historyLoaded` on this harness's fake OKX. */
   historyLoaded(uid: string, timeoutMs?: number): Promise<void>;
   /** Stops the bot process (SIGTERM) and starts a new one on the same state; resolves with the old one's exit code. */
   restart(): Promise<number | null>;
@@ -55,15 +52,7 @@ export async function startEndToEnd(
     redis: new Redis(redisUrl),
     prefix,
     env,
-    async historyLoaded(uid, timeoutMs = 60_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const last = okx.servedAt(uid, INTEREST_ACCRUED_PATH).at(-1) ?? 0;
-        if (Date.now() - last > QUIET_MS) return;
-        if (Date.now() > deadline) throw new Error(`the history walk of ${uid} is still paging after ${timeoutMs} ms`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    },
+    historyLoaded: (uid, timeoutMs) => historyLoaded(okx, uid, timeoutMs),
     newChat: (languageCode = "en") => chatWith(telegram, telegram.user(nextUserId++, { first_name: "Trader", language_code: languageCode })),
     async restart() {
       const code = await harness.bot.stop("SIGTERM");
@@ -78,6 +67,20 @@ export async function startEndToEnd(
     },
   };
   return harness;
+}
+
+/**
+ * Resolves once an account's history walk is over: no request of it reached the fake OKX for a while (a
+ * walk pages every 416 ms). Connecting starts one, whose pages would otherwise mix with a test's own.
+ */
+export async function historyLoaded(okx: FakeOkx, uid: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const last = okx.servedAt(uid, INTEREST_ACCRUED_PATH).at(-1) ?? 0;
+    if (Date.now() - last > QUIET_MS) return;
+    if (Date.now() > deadline) throw new Error(`the history walk of ${uid} is still paging after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** Sends the three secrets in answer to /connect's questions; returns the live-or-demo question. */
