@@ -21,6 +21,16 @@ export function formatDate(ms: number, display: TimeDisplay): string {
   return dayjs(ms).tz(display.zone).format(display.locale === "zh" ? "YYYY年M月D日" : "D MMM YYYY");
 }
 
+/**
+ * Both ends of a stretch: with their times (`24 Nov 19:27 – 1 Dec 19:27`), or, when the ends fall in
+ * different years on the person's clock, with the years instead (`1 Dec 2025 – 1 Dec 2026`).
+ */
+export function formatRange(from: number, to: number, display: TimeDisplay): { from: string; to: string } {
+  const sameYear = dayjs(from).tz(display.zone).year() === dayjs(to).tz(display.zone).year();
+  const format = sameYear ? formatDateTime : formatDate;
+  return { from: format(from, display), to: format(to, display) };
+}
+
 /** `UTC+1`, `UTC+5:30`, `UTC` for the zone's offset at that moment. */
 export function zoneLabel(ms: number, zone: string): string {
   const offset = dayjs(ms).tz(zone).utcOffset();

@@ -80,6 +80,11 @@ export class InterestService {
     }
   }
 
+  /** Whether the user has a key stored (which may still fail to open): a question without one is answered at once. */
+  hasKey(userId: number): Promise<boolean> {
+    return this.dependencies.credentials.has(userId);
+  }
+
   /** Starts loading an account's history in the background (a new key, say): a year is some minutes at OKX's limit. */
   loadHistory(uid: string, credentials: OkxCredentials): void {
     this.dependencies.history.start(uid, credentials);

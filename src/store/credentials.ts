@@ -83,6 +83,11 @@ export class CredentialStore {
     return { credentials: { ...secrets, region, demo: info.demo }, info, maskedKey: maskApiKey(secrets.apiKey) };
   }
 
+  /** Whether a key is stored for the user, without opening it. */
+  async has(userId: number): Promise<boolean> {
+    return (await this.redis.exists(this.key(userId))) === 1;
+  }
+
   async remove(userId: number): Promise<boolean> {
     return (await this.redis.del(this.key(userId))) > 0;
   }

@@ -78,6 +78,8 @@ describe("charts and CSV", () => {
     const chat = e2e.newChat();
     chat.send("/export");
     await chat.expect(/No OKX key is connected yet/);
+    const answers = e2e.telegram.calls("sendMessage").filter((call) => String(call.params.chat_id) === String(chat.user.id));
+    expect(answers.map((call) => String(call.params.text))).toEqual([expect.stringMatching(/^No OKX key is connected yet/)]);
     await connect(chat, accounts.vic);
     chat.send("/chart 5d");
     await chat.expect(/“5d” is not a period I know/);

@@ -33,6 +33,9 @@ describe("/interest", () => {
     const chat = e2e.newChat();
     chat.send("/interest");
     await chat.expect(/No OKX key is connected yet/);
+    // Answered at once: no "Asking OKX…" first.
+    const sent = e2e.telegram.calls("sendMessage").filter((call) => String(call.params.chat_id) === String(chat.user.id));
+    expect(sent.map((call) => String(call.params.text))).toEqual([expect.stringMatching(/^No OKX key is connected yet/)]);
   });
 
   it("answers bad arguments in plain words", async () => {
@@ -142,6 +145,8 @@ describe("/interest", () => {
     // No question asked again: the same message, once all is in, with every record of the year.
     const whole = await chat.expect(/^(?![\s\S]*history is loading)[\s\S]*USDT interest · last year/, 60_000);
     expect(whole.message_id).toBe(partial.message_id);
+    // A year's range names its years: its ends fall in different ones.
+    expect(whole.text).toMatch(/\n\d{1,2} \w{3} \d{4} – \d{1,2} \w{3} \d{4} \(UTC\)\n/);
     expect(whole.text).toContain(`${expectedTotal(accounts.rita.records, "USDT", 365 * 24 * HOUR_MS, Date.now())} USDT over`);
   }, 120_000);
 

@@ -4,6 +4,7 @@ import {
   canonicalZone,
   formatDate,
   formatDateTime,
+  formatRange,
   guessTimeZone,
   localDate,
   localDay,
@@ -140,5 +141,16 @@ describe("times as a person reads them", () => {
     expect(formatDate(newYearInShanghai, { zone: "Asia/Shanghai", locale: "en" })).toBe("1 Jan 2026");
     expect(formatDate(newYearInShanghai, { zone: "Asia/Shanghai", locale: "zh" })).toBe("2026年1月1日");
     expect(formatDate(newYearInShanghai, { zone: "Europe/Berlin", locale: "zh" })).toBe("2025年12月31日");
+  });
+
+  it("print a stretch with its times, or with its years when its ends fall in different years on their clock", () => {
+    const yearEnd = at("2026-12-01T17:54:00Z");
+    const english = { zone: "UTC", locale: "en" };
+    expect(formatRange(yearEnd - 365 * 24 * HOUR, yearEnd, english)).toEqual({ from: "1 Dec 2025", to: "1 Dec 2026" });
+    expect(formatRange(yearEnd - 7 * 24 * HOUR, yearEnd, english)).toEqual({ from: "24 Nov 17:54", to: "1 Dec 17:54" });
+    expect(formatRange(yearEnd - 365 * 24 * HOUR, yearEnd, { zone: "Asia/Shanghai", locale: "zh" })).toEqual({ from: "2025年12月2日", to: "2026年12月2日" });
+    // Across New Year in Shanghai but not yet in New York.
+    expect(formatRange(newYearInShanghai - 5 * HOUR, newYearInShanghai, { zone: "Asia/Shanghai", locale: "en" })).toEqual({ from: "31 Dec 2025", to: "1 Jan 2026" });
+    expect(formatRange(newYearInShanghai - 5 * HOUR, newYearInShanghai, { zone: "America/New_York", locale: "en" })).toEqual({ from: "31 Dec 10:05", to: "31 Dec 15:05" });
   });
 });

@@ -91,11 +91,11 @@ export function chartFeature(dependencies: ChartFeatureDependencies): Composer<B
   }
 
   privateChats.command("chart", async (ctx) => {
-    const view = await commandView(ctx, dependencies.preferences);
+    const view = await commandView(ctx, dependencies.preferences, dependencies.interest);
     if (view !== undefined) await sendChart(ctx, ctx.chat.id, view);
   });
   privateChats.command("export", async (ctx) => {
-    const view = await commandView(ctx, dependencies.preferences);
+    const view = await commandView(ctx, dependencies.preferences, dependencies.interest);
     if (view !== undefined) await sendExport(ctx, ctx.chat.id, view);
   });
   feature.chatType(["group", "supergroup"]).command(["chart", "export"], (ctx) =>

@@ -51,13 +51,27 @@ export function answerText(t: Translate, answer: Exclude<InterestAnswer, { kind:
   }
 }
 
-/** The view a command's arguments ask for, from the user's defaults; undefined once a bad argument is answered. */
-export async function commandView(ctx: BotContext & { match: string; from: { id: number } }, preferences: PreferenceStore): Promise<InterestView | undefined> {
-  const parsed = parseInterestArguments(ctx.match, await preferences.defaultView(ctx.from.id));
-  if (!isArgumentProblem(parsed)) return parsed;
-  const key = parsed.problem === "period" ? "interest-bad-period" : parsed.problem === "currency" ? "interest-bad-currency" : "interest-usage";
-  await ctx.reply(ctx.t(key, { value: escapeHtml(parsed.value) }), { parse_mode: "HTML" });
-  return undefined;
+/**
+ * The view a command's arguments ask for, from the user's defaults; undefined once a bad argument, or the
+ * lack of any key, is answered (at once, with no "Asking OKX…" before it).
+ */
+export async function commandView(
+  ctx: BotContext & { match: string; from: { id: number } },
+  preferences: PreferenceStore,
+  interest: InterestService,
+): Promise<InterestView | undefined> {
+  const [defaults, hasKey] = await Promise.all([preferences.defaultView(ctx.from.id), interest.hasKey(ctx.from.id)]);
+  const parsed = parseInterestArguments(ctx.match, defaults);
+  if (isArgumentProblem(parsed)) {
+    const key = parsed.problem === "period" ? "interest-bad-period" : parsed.problem === "currency" ? "interest-bad-currency" : "interest-usage";
+    await ctx.reply(ctx.t(key, { value: escapeHtml(parsed.value) }), { parse_mode: "HTML" });
+    return undefined;
+  }
+  if (!hasKey) {
+    await ctx.reply(ctx.t("interest-no-key"));
+    return undefined;
+  }
+  return parsed;
 }
 
 /** Shows how far back a long history has loaded, in the message, at most every `PROGRESS_EVERY_MS`. */
@@ -130,7 +144,7 @@ export function interestFeature(dependencies: InterestFeatureDependencies): Comp
   }
 
   privateChats.command("interest", async (ctx) => {
-    const parsed = await commandView(ctx, dependencies.preferences);
+    const parsed = await commandView(ctx, dependencies.preferences, dependencies.interest);
     if (parsed === undefined) return;
     const message = await ctx.reply(ctx.t("interest-loading"));
     await show(ctx, ctx.chat.id, message.message_id, parsed);

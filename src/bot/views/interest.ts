@@ -2,7 +2,7 @@ import { InlineKeyboard } from "grammy";
 import { Decimal, displayDecimals, formatAmount, formatPercent } from "../../domain/money.js";
 import type { CurrencySummary, Summary } from "../../domain/summary.js";
 import { yearlyRate } from "../../domain/summary.js";
-import { formatDate, formatDateTime, zoneLabel, type TimeDisplay } from "../../domain/time.js";
+import { formatDate, formatDateTime, formatRange, zoneLabel, type TimeDisplay } from "../../domain/time.js";
 import { encodeView, PERIOD_NAMES, type InterestView } from "../../domain/view.js";
 import { lineLabel, type InterestRecord } from "../../domain/interest-record.js";
 import type { FigureNotes } from "../../services/interest.js";
@@ -65,11 +65,7 @@ export interface SummaryContext extends TimeDisplay {
 
 export function renderSummary(t: Translate, view: InterestView, summary: Summary, context: SummaryContext): string {
   const title = t("interest-title", { what: escapeHtml(describeView(t, view)), period: t(`period-${view.period}`) });
-  const range = t("interest-range", {
-    from: formatDateTime(summary.from, context),
-    to: formatDateTime(summary.to, context),
-    zone: zoneLabel(summary.to, context.zone),
-  });
+  const range = t("interest-range", { ...formatRange(summary.from, summary.to, context), zone: zoneLabel(summary.to, context.zone) });
   const shown = summary.currencies.slice(0, MAX_CURRENCIES).map((currency) => currencyBlock(t, currency));
   const more = summary.currencies.length > MAX_CURRENCIES ? [t("interest-more", { count: summary.currencies.length - MAX_CURRENCIES })] : [];
   const updated = t("interest-updated", { time: `${formatDateTime(context.now, context)} ${zoneLabel(context.now, context.zone)}` });
