@@ -79,7 +79,7 @@ status-none = No OKX key is connected. /connect adds a read-only key.
 status-connected =
     🔑 <code>{ $mask }</code> · “{ $label }”
     { $env } · { $permissions } · { $region }
-    Connected { $since } (UTC)
+    Connected { $since } ({ $zone })
     /disconnect removes it.
 status-unreadable = Your stored key can no longer be read (the bot's encryption keys changed). Please /connect it again.
 disconnect-done = Disconnected. I erased your key and everything derived from it.

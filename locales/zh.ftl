@@ -79,7 +79,7 @@ status-none = 尚未绑定 OKX 密钥。使用 /connect 绑定只读密钥。
 status-connected =
     🔑 <code>{ $mask }</code> · “{ $label }”
     { $env } · { $permissions } · { $region }
-    绑定于 { $since }（UTC）
+    绑定于 { $since }（{ $zone }）
     /disconnect 可删除。
 status-unreadable = 你保存的密钥已无法读取（机器人的加密密钥已更换）。请重新 /connect。
 disconnect-done = 已解除绑定。我已删除你的密钥及其衍生的所有数据。

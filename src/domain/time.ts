@@ -16,6 +16,11 @@ export function formatDateTime(ms: number, display: TimeDisplay): string {
   return dayjs(ms).tz(display.zone).format(display.locale === "zh" ? "M月D日 HH:mm" : "D MMM HH:mm");
 }
 
+/** `25 Nov 2026 14:00`, or `2026年11月25日 14:00` in Chinese: a moment that may be long past. */
+export function formatDateTimeYear(ms: number, display: TimeDisplay): string {
+  return dayjs(ms).tz(display.zone).format(display.locale === "zh" ? "YYYY年M月D日 HH:mm" : "D MMM YYYY HH:mm");
+}
+
 /** `25 Nov 2026`, or `2026年11月25日` in Chinese. */
 export function formatDate(ms: number, display: TimeDisplay): string {
   return dayjs(ms).tz(display.zone).format(display.locale === "zh" ? "YYYY年M月D日" : "D MMM YYYY");

@@ -124,6 +124,13 @@ describe("/connect", () => {
     const status = await chat.expect(/alic••••|🔑/);
     expect(status.text).toContain(`${accounts.alice.apiKey.slice(0, 4)}••••${accounts.alice.apiKey.slice(-4)}`);
     expect(status.text).toMatch(/live · read_only · OKX \(global/);
+    // On the person's clock: a zone of their own, with the year of a moment that may be long past.
+    chat.send("/digest Asia/Kolkata");
+    await chat.expect(/Asia\/Kolkata/);
+    chat.send("/status");
+    const zoned = await chat.expect(/Connected \d{1,2} \w{3} \d{4} \d{2}:\d{2} \(UTC\+5:30\)/);
+    const today = new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Kolkata", day: "numeric", month: "short", year: "numeric" }).format(new Date());
+    expect(zoned.text).toContain(`Connected ${today}`);
 
     chat.send("/disconnect");
     await chat.expect(/Disconnected/);

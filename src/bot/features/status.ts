@@ -1,12 +1,17 @@
 import { Composer } from "grammy";
+import { formatDateTimeYear, zoneLabel } from "../../domain/time.js";
 import { REGION_NAMES } from "../../okx/regions.js";
 import type { CredentialStore } from "../../store/credentials.js";
+import type { PreferenceStore } from "../../store/preferences.js";
 import { VaultError } from "../../store/vault.js";
 import type { BotContext } from "../context.js";
 import { escapeHtml } from "../html.js";
+import { timeDisplay } from "./interest.js";
 
 export interface StatusDependencies {
   credentials: CredentialStore;
+  /** The person's time zone, which the times shown are in. */
+  preferences: PreferenceStore;
   /** Erases everything stored for a user: credentials and whatever was derived from them. */
   forget(userId: number): Promise<boolean>;
 }
@@ -26,6 +31,7 @@ export function statusFeature(dependencies: StatusDependencies): Composer<BotCon
     }
     if (connection === undefined) return ctx.reply(ctx.t("status-none"));
     const { info, maskedKey } = connection;
+    const display = await timeDisplay(ctx, dependencies.preferences);
     return ctx.reply(
       ctx.t("status-connected", {
         mask: escapeHtml(maskedKey),
@@ -33,7 +39,8 @@ export function statusFeature(dependencies: StatusDependencies): Composer<BotCon
         env: ctx.t(info.demo ? "env-demo" : "env-live"),
         permissions: escapeHtml(info.permissions.join(", ")),
         region: REGION_NAMES[info.region],
-        since: new Date(info.connectedAt).toISOString().slice(0, 16).replace("T", " "),
+        since: formatDateTimeYear(info.connectedAt, display),
+        zone: zoneLabel(info.connectedAt, display.zone),
       }),
       { parse_mode: "HTML" },
     );
