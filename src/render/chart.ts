@@ -13,7 +13,7 @@ import { encodePng } from "./png.js";
  * and dark themes.
  */
 
-/** One currency: interest per day stacked by borrowing line, its hourly rate as a line on a second axis. */
+/** One currency: interest per day stacked by borrowing line, its yearly rate as a line on a second axis. */
 export interface ChartPanel {
   heading: string;
   amountTitle: string;
@@ -32,7 +32,7 @@ export interface ChartDay {
   label: string;
   /** Interest per line (same order as `lines`), in the currency; a float, for drawing only. */
   byLine: number[];
-  /** Hourly rate in percent; null on a day without liability. */
+  /** Yearly rate (hourly × 8,760) in percent; null on a day without liability. */
   ratePercent: number | null;
 }
 

@@ -58,6 +58,16 @@ describe("chart", () => {
     expect(first.data.equals(second.data)).toBe(false);
   }, 20_000);
 
+  it("plots each day's rate by the year (hourly × 8,760), in percent", () => {
+    const end = Date.UTC(2026, 10, 20);
+    const daily = dailyInterest(generateAccruals({ hours: 24 * 5, endTs: end }), end - 5 * 24 * HOUR_MS, end, "UTC");
+    const picture = chartPicture(translations("en"), "en", { period: "7d" }, daily);
+    const [panel] = picture.panels;
+    const day = daily.currencies.find((currency) => currency.ccy === panel!.heading)!.days.find((entry) => entry.rate !== undefined)!;
+    expect(panel!.rateTitle).toBe("Yearly rate, %");
+    expect(panel!.days.find((entry) => entry.date === day.date)!.ratePercent).toBeCloseTo(day.rate!.times(8760 * 100).toNumber(), 9);
+  });
+
   it("draws at most four currencies, the costliest, and names the rest in the caption", () => {
     const lines = ["USDT", "BTC", "ETH", "SOL", "DOGE", "XRP"].map((ccy, index) => ({ ccy, mgnMode: "cross" as const, instId: "", liability: 1000 / (index + 1), hourlyRate: 0.000004 }));
     const records = generateAccruals({ hours: 48, endTs: to, lines });

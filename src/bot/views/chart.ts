@@ -1,5 +1,6 @@
 import type { DailyInterest } from "../../domain/daily.js";
 import { displayDecimals } from "../../domain/money.js";
+import { yearlyRate } from "../../domain/summary.js";
 import { formatDate, zoneLabel } from "../../domain/time.js";
 import type { InterestView } from "../../domain/view.js";
 import type { ChartPicture } from "../../render/chart.js";
@@ -41,7 +42,8 @@ export function chartPicture(t: Translate, locale: string, view: InterestView, d
         date: day.date,
         label: dayLabel(day.date, locale),
         byLine: day.byLine.map((amount) => amount.toNumber()),
-        ratePercent: day.rate === undefined ? null : day.rate.times(100).toNumber(),
+        // Traders read rates by the year; the hourly rate stays in the text.
+        ratePercent: day.rate === undefined ? null : yearlyRate(day.rate).times(100).toNumber(),
       })),
     })),
   };
