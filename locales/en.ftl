@@ -241,3 +241,5 @@ export-loading = ⏳ Preparing the CSV…
 export-caption = ⬇ <b>{ $what }</b> · { $period }: every hourly record, times in { $zone }.
 export-part = Part { $part } (the export was split to stay under Telegram's file limit).
 export-empty = No records in this period: nothing to export. Try a longer period or another currency.
+mode-cross = cross
+mode-isolated = isolated

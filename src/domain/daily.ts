@@ -17,8 +17,8 @@ export interface DayTotal {
 
 export interface CurrencyDays {
   ccy: string;
-  /** Borrowing lines (`cross`, `isolated BTC-USDT`), the costliest first. */
-  lines: string[];
+  /** Borrowing lines, the costliest first. */
+  lines: { mgnMode: string; instId: string }[];
   /** Every local day from the one holding `from` to the one holding `to`, days without interest included. */
   days: DayTotal[];
   total: Decimal;
@@ -130,5 +130,5 @@ function finish(ccy: string, days: readonly { date: string; start: number }[], s
       rate: liability.isZero() ? undefined : interest.dividedBy(liability),
     };
   });
-  return { ccy, lines: order.map((line) => line.label), days: dayTotals, total: total.toDecimal() };
+  return { ccy, lines: order.map((line) => state.lines[line.index]!), days: dayTotals, total: total.toDecimal() };
 }

@@ -67,7 +67,10 @@ describe("daily interest", () => {
     expect(currencies.map((currency) => currency.ccy)).toEqual(["USDT", "BTC"]);
     const usdt = currencies[0]!;
     expect(usdt.total.toFixed()).toBe("0.5000000000000001");
-    expect(usdt.lines).toEqual(["cross", "isolated BTC-USDT"]);
+    expect(usdt.lines).toEqual([
+      { mgnMode: "cross", instId: "" },
+      { mgnMode: "isolated", instId: "BTC-USDT" },
+    ]);
     expect(usdt.days.map((day) => day.date)).toEqual(["2026-01-01", "2026-01-02", "2026-01-03"]);
     expect(usdt.days[0]!.byLine.map((amount) => amount.toFixed())).toEqual(["0.3", "0.0000000000000001"]);
     expect(usdt.days[0]!.total.toFixed()).toBe("0.3000000000000001");

@@ -5,7 +5,7 @@ import { formatDate, zoneLabel } from "../../domain/time.js";
 import type { InterestView } from "../../domain/view.js";
 import type { ChartPicture } from "../../render/chart.js";
 import { escapeHtml } from "../html.js";
-import { describeView, type Translate } from "./interest.js";
+import { describeView, lineName, type Translate } from "./interest.js";
 
 /** Currencies drawn in one picture; the caption names the rest, each can be charted alone. */
 export const MAX_PANELS = 4;
@@ -37,7 +37,7 @@ export function chartPicture(t: Translate, locale: string, view: InterestView, d
       amountTitle: t("chart-amount-axis", { ccy: currency.ccy }),
       amountDecimals: displayDecimals(currency.ccy),
       rateTitle: t("chart-rate-axis"),
-      lines: currency.lines,
+      lines: currency.lines.map((line) => lineName(t, line)),
       days: currency.days.map((day) => ({
         date: day.date,
         label: dayLabel(day.date, locale),

@@ -4,9 +4,10 @@ import type { CurrencySummary, Summary } from "../../domain/summary.js";
 import { yearlyRate } from "../../domain/summary.js";
 import { formatDate, formatDateTime, formatRange, zoneLabel, type TimeDisplay } from "../../domain/time.js";
 import { encodeView, PERIOD_NAMES, type InterestView } from "../../domain/view.js";
-import { lineLabel, type InterestRecord } from "../../domain/interest-record.js";
+import type { InterestRecord } from "../../domain/interest-record.js";
 import type { FigureNotes } from "../../services/interest.js";
 import { escapeHtml } from "../html.js";
+import { displayWidth, padEndTo } from "./columns.js";
 
 export type Translate = (key: string, variables?: Record<string, string | number>) => string;
 
@@ -28,12 +29,18 @@ export function figureNotes(t: Translate, answer: FigureNotes, display: TimeDisp
 const MAX_CURRENCIES = 6;
 const LABEL_WIDTH = 10;
 
+/** A margin mode in the person's language (全仓, 逐仓); OKX's own value where it is neither, `—` where none. */
+export const modeName = (t: Translate, mgnMode: string) => (mgnMode === "cross" || mgnMode === "isolated" ? t(`mode-${mgnMode}`) : mgnMode || "—");
+
+/** A borrowing line in words: `cross`, `isolated BTC-USDT`, `逐仓 BTC-USDT`. */
+export const lineName = (t: Translate, line: { mgnMode: string; instId: string }) => `${modeName(t, line.mgnMode)} ${line.instId}`.trim();
+
 export const describeView = (t: Translate, view: InterestView) =>
-  [view.ccy ?? t("interest-all"), view.mgnMode, view.instId].filter(Boolean).join(" · ");
+  [view.ccy ?? t("interest-all"), view.mgnMode === undefined ? undefined : modeName(t, view.mgnMode), view.instId].filter(Boolean).join(" · ");
 
 function currencyBlock(t: Translate, currency: CurrencySummary): string {
   const { ccy } = currency;
-  const row = (label: string, value: string) => `${label.padEnd(LABEL_WIDTH)} ${value}`;
+  const row = (label: string, value: string) => `${padEndTo(label, LABEL_WIDTH)} ${value}`;
   const rows = [
     row(t("interest-total"), `${formatAmount(currency.total, ccy)} ${ccy} ${t("interest-hours", { hours: currency.hours })}`),
     row(
@@ -50,9 +57,9 @@ function currencyBlock(t: Translate, currency: CurrencySummary): string {
     rows.push(row(t("interest-free"), `${formatAmount(currency.interestFreeLiability, ccy)} ${ccy}`));
   }
   rows.push(row(t("interest-next-30d"), `≈ ${formatAmount(currency.projected30d, ccy)} ${ccy}`));
-  const width = Math.max(...currency.lines.map((line) => lineLabel(line).length));
+  const width = Math.max(...currency.lines.map((line) => displayWidth(lineName(t, line))));
   const lines = currency.lines.map(
-    (line) => `  ${lineLabel(line).padEnd(width)}  ${formatAmount(line.total, ccy).padStart(displayDecimals(ccy) + 6)}`,
+    (line) => `  ${padEndTo(lineName(t, line), width)}  ${formatAmount(line.total, ccy).padStart(displayDecimals(ccy) + 6)}`,
   );
   return `<b>${escapeHtml(ccy)}</b>\n<pre>${escapeHtml(rows.join("\n"))}</pre>\n${t("interest-by-line")}\n<pre>${escapeHtml(lines.join("\n"))}</pre>`;
 }
@@ -110,14 +117,16 @@ export function renderRecords(
   display: TimeDisplay,
 ): { text: string; keyboard: InlineKeyboard } {
   const title = t("records-title", { what: escapeHtml(describeView(t, view)), period: t(`period-${view.period}`) });
-  const modeOf = (record: InterestRecord) => `${record.mgnMode} ${record.instId}`.trim();
-  const modeWidth = Math.max(4, ...records.map((record) => modeOf(record).length));
-  const rows = records.map(
-    (record) =>
-      `${formatDateTime(Number(record.ts), display).padEnd(12)} ${record.ccy.padEnd(5)} ${modeOf(record).padEnd(modeWidth)} ${formatAmount(new Decimal(record.interest), record.ccy)}`,
-  );
   const [time = "", ccy = "", mode = "", interest = ""] = t("records-columns").split("|");
-  const header = `${time.padEnd(12)} ${ccy.padEnd(5)} ${mode.padEnd(modeWidth)} ${interest}`;
+  const times = records.map((record) => formatDateTime(Number(record.ts), display));
+  const modes = records.map((record) => lineName(t, record));
+  const timeWidth = Math.max(12, displayWidth(time), ...times.map(displayWidth));
+  const modeWidth = Math.max(4, displayWidth(mode), ...modes.map(displayWidth));
+  const rows = records.map(
+    (record, index) =>
+      `${padEndTo(times[index]!, timeWidth)} ${padEndTo(record.ccy, 5)} ${padEndTo(modes[index]!, modeWidth)} ${formatAmount(new Decimal(record.interest), record.ccy)}`,
+  );
+  const header = `${padEndTo(time, timeWidth)} ${padEndTo(ccy, 5)} ${padEndTo(mode, modeWidth)} ${interest}`;
   const body = rows.length === 0 ? t("records-empty") : `<pre>${escapeHtml([header, ...rows].join("\n"))}</pre>`;
   const keyboard = new InlineKeyboard();
   const newest = records[0];
