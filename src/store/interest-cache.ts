@@ -199,7 +199,12 @@ export class InterestCache {
 
   /** The blocks of lines matching `line` (every line if not given) holding any time in `[from, to]`, in line order. */
   async blocks(uid: string, from: number, to: number, line: (line: BorrowingLine) => boolean = () => true): Promise<RecordBlock[]> {
-    const wanted = (await this.names(uid)).filter((name) => name.month <= to && nextMonth(name.month) > from && line(name.line));
+    return this.read(uid, await this.names(uid), from, to, line);
+  }
+
+  /** The blocks among `names` of lines matching `line` holding any time in `[from, to]`, in month and line order. */
+  private async read(uid: string, names: readonly BlockName[], from: number, to: number, line: (line: BorrowingLine) => boolean = () => true): Promise<RecordBlock[]> {
+    const wanted = names.filter((name) => name.month <= to && nextMonth(name.month) > from && line(name.line));
     if (wanted.length === 0) return [];
     wanted.sort((a, b) => a.month - b.month || byLine(a.line, b.line));
     const bytes = await this.redis.hmgetBuffer(this.key(uid, "blocks"), ...wanted.map((name) => name.field));
@@ -223,9 +228,11 @@ export class InterestCache {
 
   /** Records with `from <= ts <= to`, oldest first, a month at a time, for exports too large to hold at once. */
   async *batches(uid: string, from: number, to: number): AsyncGenerator<InterestRecord[]> {
-    const months = [...new Set((await this.names(uid)).map((name) => name.month))].filter((month) => month <= to && nextMonth(month) > from).sort((a, b) => a - b);
+    const names = await this.names(uid);
+    const months = [...new Set(names.map((name) => name.month))].filter((month) => month <= to && nextMonth(month) > from).sort((a, b) => a - b);
     for (const month of months) {
-      const records = await this.range(uid, Math.max(from, month), Math.min(to, nextMonth(month) - 1));
+      const [first, last] = [Math.max(from, month), Math.min(to, nextMonth(month) - 1)];
+      const records = inTimeOrder(await this.read(uid, names, first, last), first, last);
       if (records.length > 0) yield records;
     }
   }
