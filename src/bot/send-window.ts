@@ -1,28 +1,59 @@
 import type { Transformer } from "grammy";
 
 /**
- * At most `maxPerWindow` calls to chats start in any sliding `windowMs` (Telegram: about 30 messages a
- * second for a bot), in the order they came, with no wait while there is room. Spacing every call evenly
- * would hold the same limit, but would also hold a person's second call (the edit after "Loading…") for
- * a whole slot while the bot is idle; a reservoir refilled on ticks would let two bursts into one window.
+ * A first-come gate: at most `maxPerWindow` starts in any sliding `windowMs`, with no wait (and no timer)
+ * while there is room. Spacing every start evenly would hold the same limit, but would also hold a
+ * person's second call (the edit after "Loading…") for a whole slot while the bot is idle; a reservoir
+ * refilled on ticks would let two bursts into one window.
  */
-export function sendWindow(maxPerWindow: number, windowMs: number): Transformer {
-  /** Start times of the last `maxPerWindow` calls, oldest first. */
+function slidingWindow(maxPerWindow: number, windowMs: number): () => Promise<void> {
+  /** Start times of the last `maxPerWindow` passes, oldest first. */
   const started: number[] = [];
   let turn: Promise<void> = Promise.resolve();
   const room = async () => {
-    const now = Date.now();
     if (started.length >= maxPerWindow) {
-      const wait = started[0]! + windowMs - now;
+      const wait = started[0]! + windowMs - Date.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       started.shift();
     }
     started.push(Date.now());
   };
+  return () => (turn = turn.then(room));
+}
+
+const chatOf = (payload: Record<string, unknown> | undefined) => (payload !== undefined && "chat_id" in payload ? String(payload.chat_id) : undefined);
+
+/** At most `maxPerWindow` calls to chats start in any sliding `windowMs` (Telegram: about 30 a second for a bot). */
+export function sendWindow(maxPerWindow: number, windowMs: number): Transformer {
+  const pass = slidingWindow(maxPerWindow, windowMs);
   return (previous, method, payload, signal) => {
-    if (payload === undefined || !("chat_id" in payload)) return previous(method, payload, signal);
-    const mine = turn.then(room);
-    turn = mine;
-    return mine.then(() => previous(method, payload, signal));
+    if (chatOf(payload) === undefined) return previous(method, payload, signal);
+    return pass().then(() => previous(method, payload, signal));
+  };
+}
+
+/**
+ * Telegram's limits per chat: one call at a time to each chat, in order, and at most `groupMax` in any
+ * sliding `groupWindowMs` to a group (20 a minute). A chat's queue is forgotten once it is empty.
+ */
+export function perChat(groupMax = 20, groupWindowMs = 60_000): Transformer {
+  const queues = new Map<string, { tail: Promise<unknown>; pending: number; group?: () => Promise<void> }>();
+  return (previous, method, payload, signal) => {
+    const chat = chatOf(payload);
+    if (chat === undefined) return previous(method, payload, signal);
+    let queue = queues.get(chat);
+    if (queue === undefined) queues.set(chat, (queue = { tail: Promise.resolve(), pending: 0 }));
+    const isGroup = chat.startsWith("-");
+    if (isGroup) queue.group ??= slidingWindow(groupMax, groupWindowMs);
+    const current = queue;
+    current.pending++;
+    const call = current.tail
+      .catch(() => undefined)
+      .then(() => (isGroup ? current.group!() : undefined))
+      .then(() => previous(method, payload, signal));
+    current.tail = call.finally(() => {
+      if (--current.pending === 0 && queues.get(chat) === current && !isGroup) queues.delete(chat);
+    });
+    return call;
   };
 }

@@ -1,11 +1,10 @@
 import { autoRetry } from "@grammyjs/auto-retry";
-import { apiThrottler } from "@grammyjs/transformer-throttler";
 import type { Transformer } from "grammy";
-import { sendWindow } from "./send-window.js";
+import { perChat, sendWindow } from "./send-window.js";
 
 /**
  * Every outgoing call retries on 429 (after Telegram's `retry_after`) and on network errors; calls to a chat
- * go through grammY's throttler (one at a time per chat, 20 a minute per group) and, as they leave, through
+ * go one at a time per chat (20 a minute per group, `perChat`) and, as they leave, through
  * a sliding window of at most `maxPerSecond` in any second for this process (`sendWindow`). The throttle
  * lives in memory on purpose: it must still let "I am briefly unavailable" out while Redis is down.
  * Digests, the one bulk sender, keep to the bot-wide limit through Redis on their own.
@@ -14,5 +13,5 @@ export function telegramTransformers(maxPerSecond: number): Transformer[] {
   const retries = autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 10 });
   if (maxPerSecond <= 0) return [retries];
   // The window is innermost, so each try of a retried call counts; 2 % of room for clocks and jitter.
-  return [sendWindow(maxPerSecond, 1020), retries, apiThrottler({ global: {}, out: { maxConcurrent: 1 } })];
+  return [sendWindow(maxPerSecond, 1020), retries, perChat()];
 }

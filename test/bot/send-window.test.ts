@@ -1,6 +1,6 @@
 import type { ApiCallFn } from "grammy";
 import { describe, expect, it } from "vitest";
-import { sendWindow } from "../../src/bot/send-window.js";
+import { perChat, sendWindow } from "../../src/bot/send-window.js";
 
 describe("the send window", () => {
   it("lets calls out at once while there is room, never more than the limit in any sliding window, in order", async () => {
@@ -23,5 +23,30 @@ describe("the send window", () => {
     const at = Date.now();
     await window(wire, "answerCallbackQuery", { callback_query_id: "1" });
     expect(Date.now() - at).toBeLessThan(50);
+  });
+});
+
+describe("the per-chat throttle", () => {
+  it("sends to one chat one call at a time, in order, while other chats go at once; a group at most its limit in any window", async () => {
+    const throttle = perChat(3, 300);
+    const log: string[] = [];
+    const starts: { chat: string; at: number }[] = [];
+    const wire = (async (method: string, payload: { chat_id: number; text: string }) => {
+      log.push(`start ${payload.chat_id} ${payload.text}`);
+      starts.push({ chat: String(payload.chat_id), at: Date.now() });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      log.push(`end ${payload.chat_id} ${payload.text}`);
+      return { ok: true, result: method };
+    }) as unknown as ApiCallFn;
+    const send = (chat: number, text: string) => throttle(wire, "sendMessage", { chat_id: chat, text });
+    const begun = Date.now();
+    await Promise.all([send(1, "a"), send(1, "b"), send(2, "c"), ...[1, 2, 3, 4, 5].map((n) => send(-100, `g${n}`))]);
+    // Chat 1's second call starts only once its first has ended; chat 2 does not wait for chat 1.
+    expect(log.indexOf("start 1 b")).toBeGreaterThan(log.indexOf("end 1 a"));
+    expect(log.indexOf("start 2 c")).toBeLessThan(log.indexOf("end 1 a"));
+    expect(log.filter((line) => line.startsWith("start -100"))).toEqual(["g1", "g2", "g3", "g4", "g5"].map((text) => `start -100 ${text}`));
+    const group = starts.filter((start) => start.chat === "-100").map((start) => start.at);
+    for (const at of group) expect(group.filter((other) => other >= at && other < at + 300).length).toBeLessThanOrEqual(3);
+    expect(group[3]! - begun).toBeGreaterThanOrEqual(290);
   });
 });
