@@ -87,19 +87,65 @@ function offsetMinutes(ms: number, zone: string): number {
   return Math.round((asUtc - Math.floor(ms / MINUTE_MS) * MINUTE_MS) / MINUTE_MS);
 }
 
-/**
- * The zone's IANA name as it is spelled (`europe/paris` → `Europe/Paris`), or undefined for none. A name
- * ICU resolves to an older alias (Node 20 turns `Asia/Kolkata` into `Asia/Calcutta`) keeps the user's name.
- */
-export function canonicalZone(name: string): string | undefined {
-  let resolved: string;
+/** What Intl makes of a zone name (case-insensitive, links resolved: `us/eastern` → `America/New_York`), or undefined for none. */
+function resolveZone(name: string): string | undefined {
   try {
-    resolved = new Intl.DateTimeFormat("en-US", { timeZone: name }).resolvedOptions().timeZone;
+    return new Intl.DateTimeFormat("en-US", { timeZone: name }).resolvedOptions().timeZone;
   } catch {
     return undefined;
   }
+}
+
+let knownZones: Map<string, string> | undefined;
+
+/**
+ * Zone names as IANA spells them, by their lower case: ICU's own list, and the current names it lists
+ * under an older one (Node 20 knows `Asia/Kolkata` but lists `Asia/Calcutta`) that the bot offers or guesses.
+ */
+function knownZoneNames(): Map<string, string> {
+  knownZones ??= new Map(
+    [...Intl.supportedValuesOf("timeZone"), ...COMMON_ZONES, ...Object.values(ZONE_BY_LANGUAGE)].map((zone) => [zone.toLowerCase(), zone]),
+  );
+  return knownZones;
+}
+
+const areaOf = (zone: string) => zone.split("/")[0]!.toLowerCase();
+const titleCased = (name: string) => name.toLowerCase().replace(/(^|[/_-])([a-z])/g, (_, separator: string, letter: string) => separator + letter.toUpperCase());
+
+/**
+ * The zone's IANA name as IANA spells it, whatever the case typed (`europe/paris` → `Europe/Paris`), or
+ * undefined for none. A current name ICU knows only as a link to an older one of the same area keeps the
+ * current name (`asia/kolkata` → `Asia/Kolkata`, not ICU's `Asia/Calcutta`); a link to another area is
+ * saved as the zone it names (`us/eastern` → `America/New_York`, `Etc/UTC` → `UTC`).
+ */
+export function canonicalZone(name: string): string | undefined {
+  const resolved = resolveZone(name);
+  if (resolved === undefined) return undefined;
+  const known = knownZoneNames().get(name.toLowerCase());
+  if (known !== undefined) return known;
   if (resolved.toLowerCase() === name.toLowerCase()) return resolved;
-  return name === name.toLowerCase() ? name.replace(/(^|[/_-])([a-z])/g, (_, separator: string, letter: string) => separator + letter.toUpperCase()) : name;
+  return name.includes("/") && areaOf(name) === areaOf(resolved) ? titleCased(name) : resolved;
+}
+
+/** How a zone name is written: `Europe/Paris`, `America/Argentina/Buenos_Aires`, `Etc/GMT+5`, or `UTC`. */
+const ZONE_SHAPE = /^(?:[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+)+|[Uu][Tt][Cc])$/;
+/** Areas of zone names (`Europe`, `America`, `US`, `Etc`, ...), by their lower case. */
+let zoneAreas: Set<string> | undefined;
+
+function knownAreas(): Set<string> {
+  zoneAreas ??= new Set([...knownZoneNames().keys(), "us/", "canada/", "brazil/", "chile/", "mexico/", "etc/"].filter((zone) => zone.includes("/")).map(areaOf));
+  return zoneAreas;
+}
+
+/**
+ * Whether typed text is meant as a time zone, known or not: an Area/Location name without spaces whose area
+ * exists (`europe/pariss`) or that is written like one (`Mars/Olympus_Mons`), or `UTC`. Other text with a
+ * slash (`and/or`, `BTC/USDT`) is not.
+ */
+export function looksLikeZoneName(text: string): boolean {
+  if (!ZONE_SHAPE.test(text)) return false;
+  if (text.toLowerCase() === "utc" || knownAreas().has(areaOf(text)) || canonicalZone(text) !== undefined) return true;
+  return text.split("/").every((part) => /^[A-Z][a-z]/.test(part));
 }
 
 /** The date a calendar shows `days` after (or before) another: calendar days, not 24-hour steps. */
