@@ -1,6 +1,16 @@
 import type { RedisClient } from "./redis.js";
 import { VaultError, type Vault } from "./vault.js";
 
+/** Where the conversations plugin keeps a chat's state: `<prefix>conv:<chat id>`. */
+export function conversationKeyPrefix(prefix: string): string {
+  return `${prefix}conv:`;
+}
+
+/** Erases the state of whatever conversation the chat has running (the updates it holds included). */
+export async function forgetConversation(redis: RedisClient, prefix: string, chatId: number): Promise<void> {
+  await redis.del(`${conversationKeyPrefix(prefix)}${chatId}`);
+}
+
 /** The shape the conversations plugin reads and writes (its `VersionedStateStorage<string, S>`). */
 export interface SealedStateStorage<S> {
   read(key: string): Promise<S | undefined>;

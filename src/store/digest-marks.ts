@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { RedisClient } from "./redis.js";
+import { deleteMatching, globLiteral, type RedisClient } from "./redis.js";
 
 /** How far a user's digest of one day has got, across every replica. */
 export type DayState = "sent" | "sending" | "busy";
@@ -99,5 +99,13 @@ export class DigestMarks {
   /** The key works again: a later failure is news again. */
   async keyWorks(userId: number): Promise<void> {
     await this.redis.del(`${this.prefix}digest:key-notice:${userId}`);
+  }
+
+  /** Erases the user's day marks (any date) and the key notice; call once no digest of theirs is running. */
+  async forget(userId: number): Promise<void> {
+    await Promise.all([
+      deleteMatching(this.redis, `${globLiteral(this.prefix)}digest:day:${userId}:*`),
+      this.redis.del(`${this.prefix}digest:key-notice:${userId}`),
+    ]);
   }
 }

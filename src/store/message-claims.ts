@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { RedisClient } from "./redis.js";
+import { deleteMatching, globLiteral, type RedisClient } from "./redis.js";
 
 /**
  * Which answer a message of the bot shows now, across every replica: a summary that keeps itself up to
@@ -25,5 +25,10 @@ export class MessageClaims {
 
   async holds(chatId: number, messageId: number, token: string): Promise<boolean> {
     return (await this.redis.get(this.key(chatId, messageId))) === token;
+  }
+
+  /** Erases every claim on the chat's messages: an answer still keeping itself up to date then stops editing. */
+  async forget(chatId: number): Promise<void> {
+    await deleteMatching(this.redis, `${globLiteral(this.prefix)}msg:${chatId}:*`);
   }
 }

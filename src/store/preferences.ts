@@ -2,6 +2,16 @@ import { scanKeys, type RedisClient } from "./redis.js";
 import { DEFAULT_DIGEST, type DigestSettings } from "../domain/digest.js";
 import { decodeView, encodeView, type InterestView } from "../domain/view.js";
 
+/** Currencies a digest may be limited to; more is none of the picker's doing. */
+export const MAX_DIGEST_CURRENCIES = 20;
+const CURRENCY = /^[A-Z0-9]{1,12}$/;
+/** What the digest settings wait for the user to type, and for how long. */
+export type DigestAwaiting = "time" | "zone";
+const AWAITING_MS = 10 * 60_000;
+
+/** The digest's currencies as stored: well-formed, each once, at most `MAX_DIGEST_CURRENCIES`. */
+const digestCurrencies = (currencies: readonly string[]) => [...new Set(currencies.filter((ccy) => CURRENCY.test(ccy)))].slice(0, MAX_DIGEST_CURRENCIES);
+
 /** Each user's settings, in a hash `<prefix>prefs:<telegram user id>`. */
 export class PreferenceStore {
   constructor(
@@ -74,13 +84,30 @@ export class PreferenceStore {
       on: on === "1",
       hour: valid(hour, 24) ? hour! : DEFAULT_DIGEST.hour,
       minute: valid(minute, 60) ? minute! : DEFAULT_DIGEST.minute,
-      currencies: currencies.split(",").filter(Boolean),
+      currencies: digestCurrencies(currencies.split(",")),
       locale,
     };
   }
 
   async setDigest(userId: number, settings: DigestSettings): Promise<void> {
     const time = `${settings.hour}:${settings.minute}`;
-    await this.redis.hset(this.key(userId), "digest", [settings.on ? "1" : "0", time, settings.currencies.join(","), settings.locale].join("|"));
+    await this.redis.hset(this.key(userId), "digest", [settings.on ? "1" : "0", time, digestCurrencies(settings.currencies).join(","), settings.locale].join("|"));
+  }
+
+  /** What the digest settings wait for the user to type (a time, a zone), for ten minutes after asking. */
+  async digestAwaiting(userId: number, now = Date.now()): Promise<DigestAwaiting | undefined> {
+    const [what, until] = ((await this.redis.hget(this.key(userId), "digestAwaiting")) ?? "").split("|");
+    return (what === "time" || what === "zone") && Number(until) > now ? what : undefined;
+  }
+
+  /** Waits for the user to type a time or a zone, or (undefined) for nothing. */
+  async setDigestAwaiting(userId: number, what: DigestAwaiting | undefined, now = Date.now()): Promise<void> {
+    if (what === undefined) await this.redis.hdel(this.key(userId), "digestAwaiting");
+    else await this.redis.hset(this.key(userId), "digestAwaiting", `${what}|${now + AWAITING_MS}`);
+  }
+
+  /** Erases every setting of the user: language, zone, default view, page size and digest. */
+  async forget(userId: number): Promise<void> {
+    await this.redis.del(this.key(userId));
   }
 }

@@ -84,14 +84,38 @@ export function slotTag(client: RedisClient, part: string): string {
 }
 
 /** Every key matching `pattern`: a cluster holds its keys on several primaries, so each is scanned. */
-export async function* scanKeys(client: RedisClient, pattern: string): AsyncGenerator<string> {
+export async function* scanKeys(client: RedisClient, pattern: string, count = 200): AsyncGenerator<string> {
   const nodes: Redis[] = client instanceof Cluster ? client.nodes("master") : [client];
   for (const node of nodes) {
     for (let cursor = "0"; ; ) {
-      const [next, keys] = await node.scan(cursor, "MATCH", pattern, "COUNT", 200);
+      const [next, keys] = await node.scan(cursor, "MATCH", pattern, "COUNT", count);
       yield* keys;
       if (next === "0") break;
       cursor = next;
     }
   }
+}
+
+/** `text` matched literally inside a SCAN pattern: `*`, `?`, brackets and backslashes escaped. */
+export function globLiteral(text: string): string {
+  return text.replace(/[*?[\]\\]/g, "\\$&");
+}
+
+/**
+ * Deletes every key matching `pattern`, a key at a time (keys of one pattern may sit in different cluster
+ * slots); returns how many were deleted. For the rare erasures that cannot name their keys in advance.
+ */
+export async function deleteMatching(client: RedisClient, pattern: string): Promise<number> {
+  let deleted = 0;
+  const batch: string[] = [];
+  const flush = async () => {
+    const counts = await Promise.all(batch.splice(0).map((key) => client.del(key)));
+    deleted += counts.reduce((sum, count) => sum + count, 0);
+  };
+  for await (const key of scanKeys(client, pattern, 1000)) {
+    batch.push(key);
+    if (batch.length >= 100) await flush();
+  }
+  await flush();
+  return deleted;
 }

@@ -27,7 +27,9 @@ async function rawDump(redis: ReturnType<typeof testRedis>["redis"], prefix: str
   const parts: string[] = [];
   for (const key of keys) {
     const type = await redis.type(key);
-    parts.push(key, type === "hash" ? JSON.stringify(await redis.hgetall(key)) : String(await redis.get(key)));
+    if (type === "hash") parts.push(key, JSON.stringify(await redis.hgetall(key)));
+    else if (type === "set") parts.push(key, JSON.stringify(await redis.smembers(key)));
+    else parts.push(key, String(await redis.get(key)));
   }
   return parts.join("\n");
 }

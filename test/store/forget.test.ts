@@ -1,0 +1,85 @@
+import { randomBytes } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_DIGEST } from "../../src/domain/digest.js";
+import { forgetConversation, sealedStateStorage } from "../../src/store/conversation-storage.js";
+import { CredentialStore } from "../../src/store/credentials.js";
+import { DigestMarks } from "../../src/store/digest-marks.js";
+import { MessageClaims } from "../../src/store/message-claims.js";
+import { PreferenceStore } from "../../src/store/preferences.js";
+import { Vault } from "../../src/store/vault.js";
+import { testRedis } from "../support/redis.js";
+
+const vault = new Vault([{ id: "k1", key: randomBytes(32) }]);
+const credentials = { apiKey: "2bd806c9-7f0e-00af-1a1f-c3328fa763a9", secret: "0F3A9C2B7D1E4F5A6B7C8D9E0F1A2B3C", passphrase: "Correct-Horse-9!", demo: false, region: "global" as const };
+const info = (uid: string) => ({ uid, label: "reader", permissions: ["read_only"], region: "global" as const, demo: false, connectedAt: 1_700_000_000_000 });
+
+describe("each store forgets its own key family for one user, and nobody else's", () => {
+  it("credentials: an account is shared until the last of its Telegram users leaves", async () => {
+    const { redis, prefix } = testRedis();
+    const store = new CredentialStore(redis, vault, prefix);
+    await store.save(7, credentials, info("111"));
+    await store.save(77, credentials, info("111"));
+    await store.save(8, credentials, info("222"));
+    expect(await store.forget(7)).toEqual({ erased: true, account: { uid: "111", shared: true } });
+    expect(await store.forget(77)).toEqual({ erased: true, account: { uid: "111", shared: false } });
+    expect(await store.forget(77)).toEqual({ erased: false });
+    expect(await redis.exists(`${prefix}acct:111:users`)).toBe(0);
+    expect(await redis.smembers(`${prefix}acct:222:users`)).toEqual(["8"]);
+  });
+
+  it("credentials: a key replaced by one of another account leaves the first account", async () => {
+    const { redis, prefix } = testRedis();
+    const store = new CredentialStore(redis, vault, prefix);
+    await store.save(7, credentials, info("111"));
+    await store.save(7, credentials, info("222"));
+    expect(await redis.exists(`${prefix}acct:111:users`)).toBe(0);
+    expect(await store.forget(7)).toEqual({ erased: true, account: { uid: "222", shared: false } });
+  });
+
+  it("credentials: keys stored before accounts kept their users are found, by a disconnect and by the index", async () => {
+    const { redis, prefix } = testRedis();
+    const store = new CredentialStore(redis, vault, prefix);
+    for (const user of [7, 77, 8]) await store.save(user, credentials, info(user === 8 ? "222" : "111"));
+    // As such keys were stored: no account sets at all.
+    await redis.del(`${prefix}acct:111:users`, `${prefix}acct:222:users`);
+    expect(await store.forget(7)).toEqual({ erased: true, account: { uid: "111", shared: true } });
+    expect(await redis.smembers(`${prefix}acct:111:users`)).toEqual(["77"]);
+    await redis.del(`${prefix}acct:111:users`);
+    expect(await store.index()).toBe(2);
+    expect(await redis.smembers(`${prefix}acct:111:users`)).toEqual(["77"]);
+    expect(await redis.smembers(`${prefix}acct:222:users`)).toEqual(["8"]);
+    expect(await store.forget(77)).toEqual({ erased: true, account: { uid: "111", shared: false } });
+  });
+
+  it("preferences, day marks, the key notice, message claims and conversation state", async () => {
+    const { redis, prefix } = testRedis();
+    const preferences = new PreferenceStore(redis, prefix);
+    const marks = new DigestMarks(redis, prefix);
+    const claims = new MessageClaims(redis, prefix);
+    const storage = sealedStateStorage<{ step: number }>(redis, vault, 60_000);
+    // 77 begins with 7: only what is 7's goes.
+    for (const user of [7, 77]) {
+      await preferences.setLanguage(user, "zh");
+      await preferences.setDigest(user, { ...DEFAULT_DIGEST, on: true });
+      for (const date of ["2026-03-28", "now-job-1"]) {
+        const claim = await marks.claim(user, date, `job-${user}`);
+        if (typeof claim !== "string") await claim.sent();
+      }
+      await marks.firstKeyNotice(user);
+      await claims.claim(user, 10, 60_000);
+      await claims.claim(user, 11, 60_000);
+      await storage.write(`${prefix}conv:${user}`, { step: 2 });
+    }
+    const keysOf = async (user: number) => (await redis.keys(`${prefix}*`)).filter((key) => new RegExp(`:${user}(:|$)`).test(key)).sort();
+    const kept = await keysOf(77);
+    expect(kept).toHaveLength(7);
+
+    await Promise.all([preferences.forget(7), marks.forget(7), claims.forget(7), forgetConversation(redis, prefix, 7)]);
+    expect(await keysOf(7)).toEqual([]);
+    expect(await keysOf(77)).toEqual(kept);
+    expect(await preferences.language(7)).toBeUndefined();
+    expect((await preferences.digest(7)).on).toBe(false);
+    expect(await preferences.language(77)).toBe("zh");
+    expect(await marks.firstKeyNotice(7)).toBe(true);
+  });
+});
