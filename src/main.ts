@@ -18,6 +18,7 @@ import { createAccountLimiter } from "./okx/limiter.js";
 import { startHttpServer } from "./server/http.js";
 import { createMetrics } from "./server/metrics.js";
 import { createWebhook } from "./server/webhook.js";
+import { forgetConversation } from "./store/conversation-storage.js";
 import { CredentialStore } from "./store/credentials.js";
 import { DigestMarks } from "./store/digest-marks.js";
 import { forgetUser } from "./services/forget.js";
@@ -25,6 +26,7 @@ import { HistoryLoader } from "./services/history.js";
 import { InterestService } from "./services/interest.js";
 import { InterestCache } from "./store/interest-cache.js";
 import { RedisLocks } from "./store/locks.js";
+import { MessageClaims } from "./store/message-claims.js";
 import { PreferenceStore } from "./store/preferences.js";
 import { connectRedis, duplicateRedis, readyForCommands, slotTag } from "./store/redis.js";
 import { SendPacer } from "./store/send-pacer.js";
@@ -58,8 +60,18 @@ async function main(): Promise<void> {
   // BullMQ's scripts touch all of a queue's keys at once: in a cluster they share one slot.
   const bullPrefix = slotTag(redis, `${config.redisPrefix}bull`);
   const digestQueue = new Queue<DigestJobData>(DIGEST_QUEUE, { connection: queueRedis, prefix: bullPrefix });
-  const digestSchedule = new DigestSchedule(digestQueue);
+  const digestSchedule = new DigestSchedule(digestQueue, redis);
   const locks = new RedisLocks(redis, config.redisPrefix);
+  const marks = new DigestMarks(redis, config.redisPrefix);
+  const forget = forgetUser({
+    credentials,
+    preferences,
+    marks,
+    claims: new MessageClaims(redis, config.redisPrefix),
+    cache,
+    digests: digestSchedule,
+    conversations: { forget: (chatId) => forgetConversation(redis, config.redisPrefix, chatId) },
+  });
   // One throttle per process, shared by the bot's answers and the digests it sends.
   const transformers = telegramTransformers(config.telegramMaxPerSecond);
   const webhookAnswers = new WebhookAnswers();
@@ -75,7 +87,7 @@ async function main(): Promise<void> {
     interest,
     digestSchedule,
     historyBudgetMs: config.historyBudgetMs,
-    forget: forgetUser(credentials, cache),
+    forget,
     logger,
     telegramTransformers: transformers,
     webhookAnswers,
@@ -98,7 +110,7 @@ async function main(): Promise<void> {
     concurrency: config.digest.concurrency,
     interest,
     preferences,
-    marks: new DigestMarks(redis, config.redisPrefix),
+    marks,
     pacer: new SendPacer(redis, config.redisPrefix, config.digest.perSecond),
     schedule: digestSchedule,
     api: digestApi,
@@ -109,6 +121,11 @@ async function main(): Promise<void> {
       else if (outcome === "sent" || outcome === "key-notice") metrics.digestSent();
     },
   });
+  // One replica in ten minutes counts stored keys among their accounts' users (keys stored before accounts kept them).
+  void (async () => {
+    if (!(await locks.claimOnce("accounts:index", 10 * 60_000))) return;
+    await credentials.index();
+  })().catch((error: unknown) => logger.warn({ err: error }, "accounts' users not counted"));
   // One replica in ten minutes checks that everyone whose digest is on has a schedule (after a restore, say).
   void (async () => {
     if (!(await locks.claimOnce("digest:rebuild", 10 * 60_000))) return;

@@ -7,7 +7,7 @@ import type { OkxClient } from "../okx/client.js";
 import type { DigestSchedule } from "../digest/schedule.js";
 import type { InterestService } from "../services/interest.js";
 import { MessageClaims } from "../store/message-claims.js";
-import { sealedStateStorage } from "../store/conversation-storage.js";
+import { conversationKeyPrefix, sealedStateStorage } from "../store/conversation-storage.js";
 import type { CredentialStore } from "../store/credentials.js";
 import type { RedisLocks } from "../store/locks.js";
 import type { PreferenceStore } from "../store/preferences.js";
@@ -42,6 +42,7 @@ export interface BotDependencies {
   /** Each user's daily digest job. */
   digestSchedule: DigestSchedule;
   historyBudgetMs: number;
+  /** `/disconnect`: erases everything stored for the user (`forgetUser`). */
   forget(userId: number): Promise<boolean>;
   logger: Logger;
   /** Retries and throttling of every outgoing call (see `telegramTransformers`). */
@@ -109,7 +110,7 @@ export function createBot(dependencies: BotDependencies): Bot<BotContext> {
     conversations<BotContext, ConversationContext>({
       storage: {
         type: "key",
-        prefix: `${dependencies.prefix}conv:`,
+        prefix: conversationKeyPrefix(dependencies.prefix),
         adapter: sealedStateStorage(dependencies.redis, dependencies.vault, ttl),
       },
       plugins: [createI18n<ConversationContext>(dependencies.preferences), telegramInConversations],

@@ -1,5 +1,6 @@
 import type { JobsOptions, Queue } from "bullmq";
 import type { DigestSettings } from "../domain/digest.js";
+import { globLiteral, scanKeys, type RedisClient } from "../store/redis.js";
 
 export const DIGEST_QUEUE = "digest";
 export const DIGEST_JOB = "digest";
@@ -22,6 +23,9 @@ export const DIGEST_JOB_OPTIONS: JobsOptions = {
 };
 
 const schedulerId = (userId: number) => `digest-${userId}`;
+/** The ids of a user's jobs: runs of their scheduler (`repeat:digest-<user>:<due ms>`) and "Send now" (`now-<user>-<n>`). */
+const jobIdOf = (userId: number) => new RegExp(`^(repeat:digest-${userId}:\\d+|now-${userId}-\\d+)(?=:|$)`);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Cron for a daily time: minute, hour, every day. */
 export const dailyPattern = (settings: Pick<DigestSettings, "hour" | "minute">) => `${settings.minute} ${settings.hour} * * *`;
@@ -33,7 +37,11 @@ export const dailyPattern = (settings: Pick<DigestSettings, "hour" | "minute">) 
  * across daylight-saving changes in test/digest/schedule.test.ts).
  */
 export class DigestSchedule {
-  constructor(private readonly queue: Queue<DigestJobData>) {}
+  constructor(
+    private readonly queue: Queue<DigestJobData>,
+    /** The queue's Redis, for erasing a user's jobs and events (`forget`). */
+    private readonly redis: RedisClient,
+  ) {}
 
   /** Starts, moves or stops the user's daily job to match their settings. */
   async apply(userId: number, settings: DigestSettings, zone: string): Promise<void> {
@@ -56,6 +64,50 @@ export class DigestSchedule {
   /** When the user's next digest is due, if one is scheduled. */
   async next(userId: number): Promise<number | undefined> {
     return (await this.queue.getJobScheduler(schedulerId(userId)))?.next ?? undefined;
+  }
+
+  /**
+   * Erases everything the queue holds of the user: the scheduler and its next job, every job of theirs
+   * whatever its state (waiting, delayed, finished, failed), and the queue's events naming them. A digest
+   * being delivered right now is waited for, up to `waitMs`, and then erased as well.
+   */
+  async forget(userId: number, waitMs = 15_000): Promise<void> {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      await this.remove(userId);
+      // 1: removed (or gone already); 0: a worker holds it right now.
+      const codes = await Promise.all((await this.jobIds(userId)).map((id) => this.queue.remove(id)));
+      if (codes.every((code) => code !== 0) || Date.now() > deadline) break;
+      await sleep(100);
+    }
+    await this.forgetEvents(userId);
+  }
+
+  /** Every job of the user the queue holds, found by its keys: its id names the user. */
+  private async jobIds(userId: number): Promise<string[]> {
+    const base = `${this.queue.qualifiedName}:`;
+    const ids = new Set<string>();
+    const pattern = jobIdOf(userId);
+    for (const kind of [`repeat:${schedulerId(userId)}:*`, `now-${userId}-*`]) {
+      for await (const key of scanKeys(this.redis, `${globLiteral(base)}${kind}`, 1000)) {
+        const id = pattern.exec(key.slice(base.length))?.[1];
+        if (id !== undefined) ids.add(id);
+      }
+    }
+    return [...ids];
+  }
+
+  /** Deletes the queue's events that name the user's scheduler or jobs (BullMQ keeps the last ten thousand or so). */
+  private async forgetEvents(userId: number): Promise<void> {
+    const key = this.queue.toKey("events");
+    const names = new RegExp(`(^|:)${schedulerId(userId)}(:|$)|^now-${userId}-`);
+    for (let start = "-"; ; ) {
+      const entries = await this.redis.xrange(key, start, "+", "COUNT", 1000);
+      const naming = entries.filter(([, fields]) => fields.some((value) => names.test(value))).map(([id]) => id);
+      if (naming.length > 0) await this.redis.xdel(key, ...naming);
+      if (entries.length < 1000) return;
+      start = `(${entries.at(-1)![0]}`;
+    }
   }
 
   /** The same job now; presses within the same three seconds make one. */

@@ -1,14 +1,40 @@
 import type { CredentialStore } from "../store/credentials.js";
+import type { DigestMarks } from "../store/digest-marks.js";
 import type { InterestCache } from "../store/interest-cache.js";
+import type { MessageClaims } from "../store/message-claims.js";
+import type { PreferenceStore } from "../store/preferences.js";
+
+export interface ForgetDependencies {
+  credentials: CredentialStore;
+  preferences: PreferenceStore;
+  marks: DigestMarks;
+  claims: MessageClaims;
+  cache: InterestCache;
+  /** The user's daily digest in the queue: the scheduler and every job and event naming them (`DigestSchedule`). */
+  digests: { forget(userId: number): Promise<void> };
+  /** The state of a conversation running in a chat. */
+  conversations: { forget(chatId: number): Promise<void> };
+}
 
 /**
- * `/disconnect`: the credentials, and the account history fetched with them. Returns whether a key was
- * stored. A record that no longer opens is erased all the same.
+ * `/disconnect`: erases everything stored for a Telegram user, each key family through its own store: the
+ * key, the settings, the digest's schedule, jobs and day marks, the claims on the bot's messages and the
+ * conversation state of their private chat (whose id is the user's), and the account's history once no
+ * other Telegram user is connected to that account. Returns whether a key was stored. A record that no
+ * longer opens is erased all the same; a disconnect cut short by an error is finished by the next one.
  */
-export function forgetUser(credentials: CredentialStore, cache: InterestCache) {
+export function forgetUser(dependencies: ForgetDependencies) {
+  const { credentials, preferences, marks, claims, cache, digests, conversations } = dependencies;
   return async (userId: number): Promise<boolean> => {
-    const connection = await credentials.load(userId).catch(() => undefined);
-    if (connection !== undefined) await cache.clear(connection.info.uid);
-    return credentials.remove(userId);
+    // A scheduled run that starts from now on finds the digest off and sends nothing.
+    await preferences.forget(userId);
+    // Waits for a digest being sent right now (with the key still there, so it is a digest, not a complaint).
+    await digests.forget(userId);
+    const { erased, account } = await credentials.forget(userId);
+    // After the digests: a run that was under way has marked its day by now.
+    await Promise.all([marks.forget(userId), claims.forget(userId), conversations.forget(userId)]);
+    // A walk still paging it has lost its lease with it, and writes nothing more.
+    if (account !== undefined && !account.shared) await cache.clear(account.uid);
+    return erased;
   };
 }

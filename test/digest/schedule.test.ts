@@ -1,5 +1,5 @@
-import { Queue } from "bullmq";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { Queue, Worker } from "bullmq";
+import { afterEach, describe, expect, it, onTestFinished, vi } from "vitest";
 import { DEFAULT_DIGEST } from "../../src/domain/digest.js";
 import { nextLocalTime } from "../../src/domain/time.js";
 import { DIGEST_QUEUE, DigestSchedule, type DigestJobData } from "../../src/digest/schedule.js";
@@ -17,7 +17,7 @@ function scheduleOnRedis() {
     await queue.close();
     await connection.quit();
   });
-  return { queue, schedule: new DigestSchedule(queue) };
+  return { queue, redis, prefix, schedule: new DigestSchedule(queue, redis) };
 }
 
 /**
@@ -83,5 +83,59 @@ describe("BullMQ's job scheduler in the user's zone (real Redis)", () => {
     expect(await queue.getJobSchedulersCount()).toBe(0);
     expect(await queue.getDelayedCount()).toBe(0);
     expect(await schedule.next(7)).toBeUndefined();
+  });
+
+  it("forgets a user: the scheduler, its next job, every job and event naming them, once the one being delivered is done", async () => {
+    const { queue, redis, prefix, schedule } = scheduleOnRedis();
+    const settings = { ...DEFAULT_DIGEST, on: true };
+    // 77 begins with 7: what is 7's must be told apart from it.
+    await schedule.apply(7, settings, "UTC");
+    await schedule.apply(77, settings, "UTC");
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const connection = redis.duplicate({ maxRetriesPerRequest: null });
+    const worker = new Worker<DigestJobData>(
+      DIGEST_QUEUE,
+      async (job) => {
+        if (job.id === "now-7-1") await held;
+        return "sent";
+      },
+      { connection, prefix: `${prefix}bull`, concurrency: 4 },
+    );
+    onTestFinished(async () => {
+      release();
+      await worker.close();
+      await connection.quit();
+    });
+    await schedule.sendNow(7, 0);
+    await schedule.sendNow(77, 0);
+    await vi.waitFor(async () => expect(await queue.getCompletedCount()).toBe(2), { timeout: 5_000 });
+    await schedule.sendNow(7, 3_000);
+    await vi.waitFor(async () => expect(await queue.getActiveCount()).toBe(1), { timeout: 5_000 });
+
+    let forgotten = false;
+    const forgetting = schedule.forget(7).then(() => (forgotten = true));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(forgotten).toBe(false); // waits for the digest being delivered
+    release();
+    await forgetting;
+
+    expect(await schedule.has(7)).toBe(false);
+    expect(await schedule.has(77)).toBe(true);
+    expect(await queue.getDelayedCount()).toBe(1);
+    expect(await queue.getJob("now-7-0")).toBeUndefined();
+    expect(await queue.getJob("now-7-1")).toBeUndefined();
+    expect(await queue.getJob("now-77-0")).toBeDefined();
+    const names7 = /(^|:)digest-7(:|$)|(^|:)now-7-/;
+    const keys = await redis.keys(`${prefix}bull:*`);
+    expect(keys.filter((key) => names7.test(key))).toEqual([]);
+    const events = (await redis.xrange(`${prefix}bull:${DIGEST_QUEUE}:events`, "-", "+")).flatMap(([, fields]) => fields);
+    expect(events.filter((value) => names7.test(value))).toEqual([]);
+    expect(events.filter((value) => /^now-77-0$/.test(value)).length).toBeGreaterThan(0);
+    for (const key of keys.filter((key) => ["completed", "delayed", "wait", "active", "failed", "repeat"].some((set) => key.endsWith(`:${set}`)))) {
+      const type = await redis.type(key);
+      const members = type === "zset" ? await redis.zrange(key, 0, -1) : type === "list" ? await redis.lrange(key, 0, -1) : [];
+      expect(members.filter((member) => names7.test(member)), key).toEqual([]);
+    }
   });
 });

@@ -78,7 +78,7 @@ export function digestHarness(options: DigestHarnessOptions): DigestHarness {
     preferences,
     marks: new DigestMarks(redis, prefix),
     pacer: new SendPacer(redis, prefix, options.perSecond ?? 29),
-    schedule: new DigestSchedule(queue),
+    schedule: new DigestSchedule(queue, redis),
     api: withTransformers(new Api(options.telegram.token, { apiRoot: options.telegram.apiRoot }), [onTheWire, ...(options.transformers ?? [])]),
     translate: (locale) => (key, variables) => i18n.t(locale, key, variables),
     logger,

@@ -12,7 +12,7 @@ export interface StatusDependencies {
   credentials: CredentialStore;
   /** The person's time zone, which the times shown are in. */
   preferences: PreferenceStore;
-  /** Erases everything stored for a user: credentials and whatever was derived from them. */
+  /** Erases everything stored for a user: the key, settings, digests, and whatever was derived from them. */
   forget(userId: number): Promise<boolean>;
 }
 
@@ -47,6 +47,8 @@ export function statusFeature(dependencies: StatusDependencies): Composer<BotCon
   });
 
   privateChats.command("disconnect", async (ctx) => {
+    // A conversation running here (a /connect half done) ends too, so the plugin does not write its state back.
+    await ctx.conversation.exitAll();
     const erased = await dependencies.forget(ctx.from.id);
     await ctx.reply(ctx.t(erased ? "disconnect-done" : "disconnect-none"));
   });
