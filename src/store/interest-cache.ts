@@ -1,6 +1,7 @@
 import { addSpan, type Span } from "../domain/coverage.js";
 import { recordIdentity, type InterestRecord } from "../domain/interest-record.js";
 import { mergeBlock, RecordBlock, type BorrowingLine } from "../domain/record-block.js";
+import { DecodedBlocks } from "./decoded-blocks.js";
 import { slotTag, type RedisClient } from "./redis.js";
 
 /** Where an account's history stands: what is held, how fresh, and how the last walk ended. */
@@ -105,6 +106,8 @@ function inTimeOrder(blocks: readonly RecordBlock[], from: number, to: number): 
  * Written only under the lease, so a walk that lost it (or whose account was cleared) cannot write again.
  */
 export class InterestCache {
+  private readonly decoded = new DecodedBlocks();
+
   constructor(
     private readonly redis: RedisClient,
     private readonly prefix: string,
@@ -207,10 +210,11 @@ export class InterestCache {
     const wanted = names.filter((name) => name.month <= to && nextMonth(name.month) > from && line(name.line));
     if (wanted.length === 0) return [];
     wanted.sort((a, b) => a.month - b.month || byLine(a.line, b.line));
-    const bytes = await this.redis.hmgetBuffer(this.key(uid, "blocks"), ...wanted.map((name) => name.field));
+    const key = this.key(uid, "blocks");
+    const bytes = await this.redis.hmgetBuffer(key, ...wanted.map((name) => name.field));
     return wanted.flatMap((name, index) => {
       const stored = bytes[index];
-      return stored ? [new RecordBlock(name.line, name.month, stored)] : [];
+      return stored ? [this.decoded.decode(`${key}|${name.field}`, name.line, name.month, stored)] : [];
     });
   }
 
