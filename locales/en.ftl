@@ -20,7 +20,7 @@ help =
     /chart — interest per day as a picture, same choices: /chart USDT 30d
     /export — the hourly records as a CSV file, same choices: /export USDT 1y
     /filters — choose currency, margin mode, instrument, period and page size step by step
-    /digest — a daily summary at the hour and time zone you choose
+    /digest — a daily summary at the time and time zone you choose: /digest 18:02, /digest Europe/Paris
     /status — which key is connected
     /disconnect — erase your key and everything derived from it
     /cancel — stop what we are doing
@@ -203,13 +203,19 @@ digest-all-currencies = All currencies
 digest-turned-on = Digest on
 digest-turned-off = Digest off
 digest-on-its-way = On its way
-digest-choose-hour = At what hour? (your local time)
-digest-choose-minute = And the minute?
+digest-choose-hour =
+    At what hour? (your local time)
+    Pick one, or send a time such as 8:30 or 18:02.
+digest-choose-minute = And the minute? (or send a time such as 7:05)
 digest-choose-zone = Your time zone: pick one, type its name (e.g. Europe/Paris), or share your location.
 digest-choose-currencies = Which currencies? None ticked means all.
 digest-share-location = Press the button below to share your location; I use it only to find your time zone and keep nothing else.
 digest-zone-set = Time zone: { $zone }.
 digest-zone-unknown = I do not know the time zone “{ $zone }”. Type an IANA name such as Europe/Paris or America/New_York.
+digest-zone-expected = Send a time zone name such as Europe/Paris or America/New_York, pick one below, or share your location.
+digest-time-expected = Send a time such as 8:30 or 21:00, or pick an hour below.
+digest-arguments-expected = /digest takes a time, a time zone or both, e.g. /digest 8:30, /digest Europe/Paris or /digest 21:00 Asia/Shanghai.
+digest-currencies-full = At most { $max } currencies: untick one first, or choose All currencies.
 digest-location-unknown = I could not tell the time zone of that place. Pick one with /digest → 🌍 Zone.
 
 digest-button-on = ✅ Turn on

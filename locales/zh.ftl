@@ -20,7 +20,7 @@ help =
     /chart — 每日利息图表，参数相同：/chart USDT 30d
     /export — 每小时记录导出为 CSV 文件，参数相同：/export USDT 1y
     /filters — 逐步选择币种、保证金模式、产品、周期和每页条数
-    /digest — 每天在你选定的时间和时区发送汇总
+    /digest — 每天在你选定的时间和时区发送汇总：/digest 18:02、/digest Asia/Shanghai
     /status — 查看已绑定的密钥
     /disconnect — 删除你的密钥及其衍生的所有数据
     /cancel — 取消当前操作
@@ -203,13 +203,19 @@ digest-all-currencies = 全部币种
 digest-turned-on = 汇总已开启
 digest-turned-off = 汇总已关闭
 digest-on-its-way = 马上发送
-digest-choose-hour = 几点发送？（你的当地时间）
-digest-choose-minute = 几分？
+digest-choose-hour =
+    几点发送？（你的当地时间）
+    选择一个，或直接发送时间，如 8:30、18:02 或 8点30。
+digest-choose-minute = 几分？（也可直接发送时间，如 7:05）
 digest-choose-zone = 你的时区：选择一个，输入名称（如 Asia/Shanghai），或分享你的位置。
 digest-choose-currencies = 哪些币种？不勾选即为全部。
 digest-share-location = 点击下方按钮分享位置；我只用它确定你的时区，不保存其他信息。
 digest-zone-set = 时区：{ $zone }。
 digest-zone-unknown = 我不认识时区“{ $zone }”。请输入 IANA 名称，如 Asia/Shanghai 或 Europe/London。
+digest-zone-expected = 请发送时区名称，如 Asia/Shanghai 或 Europe/London，在下方选择一个，或分享你的位置。
+digest-time-expected = 请发送时间，如 8:30 或 21:00，或在下方选择小时。
+digest-arguments-expected = /digest 可以带时间、时区或两者，例如 /digest 8:30、/digest Asia/Shanghai 或 /digest 21:00 Asia/Shanghai。
+digest-currencies-full = 最多 { $max } 个币种：请先取消勾选一个，或选择全部币种。
 digest-location-unknown = 无法确定该地点的时区。请通过 /digest → 🌍 时区 选择。
 
 digest-button-on = ✅ 开启
