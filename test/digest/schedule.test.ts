@@ -51,6 +51,11 @@ describe("BullMQ's job scheduler in the user's zone (real Redis)", () => {
     ["Australia/Sydney", "2026-10-03T12:00:00Z", 2, 30, ["2026-10-03T16:30:00.000Z", "2026-10-04T15:30:00.000Z"]],
     ["Australia/Sydney", "2026-04-04T00:00:00Z", 2, 30, ["2026-04-04T15:30:00.000Z", "2026-04-05T16:30:00.000Z"]],
     ["Asia/Shanghai", "2026-03-28T00:00:00Z", 9, 0, ["2026-03-28T01:00:00.000Z", "2026-03-29T01:00:00.000Z"]],
+    // Typed times fall on any minute, not only quarters: in a zone half an hour off, in the skipped and the repeated hour, on the day the clocks go back.
+    ["Asia/Kolkata", "2026-03-27T00:00:00Z", 18, 2, ["2026-03-27T12:32:00.000Z", "2026-03-28T12:32:00.000Z"]],
+    ["Europe/Berlin", "2026-03-28T12:00:00Z", 2, 7, ["2026-03-29T01:07:00.000Z", "2026-03-30T00:07:00.000Z"]],
+    ["America/New_York", "2026-10-31T12:00:00Z", 1, 59, ["2026-11-01T05:59:00.000Z", "2026-11-02T06:59:00.000Z"]],
+    ["Australia/Sydney", "2026-04-04T00:00:00Z", 23, 59, ["2026-04-04T12:59:00.000Z", "2026-04-05T13:59:00.000Z"]],
   ];
 
   for (const [zone, start, hour, minute, expected] of cases) {
