@@ -20,6 +20,18 @@ beforeAll(async () => {
 }, 30_000);
 afterAll(() => cluster?.stop());
 
+/** A key's members or fields and values, as text. */
+async function contentOf(redis: ReturnType<typeof connectRedis>, key: string): Promise<string> {
+  const type = await redis.type(key);
+  if (type === "string") return (await redis.get(key)) ?? "";
+  if (type === "hash") return JSON.stringify(await redis.hgetall(key));
+  if (type === "set") return JSON.stringify(await redis.smembers(key));
+  if (type === "zset") return JSON.stringify(await redis.zrange(key, 0, -1));
+  if (type === "list") return JSON.stringify(await redis.lrange(key, 0, -1));
+  if (type === "stream") return JSON.stringify(await redis.xrange(key, "-", "+"));
+  return type;
+}
+
 const clusterSettings = () => ({ url: "redis://ignored-host:1", sentinelName: "mymaster", clusterNodes: cluster.nodes });
 
 describe("on a Redis Cluster", () => {
@@ -73,7 +85,7 @@ describe("on a Redis Cluster", () => {
     }, 30_000);
     afterAll(() => e2e?.close());
 
-    it("connects a key, answers /interest from OKX and its cache, and schedules and sends a digest", async () => {
+    it("connects a key, answers /interest from OKX and its cache, schedules and sends a digest, and erases it all on /disconnect", async () => {
       const chat = e2e.newChat();
       await connect(chat, account);
       chat.send("/interest USDT 7d");
@@ -100,6 +112,28 @@ describe("on a Redis Cluster", () => {
       chat.send("/digest");
       chat.press(await chat.expect(/Daily digest: on/), /Send now/);
       await chat.expect(/Your borrowing, \w{3} \d{1,2} \w{3}/, 30_000);
+
+      // Erased across the slots: the keys naming one person sit on every primary.
+      const redis = connectRedis(clusterSettings());
+      try {
+        expect(await readyForCommands(redis, 10_000)).toBe(true);
+        const names = new RegExp(`[:{-](${chat.user.id}|${account.uid})([:}-]|$)`);
+        const naming = async () => {
+          const found: string[] = [];
+          for await (const name of scanKeys(redis, `*${e2e.prefix}*`)) {
+            if (name.startsWith(`b_${e2e.prefix}lim-`) || name === `${e2e.prefix}flood:${chat.user.id}`) continue;
+            if (names.test(name) || names.test(await contentOf(redis, name))) found.push(name);
+          }
+          return found;
+        };
+        const before = (await naming()).join("\n");
+        for (const family of ["cred:", "prefs:", "acct:", "rec:{", "bull}:digest:repeat:", "bull}:digest:events"]) expect(before).toContain(family);
+        chat.send("/disconnect");
+        await chat.expect(/Disconnected/);
+        expect(await naming()).toEqual([]);
+      } finally {
+        await redis.quit();
+      }
     }, 90_000);
   });
 
