@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { timingSafeEqual } from "node:crypto";
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { Update } from "grammy/types";
 
 /** An update's webhook HTTP answer while it is still open: Telegram performs one API call given in it. */
@@ -29,8 +29,14 @@ export interface Webhook {
   drain: () => Promise<void>;
 }
 
-const matches = (given: string | string[] | undefined, expected: string) =>
-  typeof given === "string" && given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+/**
+ * The secret token, compared in constant time. Node hands a header over as latin1 (one character per byte),
+ * so a byte outside ASCII is one character there and two bytes in UTF-8: equal lengths in characters say
+ * nothing of lengths in bytes, and `timingSafeEqual` throws on unequal ones. The SHA-256 digests of both are
+ * always 32 bytes, and reveal nothing of the secret's length either.
+ */
+const digest = (value: string) => createHash("sha256").update(value, "latin1").digest();
+const matches = (given: string | string[] | undefined, expected: string) => typeof given === "string" && timingSafeEqual(digest(given), digest(expected));
 
 /** The 200 for one update: empty, or carrying the one call a handler offers while it is open. */
 function openAnswer(res: ServerResponse, waitMs: number): WebhookAnswer & { close(): void } {

@@ -1,7 +1,10 @@
 import { once } from "node:events";
 import { createServer, type Server } from "node:http";
+import { connect } from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { Registry } from "prom-client";
+import { startHttpServer } from "../../src/server/http.js";
 import { createWebhook, type WebhookAnswer, type WebhookOptions } from "../../src/server/webhook.js";
 
 const SECRET = "webhook-test";
@@ -95,5 +98,35 @@ describe("the webhook's answer", () => {
     await sleep(20);
     expect(answer.offer({ method: "sendMessage", chat_id: 1, text: "hi" })).toBe(false);
     held.release();
+  });
+});
+
+describe("the webhook's secret token", () => {
+  /** Posts over a bare socket, so the header's bytes are exactly those given. */
+  const post = async (port: number, token: Buffer) => {
+    const socket = connect(port, "127.0.0.1");
+    await once(socket, "connect");
+    const body = JSON.stringify(update);
+    const head = `POST /hook HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n`;
+    socket.end(Buffer.concat([Buffer.from(`${head}x-telegram-bot-api-secret-token: `), token, Buffer.from(`\r\n\r\n${body}`)]));
+    const chunks: Buffer[] = [];
+    for await (const chunk of socket) chunks.push(chunk as Buffer);
+    return Number(/^HTTP\/1\.1 (\d{3})/.exec(Buffer.concat(chunks).toString("latin1"))?.[1]);
+  };
+
+  it("answers 401 to a wrong token of the right length with a byte outside ASCII, and 200 to the right one", async () => {
+    const webhook = createWebhook({ path: "/hook", secretToken: SECRET, handle: () => Promise.resolve(), onError: () => undefined, replyWaitMs: 0 });
+    const http = await startHttpServer(0, { registry: new Registry(), readiness: {}, routes: webhook.route });
+    try {
+      // As many bytes as the secret, the last one 0xE9: Node reads it as "é", one character of two UTF-8 bytes.
+      const wrong = Buffer.concat([Buffer.from(SECRET.slice(0, -1)), Buffer.from([0xe9])]);
+      expect(wrong.length).toBe(SECRET.length);
+      expect(await post(http.port, wrong)).toBe(401);
+      expect(await post(http.port, Buffer.from(`${SECRET}x`))).toBe(401);
+      expect(await post(http.port, Buffer.from(SECRET))).toBe(200);
+    } finally {
+      http.server.closeAllConnections();
+      await http.close();
+    }
   });
 });
