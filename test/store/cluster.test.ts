@@ -113,7 +113,7 @@ describe("on a Redis Cluster", () => {
       chat.press(await chat.expect(/Daily digest: on/), /Send now/);
       await chat.expect(/Your borrowing, \w{3} \d{1,2} \w{3}/, 30_000);
 
-      // Erased across the slots: the keys naming one person sit on every primary.
+      // Erased across the slots: the keys naming one person fall in many slots, on different primaries.
       const redis = connectRedis(clusterSettings());
       try {
         expect(await readyForCommands(redis, 10_000)).toBe(true);
