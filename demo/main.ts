@@ -7,17 +7,19 @@
  *   npm run demo -- --script demo/journey.txt play a journey and print its transcript (exit 1 if a step gets no answer)
  *   BOT_TOKEN=123:ABC npm run demo            the same bot on a real Telegram bot instead of the terminal
  *
- * Options: --timeout SECONDS a step may take (default 45), --lang en|zh (the simulated person's language).
+ * Options: --timeout SECONDS a step may take (default 45), --lang en|zh (the simulated person's language),
+ * --files DIR where the files the bot sends are saved (default: a fresh folder in the system's temporary folder).
  */
 import { readFile } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
+import { SavedFiles } from "./files.js";
 import { parseScript, runScript, ScriptError, type ScriptStep } from "./script.js";
 import { ChatSession } from "./session.js";
 import { startDemoStack, type DemoStack } from "./stack.js";
 import { chatInTerminal, print } from "./terminal.js";
 
-const USAGE = "usage: npm run demo [-- --script FILE] [--timeout SECONDS] [--lang en|zh]";
+const USAGE = "usage: npm run demo [-- --script FILE] [--timeout SECONDS] [--lang en|zh] [--files DIR]";
 
 function fail(message: string, code: number): never {
   process.stderr.write(`${message}\n`);
@@ -31,6 +33,7 @@ function options() {
         script: { type: "string" },
         timeout: { type: "string", default: "45" },
         lang: { type: "string", default: "en" },
+        files: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -41,7 +44,8 @@ function options() {
     const timeoutSeconds = Number(values.timeout);
     if (!(timeoutSeconds > 0)) fail(`--timeout must be a number of seconds, got “${values.timeout}”\n${USAGE}`, 2);
     if (values.lang !== "en" && values.lang !== "zh") fail(`--lang must be en or zh, got “${values.lang}”\n${USAGE}`, 2);
-    return { script: values.script, timeoutMs: timeoutSeconds * 1000, lang: values.lang };
+    if (values.files === "") fail(`--files needs a folder\n${USAGE}`, 2);
+    return { script: values.script, timeoutMs: timeoutSeconds * 1000, lang: values.lang, filesDir: values.files };
   } catch (error) {
     return fail(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`, 2);
   }
@@ -62,7 +66,16 @@ async function readScript(path: string): Promise<ScriptStep[]> {
   }
 }
 
-function banner(stack: DemoStack): string[] {
+/** The folder the files the bot sends go to, made before anything starts: one the demo cannot write to stops it at once. */
+function savedFiles(dir: string | undefined): SavedFiles {
+  try {
+    return SavedFiles.open(dir);
+  } catch (error) {
+    return fail(`cannot make the folder ${dir ?? "for the files the bot sends"}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 2);
+  }
+}
+
+function banner(stack: DemoStack, files: SavedFiles | undefined): string[] {
   const { apiKey, secret, passphrase } = stack.account;
   const lines = [
     "OKX interest bot · local demo",
@@ -73,6 +86,7 @@ function banner(stack: DemoStack): string[] {
     `  secret      ${secret}`,
     `  passphrase  ${passphrase}`,
     "",
+    ...(files === undefined ? [] : ["The files the bot sends (the chart, the CSV export) are saved in", `  ${files.dir}`, ""]),
   ];
   if (stack.realTelegram) return [...lines, "Open your bot in Telegram and send /start, then /connect with the key above. Ctrl-C stops everything."];
   return [
@@ -84,12 +98,15 @@ function banner(stack: DemoStack): string[] {
 }
 
 async function main(): Promise<void> {
-  const { script, timeoutMs, lang } = options();
+  const { script, timeoutMs, lang, filesDir } = options();
   const steps = script === undefined ? undefined : await readScript(script);
   const token = steps === undefined ? process.env.BOT_TOKEN || undefined : undefined;
+  // With a real Telegram the files go to the app; the demo never sees them.
+  const files = token === undefined ? savedFiles(filesDir) : undefined;
 
   const starting = startDemoStack(token === undefined ? {} : { telegramToken: token }).catch((error: unknown) => {
     const hint = token === undefined ? "" : "\nWith BOT_TOKEN set, the bot needs api.telegram.org and a token @BotFather issued; unset BOT_TOKEN to chat here.";
+    files?.removeIfUnused();
     return fail(`The demo could not start: ${error instanceof Error ? error.message : String(error)}${hint}`, 1);
   });
 
@@ -101,6 +118,8 @@ async function main(): Promise<void> {
       try {
         await (await starting).stop();
         print(["Stopped; nothing is left running."]);
+        // The files are the person's to open: they stay.
+        if (files !== undefined && files.count > 0) print([`The files the bot sent stay in ${files.dir}`]);
       } catch (error) {
         process.stderr.write(`Stopping went wrong: ${error instanceof Error ? error.message : String(error)}\n`);
         code = code === 0 ? 1 : code;
@@ -125,11 +144,11 @@ async function main(): Promise<void> {
     void stop(1);
   });
 
-  print(banner(stack));
+  print(banner(stack, files));
   if (stopping !== undefined) return stopping;
   if (stack.realTelegram) return;
 
-  const session = new ChatSession(stack.e2e, stack.e2e.newChat(lang), () => stack.digestsUnderWay());
+  const session = new ChatSession(stack.e2e, stack.e2e.newChat(lang), () => stack.digestsUnderWay(), files);
   if (steps !== undefined) {
     const answered = await runScript(session, steps, print, timeoutMs);
     return stop(answered ? 0 : 1);

@@ -2,6 +2,7 @@ import type { InlineKeyboardButton, Message } from "grammy/types";
 import type { ChatDriver } from "../test/support/chat.js";
 import type { EndToEnd } from "../test/support/e2e.js";
 import type { ApiCall, StoredMessage } from "../test/support/fake-telegram.js";
+import type { SavedFiles } from "./files.js";
 import { inlineButtons, renderBotMessage, renderDeletion, renderNotice, renderPress, renderSent } from "./transcript.js";
 
 /*
@@ -44,6 +45,8 @@ export class ChatSession {
     private readonly chat: ChatDriver,
     /** Work the bot does after an update, whose messages belong to the step that set it off (a digest sent now). */
     private readonly workUnderWay: () => Promise<number> = () => Promise.resolve(0),
+    /** Where the files the bot sends are written, each shown with its path; without it they are only named. */
+    private readonly files?: SavedFiles,
   ) {
     this.chatId = chat.user.id;
     this.cursor = e2e.telegram.calls().length;
@@ -88,7 +91,7 @@ export class ChatSession {
   unprompted(): string[] {
     const calls = this.since();
     this.cursor += calls.length;
-    return this.render(calls).lines;
+    return this.render(calls, true).lines;
   }
 
   private async press(target: StoredMessage, button: InlineKeyboardButton, options: StepOptions): Promise<StepOutcome> {
@@ -130,7 +133,7 @@ export class ChatSession {
     }
     const calls = this.since();
     this.cursor += calls.length;
-    const { lines } = this.render(calls);
+    const { lines } = this.render(calls, true);
     return { answered: true, lines: [...prompt, ...(lines.length > 0 ? lines : renderNotice("(pressed; nothing changed)", false))] };
   }
 
@@ -138,7 +141,7 @@ export class ChatSession {
   private giveUp(prompt: string[], problem: string): StepOutcome {
     const calls = this.since();
     this.cursor += calls.length;
-    return { answered: false, lines: [...prompt, ...this.render(calls).lines], problem };
+    return { answered: false, lines: [...prompt, ...this.render(calls, true).lines], problem };
   }
 
   /** Waits until the bot has been quiet in this chat for a moment. */
@@ -173,9 +176,10 @@ export class ChatSession {
   /**
    * The calls as a person would see them: each message the bot sent or changed, as it stands now (a message
    * sent and deleted within the same answer was a passing note, such as "Checking…", and is left out), each
-   * deletion, each notice shown for a pressed button.
+   * deletion, each notice shown for a pressed button. `shown` when the lines are printed: the files they name
+   * are saved then (while a step is under way, a file may still be a passing note that the bot deletes).
    */
-  private render(calls: readonly ApiCall[]): { lines: string[]; acknowledged: boolean } {
+  private render(calls: readonly ApiCall[], shown = false): { lines: string[]; acknowledged: boolean } {
     const touched = new Map<number, "new" | "edited">();
     const events: ({ kind: "message"; id: number } | { kind: "lines"; lines: string[] })[] = [];
     let acknowledged = false;
@@ -210,7 +214,7 @@ export class ChatSession {
       if (event.kind === "lines") return event.lines;
       const message = messages.get(event.id);
       if (message === undefined || message.deleted) return [];
-      return renderBotMessage(message, touched.get(event.id) === "edited");
+      return renderBotMessage(message, touched.get(event.id) === "edited", shown ? this.files?.save(message) : undefined);
     });
     return { lines, acknowledged };
   }

@@ -1,5 +1,6 @@
 import type { InlineKeyboardButton } from "grammy/types";
 import type { StoredMessage } from "../test/support/fake-telegram.js";
+import type { SavedFile } from "./files.js";
 
 /*
  * A chat as a terminal shows it. The local Bot API already holds each message as Telegram shows it (HTML parsed
@@ -31,11 +32,13 @@ export function renderButtons(message: StoredMessage): string[] {
   return [...inline, ...reply];
 }
 
-function describeFile(message: StoredMessage): string | undefined {
+/** `(photo: chart.png, 48213 bytes)`, then where the demo saved it, if it did. */
+function describeFile(message: StoredMessage, saved: SavedFile | undefined): string | undefined {
   const file = message.file;
   if (file === undefined) return undefined;
   const name = file.filename ?? file.url ?? "unnamed";
-  return `(${file.kind}: ${name}${file.byteLength === undefined ? "" : `, ${file.byteLength} bytes`})`;
+  const where = saved === undefined ? "" : "path" in saved ? ` saved as ${saved.path}` : ` (${saved.problem})`;
+  return `(${file.kind}: ${name}${file.byteLength === undefined ? "" : `, ${file.byteLength} bytes`})${where}`;
 }
 
 /** What one speaker said, the first line marked with who and how, the rest indented under it. */
@@ -43,9 +46,9 @@ function speech(mark: string, lines: readonly string[]): string[] {
   return lines.map((line, index) => (index === 0 ? `${mark} ${line}` : `${INDENT}${line}`).trimEnd());
 }
 
-/** A bot message as it stands now; `edited` marks one that was there before and changed. */
-export function renderBotMessage(message: StoredMessage, edited: boolean): string[] {
-  const body = [describeFile(message), message.text ?? message.caption].filter((part) => part !== undefined).join("\n");
+/** A bot message as it stands now; `edited` marks one that was there before and changed; `saved` is where its file went. */
+export function renderBotMessage(message: StoredMessage, edited: boolean, saved?: SavedFile): string[] {
+  const body = [describeFile(message, saved), message.text ?? message.caption].filter((part) => part !== undefined).join("\n");
   return speech(`${BOT} ${edited ? "✎" : "›"}`, [...body.split("\n"), ...renderButtons(message)]);
 }
 

@@ -1,11 +1,12 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { SavedFiles } from "../../demo/files.js";
 import { parseScript, ScriptError } from "../../demo/script.js";
 import { renderBotMessage } from "../../demo/transcript.js";
 import type { StoredMessage } from "../support/fake-telegram.js";
@@ -13,6 +14,9 @@ import { demoAccount } from "../../demo/stack.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const JOURNEY = join(ROOT, "demo/journey.txt");
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+/** The first line of an export: the fields of OKX's interest-accrued endpoint, by their own names. */
+const OKX_CSV_HEADER = "ts,ccy,mgnMode,instId,interest,interestRate,liab,totalLiab,interestFreeLiab,type";
 
 interface DemoRun {
   output(): string;
@@ -66,6 +70,11 @@ function isRunning(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** Text to match as it is inside a RegExp (a folder's path). */
+function literally(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /** Each pattern, in this order, each on a line after the previous one's. */
@@ -165,13 +174,61 @@ describe("the transcript", () => {
     const linked = message({ file: { kind: "document", fileId: "x", fileUniqueId: "y", url: "https://example.com/a.csv" } });
     expect(renderBotMessage(linked, false)).toEqual(["bot › (document: https://example.com/a.csv)"]);
   });
+
+  it("gives the path a file was saved as on its line, or why it was not", () => {
+    const photo = message({ caption: "USDT · 30 days", file: { kind: "photo", fileId: "x", fileUniqueId: "y", byteLength: 48213, filename: "chart.png" } });
+    expect(renderBotMessage(photo, false, { path: "/home/trader/charts/chart.png" })).toEqual([
+      "bot › (photo: chart.png, 48213 bytes) saved as /home/trader/charts/chart.png",
+      "      USDT · 30 days",
+    ]);
+    expect(renderBotMessage(photo, false, { problem: "not saved: ENOSPC" })[0]).toBe("bot › (photo: chart.png, 48213 bytes) (not saved: ENOSPC)");
+  });
+});
+
+describe("the files the bot sends", () => {
+  const sent = (fileUniqueId: string, filename: string | undefined, content: string): StoredMessage => ({
+    message_id: 7,
+    chat: { id: 1000, type: "private", first_name: "Trader" },
+    from: { id: 7000000001, is_bot: true, first_name: "Bot" },
+    date: 0,
+    edited: false,
+    deleted: false,
+    file: { kind: "document", fileId: `id-${fileUniqueId}`, fileUniqueId, byteLength: content.length, content: Buffer.from(content), ...(filename === undefined ? {} : { filename }) },
+  });
+
+  it("are written under the name sent, a counter in front when it is taken, and a file sent again is the one saved", async () => {
+    // A folder named that is not there yet is made.
+    const dir = join(scripts, "saved", "files");
+    const files = SavedFiles.open(dir);
+    expect(files.dir).toBe(dir);
+    await writeFile(join(dir, "3-export.csv"), "there before");
+    expect(files.save(sent("a", "export.csv", "first"))).toEqual({ path: join(dir, "export.csv") });
+    expect(files.save(sent("b", "export.csv", "second"))).toEqual({ path: join(dir, "2-export.csv") });
+    expect(files.save(sent("c", "export.csv", "third"))).toEqual({ path: join(dir, "4-export.csv") });
+    expect(files.save(sent("a", "export.csv", "first"))).toEqual({ path: join(dir, "export.csv") });
+    expect(await readFile(join(dir, "3-export.csv"), "utf8")).toBe("there before");
+    expect(await readFile(join(dir, "2-export.csv"), "utf8")).toBe("second");
+    expect(files.count).toBe(3);
+  });
+
+  it("stay inside the folder whatever name they were sent with; a file sent by URL is not saved", async () => {
+    const dir = await mkdtemp(join(scripts, "names-"));
+    const files = SavedFiles.open(dir);
+    expect(files.save(sent("a", "../../escape.csv", "x"))).toEqual({ path: join(dir, ".._.._escape.csv") });
+    expect(files.save(sent("b", "..", "x"))).toEqual({ path: join(dir, "document") });
+    expect(files.save(sent("c", undefined, "x"))).toEqual({ path: join(dir, "2-document") });
+    expect(await readdir(dir)).toHaveLength(3);
+    const linked = { ...sent("d", "a.csv", ""), file: { kind: "document" as const, fileId: "x", fileUniqueId: "d", url: "https://example.com/a.csv" } };
+    expect(files.save(linked)).toBeUndefined();
+  });
 });
 
 describe("npm run demo", () => {
-  it("plays the journey of demo/journey.txt, prints its transcript, and leaves nothing running", async () => {
+  it("plays the journey of demo/journey.txt, prints its transcript, saves the chart and the CSV under --files, and leaves nothing running", async () => {
     const account = demoAccount();
     const given = process.env.REDIS_URL;
-    const demo = runDemo(["--script", JOURNEY], asNpmTest());
+    const files = join(scripts, "journey-files");
+    const demo = runDemo(["--script", JOURNEY, "--files", files], asNpmTest());
     expect(await demo.exited, demo.output()).toBe(0);
     const transcript = demo.output();
     expectInOrder(transcript, [
@@ -180,6 +237,8 @@ describe("npm run demo", () => {
       /^ {2}Bot API +http:\/\/127\.0\.0\.1:\d+ \(local, simulated chat\)/,
       /^ {2}bot +pid \d+, http:\/\/127\.0\.0\.1:\d+\/healthz/,
       new RegExp(`^  API key +${account.apiKey}$`),
+      /^The files the bot sends \(the chart, the CSV export\) are saved in$/,
+      new RegExp(`^  ${literally(files)}$`),
       /^you › \/start$/,
       /^bot › Hi! I show what your OKX margin loans cost you/,
       /^you › \/connect$/,
@@ -203,10 +262,10 @@ describe("npm run demo", () => {
       /^you › \[Isolated\]$/,
       /^bot ✎ 💸 USDT · isolated interest · last 24 hours$/,
       /^you › \[📈 Chart\]$/,
-      /^bot › \(photo: interest-USDT[\w-]*\.png, \d+ bytes\)$/,
+      /^bot › \(photo: interest-USDT[\w-]*\.png, \d+ bytes\) saved as \S+\.png$/,
       /^ +📈 USDT · isolated · last 24 hours/,
       /^you › \[⬇ CSV\]$/,
-      /^bot › \(document: okx-interest_demo-readonly_USDT[\w-]*\.csv, \d+ bytes\)$/,
+      /^bot › \(document: okx-interest_demo-readonly_USDT[\w-]*\.csv, \d+ bytes\) saved as \S+\.csv$/,
       /^you › \[📜 Records\]$/,
       /^bot ✎ 📜 Hourly records · USDT · isolated · last 24 hours$/,
       /^ +\d+ \w{3} \d\d:00 +USDT +isolated BTC-USDT \d+\.\d{4}$/,
@@ -245,7 +304,20 @@ describe("npm run demo", () => {
       /^you › \/interest$/,
       /^bot › No OKX key is connected yet/,
       /^Stopped; nothing is left running\.$/,
+      new RegExp(`^The files the bot sent stay in ${literally(files)}$`),
     ]);
+    // Each file under the name it was sent with, in the folder given, as big as the transcript says.
+    const chart = /^bot › \(photo: (\S+), (\d+) bytes\) saved as (\S+)$/m.exec(transcript)!;
+    expect(chart[3]).toBe(join(files, chart[1]!));
+    const png = await readFile(chart[3]!);
+    expect(png.subarray(0, 8)).toEqual(PNG_SIGNATURE);
+    expect(png.length).toBe(Number(chart[2]));
+    const csv = /^bot › \(document: (\S+), (\d+) bytes\) saved as (\S+)$/m.exec(transcript)!;
+    expect(csv[3]).toBe(join(files, csv[1]!));
+    const rows = (await readFile(csv[3]!, "utf8")).split("\r\n");
+    expect(rows[0]).toBe(OKX_CSV_HEADER);
+    expect(rows[1]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:00:00(\.000)?(Z|[+-]\d\d:\d\d),USDT,isolated,BTC-USDT,/);
+    expect((await readdir(files)).sort()).toEqual([chart[1], csv[1]].sort());
     // The bot never repeats a secret it was sent.
     for (const secret of [account.secret, account.passphrase]) expect(botSaid(transcript)).not.toContain(secret);
 
@@ -253,6 +325,28 @@ describe("npm run demo", () => {
     expect(pids).toHaveLength(given === undefined ? 2 : 1);
     for (const pid of pids) expect(isRunning(pid), `process ${pid} still runs`).toBe(false);
   }, 120_000);
+
+  it("saves the files in a fresh folder under the system's temporary folder, printed at start, kept when it stops; a name sent twice is not overwritten", async () => {
+    const temporary = await mkdtemp(join(scripts, "tmp-"));
+    const account = demoAccount();
+    const steps = ["/connect", account.apiKey, account.secret, account.passphrase, "> Demo", "/interest USDT", "> 24h", "> Chart", "> Chart"].join("\n");
+    const demo = runDemo(["--script", await script("two-charts.txt", steps)], { REDIS_URL: inject("redisUrl"), TMPDIR: temporary });
+    expect(await demo.exited, demo.output()).toBe(0);
+    const output = demo.output();
+    const folder = /^The files the bot sends \(the chart, the CSV export\) are saved in\n {2}(\S+)$/m.exec(output)?.[1];
+    expect(folder, output).toBeDefined();
+    expect(dirname(folder!)).toBe(temporary);
+    expect(output.indexOf(folder!)).toBeLessThan(output.indexOf("you › /connect"));
+
+    const saved = [...output.matchAll(/^bot › \(photo: (\S+), \d+ bytes\) saved as (\S+)$/gm)].map((match) => ({ name: match[1]!, path: match[2]! }));
+    expect(saved).toHaveLength(2);
+    expect(saved[1]!.name).toBe(saved[0]!.name);
+    expect(saved.map((file) => file.path)).toEqual([join(folder!, saved[0]!.name), join(folder!, `2-${saved[0]!.name}`)]);
+    // The folder is the person's: still there, with both charts, after the demo stopped.
+    expect((await readdir(folder!)).sort()).toEqual([saved[0]!.name, `2-${saved[0]!.name}`].sort());
+    for (const file of saved) expect((await readFile(file.path)).subarray(0, 8)).toEqual(PNG_SIGNATURE);
+    expect(output).toContain(`The files the bot sent stay in ${folder}`);
+  }, 60_000);
 
   it("fails a run at a button that is not there, naming the line, and erases its keys from a Redis it was given", async () => {
     const redisUrl = inject("redisUrl");
