@@ -54,10 +54,10 @@ export interface CurrencyDigest {
   previous: Decimal;
   /** Change against the day before, as a fraction; undefined when nothing accrued the day before. */
   change: Decimal | undefined;
-  /** OKX's latest hourly rate (weighted by liability) and its yearly equivalent. */
-  hourlyRate: Decimal;
-  yearlyRate: Decimal;
-  /** Liability at the latest hour; zero once the loan is repaid. */
+  /** OKX's hourly rate now (weighted by liability) and its yearly equivalent; none once the loan is repaid. */
+  hourlyRate: Decimal | undefined;
+  yearlyRate: Decimal | undefined;
+  /** Liability now; zero once the loan is repaid. */
   liability: Decimal;
   /** Interest of each of the last `TREND_DAYS` days, oldest first. */
   trend: Decimal[];
@@ -93,21 +93,20 @@ export function buildDigest(records: readonly InterestRecord[], windows: DigestW
     if (!wanted(ccy) || trend.every((total) => total.isZero())) continue;
     const day = trend[trend.length - 1]!;
     const previous = trend[trend.length - 2]!;
-    // A loan repaid before the day reported accrues nothing more: no liability, nothing projected.
-    const borrowing = current.latestTs >= reported.from;
-    const liability = borrowing ? current.currentLiability : ZERO;
+    // "Now" as every answer reads it (current-hour.ts): a loan repaid, even during the day reported, projects nothing.
+    const { currentRate: rate, currentLiability: liability } = current;
     const monthSoFar = month.get(ccy) ?? ZERO;
     result.push({
       ccy,
       day,
       previous,
       change: previous.isZero() ? undefined : day.minus(previous).dividedBy(previous),
-      hourlyRate: current.currentRate,
-      yearlyRate: yearlyRate(current.currentRate),
+      hourlyRate: rate,
+      yearlyRate: rate === undefined ? undefined : yearlyRate(rate),
       liability,
       trend,
       monthSoFar,
-      monthProjected: monthSoFar.plus(liability.times(current.currentRate).times(hoursLeft)),
+      monthProjected: rate === undefined ? monthSoFar : monthSoFar.plus(liability.times(rate).times(hoursLeft)),
     });
   }
   result.sort((a, b) => b.day.comparedTo(a.day) || a.ccy.localeCompare(b.ccy));

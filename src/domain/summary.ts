@@ -1,3 +1,4 @@
+import { currentHour } from "./current-hour.js";
 import type { InterestRecord } from "./interest-record.js";
 import { Decimal, ExactSum, parseParts, type DecimalParts } from "./money.js";
 import type { RecordBlock } from "./record-block.js";
@@ -20,15 +21,16 @@ export interface CurrencySummary {
   hours: number;
   /** Newest hour with an accrual, ms. */
   latestTs: number;
-  /** OKX's hourly rate at the newest hour, weighted by each line's liability. */
-  currentRate: Decimal;
+  /** OKX's hourly rate now (`current-hour.ts`), weighted by each line's liability; none once nothing is borrowed. */
+  currentRate: Decimal | undefined;
   /** Hourly rate over the period, weighted by liability: interest ÷ liability, summed over every hour. */
   averageRate: Decimal;
+  /** Liability now: zero once the loans are repaid. */
   currentLiability: Decimal;
   peakLiability: Decimal;
   /** Interest-free liability of the account at the newest record that gives one. */
   interestFreeLiability: Decimal | undefined;
-  /** What the next 30 days cost at the current rate and liability. */
+  /** What the next 30 days cost at the rate and liability now. */
   projected30d: Decimal;
   lines: LineTotal[];
 }
@@ -83,6 +85,8 @@ function isInTimeOrder(records: readonly InterestRecord[]): boolean {
 class SummaryBuilder {
   private readonly states = new Map<string, CurrencyState>();
   private count = 0;
+  /** The newest accrual up to `to`, of every record given. */
+  latest: number | undefined;
 
   constructor(
     private readonly from: number,
@@ -98,7 +102,9 @@ class SummaryBuilder {
     source: RecordSource,
     index: number,
   ): void {
-    if (ts < this.from || ts > this.to) return;
+    if (ts > this.to) return;
+    if (this.latest === undefined || ts > this.latest) this.latest = ts;
+    if (ts < this.from) return;
     this.count++;
     let state = this.states.get(line.ccy);
     if (state === undefined) {
@@ -141,8 +147,10 @@ class SummaryBuilder {
     if (hasInterestFree && (state.interestFree === undefined || ts >= state.interestFree.ts)) state.interestFree = { ts, source, index };
   }
 
-  finish(): Summary {
-    const currencies = [...this.states.values()].map(finish);
+  /** `accountLatest`: the account's newest accrual, over all of its lines. */
+  finish(accountLatest: number | undefined): Summary {
+    const now = currentHour(accountLatest, this.to);
+    const currencies = [...this.states.values()].map((state) => finish(state, now));
     currencies.sort((a, b) => b.total.comparedTo(a.total) || a.ccy.localeCompare(b.ccy));
     return { from: this.from, to: this.to, currencies, records: this.count };
   }
@@ -163,7 +171,7 @@ export function summarize(input: readonly InterestRecord[], from: number, to: nu
     const liability = parseParts(record.liab);
     builder.add(record, Number(record.ts), interest, liability, record.interestFreeLiab !== "", source, index);
   });
-  return builder.finish();
+  return builder.finish(builder.latest);
 }
 
 /**
@@ -171,7 +179,7 @@ export function summarize(input: readonly InterestRecord[], from: number, to: nu
  * every record: a year of four lines is ~35,000 records, summed on every one-year question. Each
  * currency's lines are merged by time, month by month.
  */
-export function summarizeBlocks(blocks: readonly RecordBlock[], from: number, to: number): Summary {
+export function summarizeBlocks(blocks: readonly RecordBlock[], from: number, to: number, accountLatest: number | undefined): Summary {
   const builder = new SummaryBuilder(from, to);
   const groups = new Map<string, RecordBlock[]>();
   for (const block of blocks) {
@@ -203,15 +211,16 @@ export function summarizeBlocks(blocks: readonly RecordBlock[], from: number, to
       builder.add(block.line, block.ts[index]!, interest, liability, block.hasInterestFree[index] === 1, block, index);
     }
   }
-  return builder.finish();
+  return builder.finish(accountLatest);
 }
 
 const recordsOf = (entries: readonly { source: RecordSource; index: number }[]) => entries.map(({ source, index }) => source.record(index));
 
-function finish(state: CurrencyState): CurrencySummary {
+function finish(state: CurrencyState, now: number | undefined): CurrencySummary {
   const newest = recordsOf(state.newest);
-  const currentLiability = newest.reduce((sum, record) => sum.plus(record.liab || 0), new Decimal(0));
-  const currentRate = weightedRate(newest);
+  const borrowing = now !== undefined && state.hourTs === now;
+  const currentLiability = borrowing ? newest.reduce((sum, record) => sum.plus(record.liab || 0), new Decimal(0)) : new Decimal(0);
+  const currentRate = borrowing ? weightedRate(newest) : undefined;
   const total = state.total.toDecimal();
   const liability = state.liability.toDecimal();
   const lines: LineTotal[] = [];
@@ -229,7 +238,7 @@ function finish(state: CurrencyState): CurrencySummary {
     currentLiability,
     peakLiability: higher(state.peak, state.hour).toDecimal(),
     interestFreeLiability: state.interestFree === undefined ? undefined : new Decimal(state.interestFree.source.record(state.interestFree.index).interestFreeLiab),
-    projected30d: currentLiability.times(currentRate).times(PROJECTION_HOURS),
+    projected30d: currentRate === undefined ? new Decimal(0) : currentLiability.times(currentRate).times(PROJECTION_HOURS),
     lines: lines.sort((a, b) => b.total.comparedTo(a.total)),
   };
 }

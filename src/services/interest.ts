@@ -1,3 +1,4 @@
+import { ACCRUAL_LAG_MS } from "../domain/current-hour.js";
 import { dailyInterest, type DailyInterest } from "../domain/daily.js";
 import type { InterestRecord } from "../domain/interest-record.js";
 import { summarizeBlocks, type Summary } from "../domain/summary.js";
@@ -185,8 +186,14 @@ export class InterestService {
   /** Summed from the cached blocks themselves; part of a history only from where it is whole. */
   private async summaryOf(uid: string, view: InterestView, from: number, to: number, notes: FigureNotes): Promise<InterestAnswer> {
     const readFrom = notes.partialFrom ?? from;
-    const [blocks, lines] = await Promise.all([this.dependencies.cache.blocks(uid, readFrom, to, (line) => matchesView(view, line)), this.dependencies.cache.lines(uid)]);
-    return { kind: "summary", summary: { ...summarizeBlocks(blocks, readFrom, to), from }, lines, ...notes };
+    const cache = this.dependencies.cache;
+    const [blocks, lines, latest] = await Promise.all([
+      cache.blocks(uid, readFrom, to, (line) => matchesView(view, line)),
+      cache.lines(uid),
+      // "Now" is the whole account's latest hour, whatever the view shows.
+      cache.latestAccrual(uid, to - ACCRUAL_LAG_MS, to),
+    ]);
+    return { kind: "summary", summary: { ...summarizeBlocks(blocks, readFrom, to, latest), from }, lines, ...notes };
   }
 
   /** The account's borrowing lines seen so far (from the cache). */

@@ -218,6 +218,20 @@ export class InterestCache {
     });
   }
 
+  /** The account's newest accrual from `since` to `to`, over every line: what "now" is read from (`current-hour.ts`). */
+  async latestAccrual(uid: string, since: number, to: number): Promise<number | undefined> {
+    let latest: number | undefined;
+    for (const block of await this.blocks(uid, since, to)) {
+      for (let index = block.length - 1; index >= 0; index--) {
+        const ts = block.ts[index]!;
+        if (ts > to) continue;
+        if (ts >= since && (latest === undefined || ts > latest)) latest = ts;
+        break;
+      }
+    }
+    return latest;
+  }
+
   /** Every borrowing line the account has in the cache: currency, margin mode, instrument. */
   async lines(uid: string): Promise<{ ccy: string; mgnMode: string; instId: string }[]> {
     const lines = new Map<string, { ccy: string; mgnMode: string; instId: string }>();

@@ -48,8 +48,8 @@ describe("the digest", () => {
     expect(usdt.monthSoFar.toFixed()).toBe(new Decimal("0.1").times(28 * 24 + 23).toFixed());
     // Then 48 more hours (30 and 31 Mar) at 1000 × 0.00001 an hour.
     expect(usdt.monthProjected.toFixed()).toBe(usdt.monthSoFar.plus(new Decimal("0.01").times(48)).toFixed());
-    expect(usdt.hourlyRate.toFixed()).toBe("0.00001");
-    expect(usdt.yearlyRate.toFixed()).toBe("0.0876");
+    expect(usdt.hourlyRate!.toFixed()).toBe("0.00001");
+    expect(usdt.yearlyRate!.toFixed()).toBe("0.0876");
     expect(usdt.liability.toFixed()).toBe("1000");
   });
 
@@ -66,6 +66,16 @@ describe("the digest", () => {
     expect(btc.day.isZero()).toBe(true);
     expect(btc.change).toBeUndefined();
     expect(btc.liability.isZero()).toBe(true);
+    expect(btc.monthProjected.toFixed()).toBe(btc.monthSoFar.toFixed());
+  });
+
+  it("projects nothing for a loan repaid during the day reported, while another is still borrowed", () => {
+    const day = windows.days[6]!;
+    const records = [...hourly("USDT", windows.month.from, dueAt, "0.1"), ...hourly("BTC", windows.month.from, day.from + 6 * HOUR, "0.00001", "0.5")];
+    const btc = buildDigest(records, windows, dueAt, []).currencies.find((currency) => currency.ccy === "BTC")!;
+    expect(btc.day.toFixed()).toBe("0.00006");
+    expect(btc.liability.isZero()).toBe(true);
+    expect(btc.hourlyRate).toBeUndefined();
     expect(btc.monthProjected.toFixed()).toBe(btc.monthSoFar.toFixed());
   });
 

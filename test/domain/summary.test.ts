@@ -18,7 +18,8 @@ function record(overrides: Partial<InterestRecord>): InterestRecord {
 
 describe("summary", () => {
   it("sums the endpoint's example exactly (hand-checked)", () => {
-    const { currencies, records } = summarize(EXAMPLE, 0, Number.MAX_SAFE_INTEGER);
+    // Asked within the hour after the newest record: that hour is "now".
+    const { currencies, records } = summarize(EXAMPLE, 0, 1637312400000 + 3600_000);
     expect(records).toBe(2);
     expect(currencies).toHaveLength(1);
     const usdt = currencies[0]!;
@@ -27,12 +28,42 @@ describe("summary", () => {
     expect(usdt.latestTs).toBe(1637312400000);
     expect(usdt.currentLiability.toFixed()).toBe("97");
     expect(usdt.peakLiability.toFixed()).toBe("100");
-    expect(usdt.currentRate.toFixed()).toBe("0.0000040833333333");
+    expect(usdt.currentRate!.toFixed()).toBe("0.0000040833333333");
     expect(usdt.averageRate.toSignificantDigits(12).toFixed()).toBe("0.00000408333333333");
-    expect(yearlyRate(usdt.currentRate).toFixed()).toBe("0.035769999999708");
+    expect(yearlyRate(usdt.currentRate!).toFixed()).toBe("0.035769999999708");
     expect(usdt.projected30d.toFixed()).toBe("0.285179999997672");
     expect(usdt.interestFreeLiability).toBeUndefined();
     expect(usdt.lines.map((line) => [line.mgnMode, line.instId, line.total.toFixed()])).toEqual([["", "", "0.0008044166666668"]]);
+  });
+
+  it("owes nothing now on a line with no record at the account's latest hour, nor on an account whose latest hour is past", () => {
+    const hour = 3600_000;
+    const now = 100 * hour + 20 * 60_000;
+    // BTC repaid three days ago; USDT still borrowed at the account's latest hour.
+    const records = [
+      record({ ccy: "BTC", interest: "0.0001", liab: "2", interestRate: "0.00005", ts: String(28 * hour) }),
+      record({ ccy: "BTC", interest: "0.0001", liab: "2", interestRate: "0.00005", ts: String(27 * hour) }),
+      record({ ccy: "USDT", interest: "0.5", liab: "1000", interestRate: "0.0005", ts: String(100 * hour) }),
+      record({ ccy: "USDT", interest: "0.25", liab: "500", interestRate: "0.0005", ts: String(99 * hour) }),
+    ];
+    const byCcy = (summary: ReturnType<typeof summarize>) => new Map(summary.currencies.map((currency) => [currency.ccy, currency]));
+    const week = byCcy(summarize(records, now - 7 * 24 * hour, now));
+    expect(week.get("BTC")!.total.toFixed()).toBe("0.0002");
+    expect(week.get("BTC")!.currentLiability.toFixed()).toBe("0");
+    expect(week.get("BTC")!.currentRate).toBeUndefined();
+    expect(week.get("BTC")!.projected30d.toFixed()).toBe("0");
+    expect(week.get("USDT")!.currentLiability.toFixed()).toBe("1000");
+    expect(week.get("USDT")!.projected30d.toFixed()).toBe("360");
+
+    // The same from blocks of BTC alone: the account's latest hour is given, not read from them.
+    const btc = records.filter((item) => item.ccy === "BTC").reverse();
+    const blocks = [new RecordBlock(btc[0]!, 0, encodeBlock(0, btc))];
+    expect(summarizeBlocks(blocks, now - 7 * 24 * hour, now, 100 * hour).currencies[0]!.currentRate).toBeUndefined();
+    expect(summarizeBlocks(blocks, now - 7 * 24 * hour, 28 * hour + 60_000, 28 * hour).currencies[0]!.currentLiability.toFixed()).toBe("2");
+
+    // Every loan repaid: the account's latest hour is days old, so nothing is owed now.
+    const repaid = byCcy(summarize(records, now - 7 * 24 * hour, now + 5 * 24 * hour));
+    expect([...repaid.values()].map((currency) => currency.currentLiability.toFixed())).toEqual(["0", "0"]);
   });
 
   it("never adds amounts as floats", () => {
@@ -58,7 +89,7 @@ describe("summary", () => {
     expect(usdt.hours).toBe(2);
     expect(usdt.currentLiability.toFixed()).toBe("2000");
     expect(usdt.peakLiability.toFixed()).toBe("2000");
-    expect(usdt.currentRate.toFixed()).toBe("0.0015"); // (1000 × 0.001 + 1000 × 0.002) / 2000
+    expect(usdt.currentRate!.toFixed()).toBe("0.0015"); // (1000 × 0.001 + 1000 × 0.002) / 2000
     expect(usdt.averageRate.toFixed()).toBe("0.0016"); // (1 + 2 + 1) / 2500
     expect(usdt.projected30d.toFixed()).toBe("2160"); // 2000 × 0.0015 × 720
     expect(usdt.interestFreeLiability?.toFixed()).toBe("50");
@@ -120,7 +151,8 @@ describe("summary from cached blocks", () => {
     const views: InterestView[] = [{ period: "30d" }, { period: "30d", ccy: "USDT" }, { period: "30d", mgnMode: "isolated" }, { period: "30d", ccy: "USDT", instId: "BTC-USDT" }];
     for (const view of views) {
       const matching = (line: { ccy: string; mgnMode: string; instId: string }) => matchesView(view, line);
-      expect(summarizeBlocks(blocks.filter((block) => matching(block.line)), from, to), JSON.stringify(view)).toEqual(summarize(records.filter(matching), from, to));
+      const latest = Math.max(...records.filter((record) => matching(record) && Number(record.ts) <= to).map((record) => Number(record.ts)));
+      expect(summarizeBlocks(blocks.filter((block) => matching(block.line)), from, to, latest), JSON.stringify(view)).toEqual(summarize(records.filter(matching), from, to));
     }
   });
 });

@@ -40,10 +40,11 @@ export function renderDigest(t: Translate, digest: Digest, context: DigestContex
     const change = currency.change === undefined ? t("digest-change-none") : t("digest-change", { change: signedPercent(currency.change) });
     return [
       `<b>${escapeHtml(ccy)}</b>  ${formatAmount(currency.day, ccy)}  ${change}`,
-      `<code>${sparkline(currency.trend)}</code>  ${t("digest-rate", {
-        hourly: formatPercent(currency.hourlyRate),
-        yearly: formatPercent(currency.yearlyRate),
-      })}`,
+      `<code>${sparkline(currency.trend)}</code>  ${
+        currency.hourlyRate === undefined || currency.yearlyRate === undefined
+          ? "—"
+          : t("digest-rate", { hourly: formatPercent(currency.hourlyRate), yearly: formatPercent(currency.yearlyRate) })
+      }`,
       t("digest-debt", { amount: `${formatAmount(currency.liability, ccy)} ${escapeHtml(ccy)}` }),
       t("digest-month", {
         sofar: formatAmount(currency.monthSoFar, ccy),

@@ -45,7 +45,10 @@ function currencyBlock(t: Translate, currency: CurrencySummary): string {
     row(t("interest-total"), `${formatAmount(currency.total, ccy)} ${ccy} ${t("interest-hours", { hours: currency.hours })}`),
     row(
       t("interest-rate-now"),
-      `${formatPercent(currency.currentRate)}${t("interest-per-hour")} ≈ ${formatPercent(yearlyRate(currency.currentRate))} ${t("interest-per-year")}`,
+      // Nothing borrowed now (a loan repaid): no rate to quote.
+      currency.currentRate === undefined
+        ? "—"
+        : `${formatPercent(currency.currentRate)}${t("interest-per-hour")} ≈ ${formatPercent(yearlyRate(currency.currentRate))} ${t("interest-per-year")}`,
     ),
     row(t("interest-average"), `${formatPercent(currency.averageRate)}${t("interest-per-hour")}`),
     row(
