@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DIGEST_QUEUE } from "../../src/digest/schedule.js";
 import { INTEREST_ACCRUED_PATH } from "../../src/okx/interest-accrued.js";
 import { chatWith, type ChatDriver } from "../support/chat.js";
-import { connect, startEndToEnd, type EndToEnd } from "../support/e2e.js";
+import { connect, giveKey, startEndToEnd, type EndToEnd } from "../support/e2e.js";
 import { fakeAccount } from "../support/fake-okx/index.js";
 import type { StoredMessage } from "../support/fake-telegram.js";
 
@@ -134,11 +134,9 @@ describe("/disconnect", () => {
     await new Promise((resolve) => setTimeout(resolve, 3_100));
     chat.press(settings, /Send now/);
     await chat.expect(/could not make your daily digest: OKX refused your key \(50105/, 20_000);
-    // A /connect half done: its state holds the key just typed.
+    // A /connect half done, at the live-or-demo question: its state holds the key, secret and passphrase just typed.
     chat.send("/connect");
-    await chat.expect(/Step 1 of 4/);
-    chat.send(accounts.journey.apiKey);
-    await chat.expect(/Step 2 of 4/);
+    await giveKey(chat, accounts.journey);
 
     // Every family the journey wrote names the person or the account: the check below would see any of them.
     const before = new Set((await naming(id, uid)).map(family));
