@@ -13,7 +13,7 @@ import type { RedisLocks } from "../store/locks.js";
 import type { PreferenceStore } from "../store/preferences.js";
 import type { Vault } from "../store/vault.js";
 import type { BotContext, ConversationContext } from "./context.js";
-import { errorBoundary } from "./errors.js";
+import { errorBoundary, lastResort } from "./errors.js";
 import { CONNECT, connectConversation, connectFeature } from "./features/connect.js";
 import { fallbackFeature } from "./features/fallback.js";
 import { FILTERS, filtersConversation, filtersFeature } from "./features/filters.js";
@@ -27,6 +27,7 @@ import { allowList } from "./guards/allow-list.js";
 import { floodGuard } from "./guards/flood.js";
 import { sharedUpdates } from "./guards/replicas.js";
 import { createI18n } from "./i18n.js";
+import { deleteWhatMustGo, noteConnect, type ConnectKnowledge } from "./secrets.js";
 import type { WebhookAnswers } from "./webhook-answers.js";
 
 export interface BotDependencies {
@@ -83,6 +84,27 @@ function updateLog(logger: Logger, onUpdate: BotDependencies["onUpdate"]): Middl
   };
 }
 
+/**
+ * A guard that may stop an update (never passing it on): what must go of a stopped update still goes, as the
+ * handlers after the guard would have seen to it (`secrets.ts`); `onDeleted` may say why.
+ */
+function stopsDeleting(
+  guard: MiddlewareFn<BotContext>,
+  connect: ConnectKnowledge,
+  onDeleted?: (ctx: BotContext, reason: "secret" | "unsure") => Promise<unknown>,
+): MiddlewareFn<BotContext> {
+  return async (ctx, next) => {
+    let passed = false;
+    await guard(ctx, () => {
+      passed = true;
+      return next();
+    });
+    if (passed) return;
+    const reason = await deleteWhatMustGo(ctx, connect);
+    if (reason !== undefined) await onDeleted?.(ctx, reason);
+  };
+}
+
 export function createBot(dependencies: BotDependencies): Bot<BotContext> {
   const ttl = dependencies.conversationTtlMs ?? 10 * 60_000;
   const bot = new Bot<BotContext>(dependencies.token, { client: { apiRoot: dependencies.apiRoot } });
@@ -97,15 +119,24 @@ export function createBot(dependencies: BotDependencies): Bot<BotContext> {
 
   // The conversations plugin reads and writes a chat's state without locks: one update of a chat at a time.
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
+  // Every update, polled or from the webhook, and within its chat's turn, so its answer comes before the next one's.
+  bot.use(errorBoundary(dependencies.logger, (locale, key) => i18n.t(locale, key)));
   bot.use(updateLog(dependencies.logger, dependencies.onUpdate));
   bot.use(i18n);
   bot.use(dependencies.webhookAnswers.middleware());
-  bot.use(allowList(dependencies.allowedUserIds));
+  // Someone refused never runs /connect; a key they paste goes all the same.
+  bot.use(
+    stopsDeleting(allowList(dependencies.allowedUserIds), "not-running", (ctx) =>
+      ctx.reply(ctx.t(ctx.chat?.type === "private" ? "secret-deleted" : "secret-in-group")),
+    ),
+  );
   if (dependencies.sharedUpdates) {
     // The lock's wait is long enough for the slowest question (a first /interest pages back for up to the history budget).
+    // An update it drops was seen by another replica, which deals with it.
     bot.use(sharedUpdates(dependencies.locks, { waitMs: dependencies.historyBudgetMs + 30_000 }));
   }
-  bot.use(floodGuard({ redis: dependencies.redis, prefix: dependencies.prefix, ...dependencies.flood }));
+  // An update over the limit is dropped unread: whether /connect runs is not known (its one note says why).
+  bot.use(stopsDeleting(floodGuard({ redis: dependencies.redis, prefix: dependencies.prefix, ...dependencies.flood }), "unknown"));
   bot.use(
     conversations<BotContext, ConversationContext>({
       storage: {
@@ -116,6 +147,11 @@ export function createBot(dependencies: BotDependencies): Bot<BotContext> {
       plugins: [createI18n<ConversationContext>(dependencies.preferences), telegramInConversations],
     }),
   );
+  // From here on the chat's conversation state is read: the error boundary knows whether /connect runs.
+  bot.use((ctx, next) => {
+    noteConnect(ctx, ctx.conversation.active(CONNECT) > 0);
+    return next();
+  });
   bot.use(cancelFeature());
   const connect = connectConversation({
     okx: dependencies.okx,
@@ -141,6 +177,6 @@ export function createBot(dependencies: BotDependencies): Bot<BotContext> {
     digestFeature({ preferences: dependencies.preferences, schedule: dependencies.digestSchedule, interest: dependencies.interest }),
     fallbackFeature(),
   );
-  bot.catch(errorBoundary(dependencies.logger));
+  bot.catch(lastResort(dependencies.logger));
   return bot;
 }

@@ -1,9 +1,10 @@
-import type { BotError} from "grammy";
+import type { BotError, Context, MiddlewareFn } from "grammy";
 import { GrammyError, HttpError } from "grammy";
-import { looksLikeSecret } from "../domain/key-format.js";
 import type { Logger } from "../log.js";
 import { LockTimeoutError } from "../store/locks.js";
 import type { BotContext } from "./context.js";
+import { localeFor } from "./i18n.js";
+import { connectKnowledge, deleteWhatMustGo } from "./secrets.js";
 
 /** Errors of the Redis connection (down, refusing, or gave up retrying), as ioredis words them. */
 export function isStorageError(error: unknown): boolean {
@@ -14,32 +15,53 @@ export function isStorageError(error: unknown): boolean {
   );
 }
 
+/** Translates for a context the i18n middleware may not have reached yet. */
+export type Translate = (locale: string, key: string) => string;
+
+const loggable = (error: unknown) => (error instanceof GrammyError || error instanceof HttpError ? { name: error.name, message: error.message } : error);
+
 /**
- * The last line of defence: logs the failure (never the update's text), deletes a message that looks like
- * a secret, and tells the person, in plain words, that nothing they stored was lost.
+ * The error boundary, installed as the first middleware (after the per-chat order), so every update goes
+ * through it whether it came by long polling or by the webhook: grammY calls `bot.catch` only in its own
+ * polling loop, and `bot.handleUpdate` under the webhook would throw past it, with Telegram already answered
+ * 200 and never sending the update again. It logs the failure once (never the update's text), deletes what
+ * must go (see `secrets.ts`: what could be a secret of a /connect the failure stopped), and tells the person,
+ * in plain words, that nothing they stored was lost.
  */
-export function errorBoundary(logger: Logger) {
-  return async (error: BotError<BotContext>): Promise<void> => {
-    const { ctx } = error;
-    const cause = error.error;
-    const storage = isStorageError(cause);
-    logger.error(
-      {
-        update: ctx.update.update_id,
-        chat: ctx.chat?.id,
-        err: cause instanceof GrammyError || cause instanceof HttpError ? { name: cause.name, message: cause.message } : cause,
-      },
-      storage ? "update failed: storage unavailable" : "update failed",
-    );
-    if (ctx.chat === undefined) return;
-    // The handler that would have deleted a secret did not run: delete what looks like one here.
-    if (ctx.message?.text !== undefined && looksLikeSecret(ctx.message.text)) await ctx.deleteMessage().catch(() => undefined);
-    const text = ctx.t(storage ? "error-storage" : cause instanceof LockTimeoutError ? "error-busy" : "error-internal");
+export function errorBoundary(logger: Logger, translate: Translate): MiddlewareFn<BotContext> {
+  return async (ctx, next) => {
     try {
-      if (ctx.callbackQuery !== undefined) await ctx.answerCallbackQuery({ text, show_alert: true });
-      else await ctx.reply(text);
-    } catch (replyError) {
-      logger.warn({ err: replyError }, "could not tell the user about a failure");
+      await next();
+    } catch (cause) {
+      await answerFailure(ctx, cause, logger, translate);
     }
+  };
+}
+
+async function answerFailure(ctx: BotContext, cause: unknown, logger: Logger, translate: Translate): Promise<void> {
+  const storage = isStorageError(cause);
+  logger.error({ update: ctx.update.update_id, chat: ctx.chat?.id, err: loggable(cause) }, storage ? "update failed: storage unavailable" : "update failed");
+  const t = (key: string) => (typeof ctx.t === "function" ? ctx.t(key) : translate(localeFor(ctx.from?.language_code), key));
+  try {
+    // The handler that would have deleted it did not run, or did not finish.
+    const deleted = await deleteWhatMustGo(ctx, connectKnowledge(ctx));
+    if (ctx.chat === undefined) return;
+    // An edit is answered only when it had to go; a person expects no answer to one.
+    if (ctx.message === undefined && ctx.callbackQuery === undefined && deleted === undefined) return;
+    const text =
+      deleted === "secret" && ctx.chat.type !== "private"
+        ? t("secret-in-group")
+        : t(storage ? "error-storage" : cause instanceof LockTimeoutError ? "error-busy" : "error-internal");
+    if (ctx.callbackQuery !== undefined) await ctx.answerCallbackQuery({ text, show_alert: true });
+    else await ctx.reply(text);
+  } catch (replyError) {
+    logger.warn({ err: loggable(replyError) }, "could not tell the user about a failure");
+  }
+}
+
+/** `bot.catch`: only what the boundary itself let through (it failed while answering a failure). */
+export function lastResort(logger: Logger) {
+  return (error: BotError<Context>): void => {
+    logger.error({ update: error.ctx.update.update_id, chat: error.ctx.chat?.id, err: loggable(error.error) }, "update failed outside the error boundary");
   };
 }
