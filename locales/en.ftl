@@ -54,9 +54,12 @@ connect-step-env = Step 4 of 4 · Is this key for live trading or demo trading?
 connect-bad-key-format = That is not an OKX API key: it has 36 characters like 1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d. Send it again, or /cancel.
 connect-bad-secret-format = That is not an OKX secret key: it has 32 letters and digits. Send it again, or /cancel.
 connect-bad-passphrase-format = That is not a passphrase OKX accepts: 8 to 32 characters, without spaces. Send it again, or /cancel.
-connect-text-only = Please send it as a text message, or /cancel.
+connect-bad-passphrase-characters = That passphrase has characters OKX cannot take (such as Chinese characters or emoji): an OKX passphrase is made of Latin letters, digits and symbols. Send it again, or /cancel.
+connect-text-only = I deleted that: please send it as a text message, not a photo, a file or a caption. Or /cancel.
 connect-busy = We are in the middle of connecting a key. Send what I asked for, or /cancel to stop.
 connect-choose-env = Please choose with the buttons above: live or demo. Or /cancel.
+connect-use-buttons = Please answer with the buttons above, or /cancel.
+connect-edit-deleted = I deleted the message you edited, in case it held a secret: an edit does not answer my question. Send a new message, or /cancel.
 connect-checking = Checking the key with OKX…
 connect-region-found = This key belongs to { $region }, so I will use that site.
 connect-failed-bad-key = ❌ OKX does not know this API key ({ $code }). Check it and send it again, or /cancel.
@@ -128,6 +131,7 @@ interest-per-hour = /h
 interest-per-year = a year
 interest-by-line = By margin mode
 interest-more = …and { $count } more currencies: pick one with the button below.
+interest-more-lines = …and { $count } more lines: /interest { $ccy } isolated, or pick an instrument with the button below.
 interest-empty = No interest in this period{ $filter }. { $hint }
 interest-never-borrowed = Your account has no interest on { $ccy } in the past year. It has: { $known }.
 interest-no-history = OKX has no interest records for this account in the past year: nothing borrowed, nothing charged.
@@ -155,6 +159,7 @@ button-older = Older »
 
 records-title = 📜 Hourly records · { $what } · { $period }
 records-empty = No records on this page.
+records-more = { $count } more records of this page did not fit in one message: they are on the next one.
 
 cmd-filters = Choose every filter step by step
 

@@ -54,9 +54,12 @@ connect-step-env = 第 4 步，共 4 步 · 这个密钥用于实盘还是模拟
 connect-bad-key-format = 这不是 OKX API Key：它有 36 个字符，形如 1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d。请重新发送，或 /cancel。
 connect-bad-secret-format = 这不是 OKX Secret Key：它由 32 个字母和数字组成。请重新发送，或 /cancel。
 connect-bad-passphrase-format = OKX 不接受这样的 Passphrase：8 到 32 个字符，不含空格。请重新发送，或 /cancel。
-connect-text-only = 请以文字消息发送，或 /cancel。
+connect-bad-passphrase-characters = 这个 Passphrase 含有 OKX 无法接收的字符（例如中文或表情符号）：OKX 的 Passphrase 只能由拉丁字母、数字和符号组成。请重新发送，或 /cancel。
+connect-text-only = 我已删除该消息：请以文字消息发送，不要用图片、文件或图片说明。或 /cancel。
 connect-busy = 我们正在绑定密钥。请发送我要求的内容，或 /cancel 停止。
 connect-choose-env = 请用上方按钮选择：实盘或模拟盘。或 /cancel。
+connect-use-buttons = 请用上方按钮回答，或 /cancel。
+connect-edit-deleted = 我已删除你编辑的消息，以防其中含有密钥：编辑消息不算作回答。请发送一条新消息，或 /cancel。
 connect-checking = 正在向 OKX 验证密钥…
 connect-region-found = 这个密钥属于 { $region }，我将使用该站点。
 connect-failed-bad-key = ❌ OKX 不认识这个 API Key（{ $code }）。请检查后重新发送，或 /cancel。
@@ -128,6 +131,7 @@ interest-per-hour = /小时
 interest-per-year = 年化
 interest-by-line = 按保证金模式
 interest-more = …还有 { $count } 个币种：用下方按钮选择。
+interest-more-lines = …还有 { $count } 条：/interest { $ccy } isolated，或用下方按钮选择交易对。
 interest-empty = 此期间{ $filter }没有利息。{ $hint }
 interest-never-borrowed = 过去一年你的账户没有 { $ccy } 的利息。有利息的币种：{ $known }。
 interest-no-history = 过去一年 OKX 没有此账户的计息记录：没有借币，也没有利息。
@@ -155,6 +159,7 @@ button-older = 较旧 »
 
 records-title = 📜 每小时记录 · { $what } · { $period }
 records-empty = 本页没有记录。
+records-more = 本页另有 { $count } 条记录放不下，在下一页。
 
 cmd-filters = 逐步选择所有筛选条件
 

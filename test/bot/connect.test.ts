@@ -15,6 +15,8 @@ const accounts = {
   gina: fakeAccount({ name: "gina", perm: "read_only,trade", hours: 2 }),
   hugo: fakeAccount({ name: "hugo", hours: 2 }),
   ivan: fakeAccount({ name: "ivan", hours: 2 }),
+  // A passphrase may begin with "/": at a secret step it is the answer, not a command.
+  sam: fakeAccount({ name: "sam", passphrase: "/Secret#1", hours: 2 }),
 };
 
 let e2e: EndToEnd;
@@ -224,14 +226,116 @@ describe("/connect", () => {
     await chat.expect(/Cancelled\. Nothing was stored/);
   });
 
-  it("answers /help in the middle and keeps waiting for the value", async () => {
+  it("takes any text at a secret step as the answer, deleting it, and lets only /cancel alone leave", async () => {
     const chat = newChat();
     chat.send("/connect");
     await chat.expect(/Step 1 of 4/);
+    const help = chat.send("/help");
+    await chat.expect(/That is not an OKX API key/);
+    expect(telegram.isDeleted(chat.user.id, help.message_id)).toBe(true);
+    chat.send(accounts.sam.apiKey);
+    await chat.expect(/Step 2 of 4/);
+    chat.send(accounts.sam.secret);
+    await chat.expect(/Step 3 of 4/);
+    const notAlone = chat.send("/cancel please");
+    await chat.expect(/That is not a passphrase OKX accepts/);
+    expect(telegram.isDeleted(chat.user.id, notAlone.message_id)).toBe(true);
+    const passphrase = chat.send(accounts.sam.passphrase);
+    const question = await chat.expect(/Step 4 of 4/);
+    expect(telegram.isDeleted(chat.user.id, passphrase.message_id)).toBe(true);
+    expect(chat.transcript().join("\n")).not.toMatch(/What I do|did not understand/);
+    chat.press(question, /Live/);
+    await chat.expect(/Connected: “sam-readonly”/);
+  });
+
+  it("answers commands at the live-or-demo step and keeps waiting for the choice", async () => {
+    const chat = newChat();
+    chat.send("/connect");
+    const question = await giveKeyCheckingDeletions(chat, accounts.alice);
     chat.send("/help");
     await chat.expect(/What I do/);
     chat.send("/connect");
     await chat.expect(/in the middle of connecting a key/);
+    const stray = chat.send("live please");
+    await chat.expect(/choose with the buttons above/);
+    expect(telegram.isDeleted(chat.user.id, stray.message_id)).toBe(true);
+    // Text that starts with "/" but is none of the bot's commands may be the passphrase sent once more.
+    const again = chat.send("/Secret#1");
+    await chat.expect(/choose with the buttons above/);
+    expect(telegram.isDeleted(chat.user.id, again.message_id)).toBe(true);
+    chat.press(question, /Cancel/);
+    await chat.expect(/Cancelled/);
+  });
+
+  it("tells a passphrase with characters OKX cannot carry apart, and asks for it again", async () => {
+    const chat = newChat();
+    chat.send("/connect");
+    await chat.expect(/Step 1 of 4/);
+    chat.send(accounts.hugo.apiKey);
+    await chat.expect(/Step 2 of 4/);
+    chat.send(accounts.hugo.secret);
+    await chat.expect(/Step 3 of 4/);
+    const chinese = chat.send("我的口令是八个字符");
+    await chat.expect(/characters OKX cannot take/);
+    expect(telegram.isDeleted(chat.user.id, chinese.message_id)).toBe(true);
+    chat.send("Pass-🔑-word-1");
+    await chat.expect(/characters OKX cannot take/);
+    chat.send(accounts.hugo.passphrase);
+    await chat.expect(/Step 4 of 4/);
+    expect(chat.transcript().join("\n")).not.toMatch(/not answering/);
+    chat.send("/cancel");
+    await chat.expect(/Cancelled/);
+  });
+
+  it("deletes a key or secret in a caption with the same warning, outside /connect, in a group and inside /connect", async () => {
+    const chat = newChat();
+    const photo = telegram.sendUserMedia(chat.user, "photo", `my secret ${accounts.alice.secret}`);
+    await chat.expect(/looked like an OKX API key or secret, so I deleted it/);
+    expect(telegram.isDeleted(chat.user.id, photo.message_id)).toBe(true);
+
+    const member = telegram.user(999_002, { first_name: "Member" });
+    const group = telegram.group(-4343, "Desk");
+    const groupChat = chatWith(telegram, member, group);
+    const file = telegram.sendUserMedia(member, "document", accounts.alice.apiKey, group);
+    await groupChat.expect(/Never post keys in a group/);
+    expect(telegram.isDeleted(group.id, file.message_id)).toBe(true);
+
+    chat.send("/connect");
+    await chat.expect(/Step 1 of 4/);
+    const inside = telegram.sendUserMedia(chat.user, "photo", accounts.alice.apiKey);
+    await chat.expect(/as a text message/);
+    expect(telegram.isDeleted(chat.user.id, inside.message_id)).toBe(true);
+    const bare = telegram.sendUserMedia(chat.user, "document");
+    await chat.expect(/as a text message/);
+    expect(telegram.isDeleted(chat.user.id, bare.message_id)).toBe(true);
+    chat.send(accounts.alice.apiKey);
+    await chat.expect(/Step 2 of 4/);
+    chat.send("/cancel");
+    await chat.expect(/Cancelled/);
+  });
+
+  it("deletes a message edited into a key with the same warning, and the /connect message edited in the middle", async () => {
+    const chat = newChat();
+    const hello = chat.send("hello");
+    await chat.expect(/I did not understand that/);
+    telegram.editMessage(chat.user, hello, `here ${accounts.alice.apiKey}`);
+    await chat.expect(/looked like an OKX API key or secret, so I deleted it/);
+    expect(telegram.isDeleted(chat.user.id, hello.message_id)).toBe(true);
+
+    const member = telegram.user(999_003, { first_name: "Member" });
+    const group = telegram.group(-4444, "Floor");
+    const groupChat = chatWith(telegram, member, group);
+    const said = groupChat.send("gm");
+    telegram.editMessage(member, said, accounts.alice.secret);
+    await groupChat.expect(/Never post keys in a group/);
+    expect(telegram.isDeleted(group.id, said.message_id)).toBe(true);
+
+    const command = chat.send("/connect");
+    await chat.expect(/Step 1 of 4/);
+    telegram.editMessage(chat.user, command, accounts.alice.apiKey);
+    await chat.expect(/I deleted the message you edited/);
+    expect(telegram.isDeleted(chat.user.id, command.message_id)).toBe(true);
+    // The edit was no answer: the key is still asked for.
     chat.send(accounts.alice.apiKey);
     await chat.expect(/Step 2 of 4/);
     chat.send("/cancel");

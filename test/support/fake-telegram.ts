@@ -159,6 +159,13 @@ export interface FakeTelegram {
   sendText(user: FakeUser, text: string, chat?: FakeChat): StoredMessage;
   /** The user shares a location in their private chat (as a `request_location` button does). */
   sendLocation(user: FakeUser, latitude: number, longitude: number): StoredMessage;
+  /** The user sends a photo or a document, with a caption if given; the bot gets a `message` update. */
+  sendUserMedia(user: FakeUser, kind: MediaKind, caption?: string, chat?: FakeChat): StoredMessage;
+  /**
+   * The user edits one of their own messages (its text, or a media message's caption); the bot gets an
+   * `edited_message` update. A deleted message cannot be edited, as in Telegram's clients.
+   */
+  editMessage(user: FakeUser, message: Pick<StoredMessage, "chat" | "message_id">, text: string): StoredMessage;
   /** The user presses an inline button of a bot message; the bot gets a `callback_query` update. Returns its id. */
   pressButton(user: FakeUser, message: Pick<StoredMessage, "chat" | "message_id">, callbackData: string): string;
   /**
@@ -1364,6 +1371,29 @@ class FakeTelegramServer implements FakeTelegram {
     const message = this.store(this.userChat(user, undefined), user, { location: { latitude, longitude } });
     this.enqueue({ message: toWire(message) });
     return structuredClone(message);
+  }
+
+  sendUserMedia(user: FakeUser, kind: MediaKind, caption?: string, chat?: FakeChat): StoredMessage {
+    const state = this.userChat(user, chat);
+    const file = this.registerFile(kind === "photo" ? { kind, width: 1280, height: 720, byteLength: 90_000 } : { kind, filename: "key.txt", byteLength: 120 });
+    const content: MessageContent = { file };
+    if (caption !== undefined && caption !== "") Object.assign(content, { caption, entities: commandEntities(caption) });
+    const message = this.store(state, user, content);
+    this.enqueue({ message: toWire(message) });
+    return structuredClone(message);
+  }
+
+  editMessage(user: FakeUser, message: Pick<StoredMessage, "chat" | "message_id">, text: string): StoredMessage {
+    if (text === "") throw new Error("Telegram clients send no empty messages");
+    const stored = this.userChat(user, message.chat).messages[message.message_id - 1];
+    if (stored === undefined || stored.deleted) throw new Error(`message ${message.message_id} in chat ${message.chat.id} is gone`);
+    if (stored.from.id !== user.id) throw new Error(`user ${user.id} cannot edit message ${message.message_id}: it is not theirs`);
+    const field = stored.text !== undefined ? "text" : "caption";
+    if (field === "caption" && stored.file === undefined) throw new Error(`message ${message.message_id} has no text or caption to edit`);
+    setContent(stored, { [field]: text, entities: commandEntities(text) });
+    this.markEdited(stored);
+    this.enqueue({ edited_message: { ...toWire(stored), edit_date: stored.edit_date! } });
+    return structuredClone(stored);
   }
 
   pressButton(user: FakeUser, message: Pick<StoredMessage, "chat" | "message_id">, callbackData: string): string {

@@ -1,10 +1,11 @@
 import { Composer, InlineKeyboard } from "grammy";
-import { API_KEY_PATTERN, PASSPHRASE_PATTERN, SECRET_PATTERN } from "../../domain/key-format.js";
+import { API_KEY_PATTERN, passphraseProblem, SECRET_PATTERN } from "../../domain/key-format.js";
 import type { OkxClient, OkxCredentials } from "../../okx/client.js";
 import { REGION_NAMES } from "../../okx/regions.js";
 import { checkKey, type KeyCheck } from "../../services/key-check.js";
 import type { CredentialStore } from "../../store/credentials.js";
-import { cancelData, nextAnswer } from "../answers.js";
+import { cancelData } from "../answers.js";
+import { COMMANDS } from "../commands.js";
 import type { BotContext, BotConversation, ConversationContext } from "../context.js";
 import { escapeHtml } from "../html.js";
 
@@ -23,33 +24,89 @@ export interface ConnectDependencies {
 type Step = "key" | "secret" | "passphrase" | "environment" | "check";
 type Failure = Extract<KeyCheck, { ok: false }>;
 
+const BOT_COMMANDS = [...COMMANDS];
+
 const cancelKeyboard = (ctx: ConversationContext) => new InlineKeyboard().text(ctx.t("button-cancel"), CANCEL);
 
-/** Asks for one secret part; deletes every message that carried text as soon as it is read. */
+/**
+ * The next update meant for /connect, once what every step does alike is done. Every message the person
+ * sends while /connect runs, new or edited, text or not, is deleted as soon as it arrives, before anything
+ * else happens: whatever fails after, it is gone (the error boundary deletes it too when the conversation
+ * could not run; see `secrets.ts`). At a secret step every text is the answer, commands included (a
+ * passphrase may begin with "/"; the cancel feature takes `/cancel` alone before this); between the secret
+ * steps one of the bot's commands passes on to the rest of the bot, is answered and stays, and the
+ * conversation waits on (`/cancel` with more after it cancels), while any other text, `/Secret#1` sent once
+ * more included, is deleted.
+ * An edit answers nothing. Buttons of other features pass on; Cancel ends the conversation.
+ */
+async function nextUpdate(conversation: BotConversation, ctx: ConversationContext, secretStep: boolean): Promise<ConversationContext> {
+  for (;;) {
+    const answer = await conversation.wait();
+    const data = answer.callbackQuery?.data;
+    const command = !secretStep && answer.hasCommand(BOT_COMMANDS);
+    if (data === CANCEL || (command && answer.hasCommand("cancel"))) {
+      if (data === CANCEL) await answer.answerCallbackQuery();
+      await answer.reply(ctx.t("cancel-done"));
+      return conversation.halt();
+    }
+    if ((data !== undefined && !data.startsWith(`${CONNECT}:`)) || command) return conversation.skip({ next: true });
+    const message = answer.message ?? answer.editedMessage;
+    if (message !== undefined) await answer.api.deleteMessage(message.chat.id, message.message_id).catch(() => undefined);
+    if (answer.editedMessage !== undefined) {
+      await answer.reply(ctx.t("connect-edit-deleted"));
+      continue;
+    }
+    return answer;
+  }
+}
+
+/** Asks for one secret part until a text of the right shape comes (each message deleted as it arrives). */
 async function askSecret(
   conversation: BotConversation,
   ctx: ConversationContext,
   prompt: string | undefined,
-  pattern: RegExp,
-  formatProblem: string,
+  problemOf: (value: string) => string | undefined,
 ): Promise<string> {
   if (prompt !== undefined) await ctx.reply(prompt, { parse_mode: "HTML", reply_markup: cancelKeyboard(ctx) });
   for (;;) {
-    const answer = await nextAnswer(conversation, ctx, CONNECT);
+    const answer = await nextUpdate(conversation, ctx, true);
     if (answer.callbackQuery !== undefined) {
       await answer.answerCallbackQuery({ text: ctx.t("button-stale") });
       continue;
     }
-    const text = answer.message?.text;
     if (answer.message === undefined) continue;
+    const text = answer.message.text;
     if (text === undefined) {
-      await answer.reply(ctx.t("connect-text-only"));
+      await answer.reply(ctx.t("connect-text-only"), { reply_markup: cancelKeyboard(ctx) });
       continue;
     }
-    await answer.deleteMessage().catch(() => undefined);
     const value = text.trim();
-    if (pattern.test(value)) return value;
-    await answer.reply(ctx.t(formatProblem), { reply_markup: cancelKeyboard(ctx) });
+    const problem = problemOf(value);
+    if (problem === undefined) return value;
+    await answer.reply(ctx.t(problem), { reply_markup: cancelKeyboard(ctx) });
+  }
+}
+
+const keyProblem = (value: string) => (API_KEY_PATTERN.test(value) ? undefined : "connect-bad-key-format");
+const secretProblem = (value: string) => (SECRET_PATTERN.test(value) ? undefined : "connect-bad-secret-format");
+const PASSPHRASE_PROBLEMS = { characters: "connect-bad-passphrase-characters", format: "connect-bad-passphrase-format" } as const;
+const passphraseProblemText = (value: string) => {
+  const problem = passphraseProblem(value);
+  return problem === undefined ? undefined : PASSPHRASE_PROBLEMS[problem];
+};
+
+/** Waits for a press of one of `question`'s buttons whose data matches; other messages are deleted and get `note`. */
+async function askButton(conversation: BotConversation, ctx: ConversationContext, question: { message_id: number }, accept: RegExp, note: string): Promise<string> {
+  for (;;) {
+    const answer = await nextUpdate(conversation, ctx, false);
+    const data = answer.callbackQuery?.data;
+    if (data !== undefined && accept.test(data) && answer.callbackQuery?.message?.message_id === question.message_id) {
+      await answer.answerCallbackQuery();
+      await answer.editMessageReplyMarkup().catch(() => undefined);
+      return data;
+    }
+    if (answer.callbackQuery !== undefined) await answer.answerCallbackQuery({ text: ctx.t("button-stale") });
+    else if (answer.message !== undefined) await answer.reply(ctx.t(note));
   }
 }
 
@@ -60,35 +117,14 @@ async function askEnvironment(conversation: BotConversation, ctx: ConversationCo
     .row()
     .text(ctx.t("button-cancel"), CANCEL);
   const question = await ctx.reply(prompt, { reply_markup: keyboard });
-  for (;;) {
-    const answer = await nextAnswer(conversation, ctx, CONNECT);
-    const choice = ENVIRONMENT.exec(answer.callbackQuery?.data ?? "")?.[1];
-    if (choice !== undefined && answer.callbackQuery?.message?.message_id === question.message_id) {
-      await answer.answerCallbackQuery();
-      await answer.editMessageReplyMarkup().catch(() => undefined);
-      return choice === "demo";
-    }
-    if (answer.callbackQuery !== undefined) {
-      await answer.answerCallbackQuery({ text: ctx.t("button-stale") });
-    } else if (answer.message !== undefined) {
-      await answer.deleteMessage().catch(() => undefined);
-      await answer.reply(ctx.t("connect-choose-env"));
-    }
-  }
+  const choice = await askButton(conversation, ctx, question, ENVIRONMENT, "connect-choose-env");
+  return ENVIRONMENT.exec(choice)?.[1] === "demo";
 }
 
 async function confirmTrading(conversation: BotConversation, ctx: ConversationContext): Promise<void> {
   const keyboard = new InlineKeyboard().text(ctx.t("button-store-anyway"), STORE).text(ctx.t("button-cancel"), CANCEL);
   const question = await ctx.reply(ctx.t("connect-warn-trade"), { reply_markup: keyboard });
-  for (;;) {
-    const answer = await nextAnswer(conversation, ctx, CONNECT);
-    if (answer.callbackQuery?.data === STORE && answer.callbackQuery.message?.message_id === question.message_id) {
-      await answer.answerCallbackQuery();
-      await answer.editMessageReplyMarkup().catch(() => undefined);
-      return;
-    }
-    if (answer.callbackQuery !== undefined) await answer.answerCallbackQuery({ text: ctx.t("button-stale") });
-  }
+  await askButton(conversation, ctx, question, new RegExp(`^${STORE}$`), "connect-use-buttons");
 }
 
 /** What to say about a failed check, and which answer to ask for again (none: the conversation ends). */
@@ -134,19 +170,13 @@ export function connectConversation(dependencies: ConnectDependencies) {
     let reprompt: string | undefined;
     for (;;) {
       if (step === "key") {
-        draft.apiKey = await askSecret(conversation, ctx, reprompt ?? ctx.t("connect-step-key"), API_KEY_PATTERN, "connect-bad-key-format");
+        draft.apiKey = await askSecret(conversation, ctx, reprompt ?? ctx.t("connect-step-key"), keyProblem);
         step = reprompt === undefined ? "secret" : "check";
       } else if (step === "secret") {
-        draft.secret = await askSecret(conversation, ctx, reprompt ?? ctx.t("connect-step-secret"), SECRET_PATTERN, "connect-bad-secret-format");
+        draft.secret = await askSecret(conversation, ctx, reprompt ?? ctx.t("connect-step-secret"), secretProblem);
         step = reprompt === undefined ? "passphrase" : "check";
       } else if (step === "passphrase") {
-        draft.passphrase = await askSecret(
-          conversation,
-          ctx,
-          reprompt ?? ctx.t("connect-step-passphrase"),
-          PASSPHRASE_PATTERN,
-          "connect-bad-passphrase-format",
-        );
+        draft.passphrase = await askSecret(conversation, ctx, reprompt ?? ctx.t("connect-step-passphrase"), passphraseProblemText);
         step = reprompt === undefined ? "environment" : "check";
       } else if (step === "environment") {
         draft.demo = await askEnvironment(conversation, ctx, reprompt ?? ctx.t("connect-step-env"));
