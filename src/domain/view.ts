@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { decodeCursor, encodeCursor, type RecordsPage } from "./records-page.js";
 
 const HOUR_MS = 3600_000;
 export const PERIODS = { "24h": 24 * HOUR_MS, "7d": 7 * 24 * HOUR_MS, "30d": 30 * 24 * HOUR_MS, "90d": 90 * 24 * HOUR_MS, "1y": 365 * 24 * HOUR_MS } as const;
@@ -14,11 +15,6 @@ export interface InterestView {
   instId?: string;
 }
 
-/** A page of raw records: older than `after`, or newer than `before` (ms), like OKX's own paging. */
-export interface RecordsPage {
-  after?: number;
-  before?: number;
-}
 
 export const CURRENCY = /^[A-Z0-9]{1,12}$/;
 export const INSTRUMENT = /^[A-Z0-9]{1,12}-[A-Z0-9]{1,12}$/;
@@ -32,8 +28,8 @@ const codeOfMode = (mode: MarginMode | undefined) => (mode === "cross" ? "c" : m
  */
 export function encodeView(action: string, view: InterestView, page: RecordsPage = {}): string {
   const parts = [action, view.period, view.ccy ?? "-", codeOfMode(view.mgnMode), view.instId ?? "-"];
-  if (page.after !== undefined) parts.push(`a${page.after}`);
-  else if (page.before !== undefined) parts.push(`b${page.before}`);
+  const cursor = encodeCursor(page);
+  if (cursor !== undefined) parts.push(cursor);
   return parts.join(":");
 }
 
@@ -43,7 +39,7 @@ const callbackSchema = z.tuple([
   z.union([z.literal("-"), z.string().regex(CURRENCY)]),
   z.enum(["-", "c", "i"]),
   z.union([z.literal("-"), z.string().regex(INSTRUMENT)]),
-]).rest(z.string().regex(/^[ab]\d{1,16}$/));
+]).rest(z.string().max(24));
 
 /** The action, view and page in callback data; undefined for anything malformed or forged. */
 export function decodeView(data: string): { action: string; view: InterestView; page: RecordsPage } | undefined {
@@ -56,10 +52,8 @@ export function decodeView(data: string): { action: string; view: InterestView; 
   if (ccy !== "-") view.ccy = ccy;
   if (mode !== "-") view.mgnMode = MODE_CODES[mode];
   if (instId !== "-") view.instId = instId;
-  const marker = paging[0];
-  const page: RecordsPage = {};
-  if (marker?.startsWith("a")) page.after = Number(marker.slice(1));
-  if (marker?.startsWith("b")) page.before = Number(marker.slice(1));
+  const page = paging[0] === undefined ? {} : decodeCursor(paging[0]);
+  if (page === undefined) return undefined;
   return { action, view, page };
 }
 

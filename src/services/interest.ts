@@ -2,7 +2,8 @@ import { ACCRUAL_LAG_MS } from "../domain/current-hour.js";
 import { dailyInterest, type DailyInterest } from "../domain/daily.js";
 import type { InterestRecord } from "../domain/interest-record.js";
 import { summarizeBlocks, type Summary } from "../domain/summary.js";
-import { matchesView, PERIODS, type InterestView, type RecordsPage } from "../domain/view.js";
+import { recordsPage, type RecordsPage } from "../domain/records-page.js";
+import { matchesView, PERIODS, type InterestView } from "../domain/view.js";
 import type { Logger } from "../log.js";
 import { OkxError, type OkxErrorCategory } from "../okx/errors.js";
 import type { OkxCredentials } from "../okx/client.js";
@@ -209,12 +210,6 @@ export class InterestService {
     const to = this.now();
     const from = to - PERIODS[view.period];
     const all = (await this.dependencies.cache.range(connection.info.uid, from, to)).filter((record) => matchesView(view, record));
-    all.reverse();
-    if (page.after !== undefined) return all.filter((record) => Number(record.ts) < page.after!).slice(0, size);
-    if (page.before !== undefined) {
-      const newer = all.filter((record) => Number(record.ts) > page.before!);
-      return newer.slice(Math.max(0, newer.length - size));
-    }
-    return all.slice(0, size);
+    return recordsPage(all, page, size);
   }
 }

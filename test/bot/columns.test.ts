@@ -25,7 +25,7 @@ describe("columns in <pre> blocks", () => {
     expect(lineName(zh, { mgnMode: "isolated", instId: "BTC-USDT" })).toBe("逐仓 BTC-USDT");
     expect(lineName(translations("en"), { mgnMode: "isolated", instId: "BTC-USDT" })).toBe("isolated BTC-USDT");
     const records = generateAccruals({ hours: 3, endTs: Date.UTC(2026, 10, 20) });
-    const { text } = renderRecords(zh, { period: "7d" }, records, { zone: "Asia/Shanghai", locale: "zh" });
+    const { text } = renderRecords(zh, { period: "7d" }, {}, records, { zone: "Asia/Shanghai", locale: "zh" });
     const rows = text.slice(text.indexOf("<pre>") + 5, text.indexOf("</pre>")).split("\n");
     expect(rows.length).toBe(records.length + 1);
     expect(rows.slice(1).join("\n")).toMatch(/逐仓 ETH-USDT/);

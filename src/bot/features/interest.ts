@@ -168,7 +168,7 @@ export function interestFeature(dependencies: InterestFeatureDependencies): Comp
     if (action === "ir") {
       const records = await dependencies.interest.records(ctx.from.id, view, page, await dependencies.preferences.pageSize(ctx.from.id));
       if (records === undefined) return edit(ctx, message.chat.id, message.message_id, ctx.t("interest-no-key"));
-      const { text, keyboard } = renderRecords(ctx.t, view, records, await timeDisplay(ctx, dependencies.preferences));
+      const { text, keyboard } = renderRecords(ctx.t, view, page, records, await timeDisplay(ctx, dependencies.preferences));
       return edit(ctx, message.chat.id, message.message_id, text, keyboard);
     }
     const lines = await dependencies.interest.lines(ctx.from.id);

@@ -5,8 +5,10 @@ import { yearlyRate } from "../../domain/summary.js";
 import { formatDate, formatDateTime, formatRange, zoneLabel, type TimeDisplay } from "../../domain/time.js";
 import { encodeView, PERIOD_NAMES, type InterestView } from "../../domain/view.js";
 import type { InterestRecord } from "../../domain/interest-record.js";
+import { cursorOf, type RecordsPage } from "../../domain/records-page.js";
 import type { FigureNotes } from "../../services/interest.js";
 import { escapeHtml } from "../html.js";
+import { fitting, MESSAGE_LIMIT } from "./budget.js";
 import { displayWidth, padEndTo } from "./columns.js";
 
 export type Translate = (key: string, variables?: Record<string, string | number>) => string;
@@ -25,8 +27,9 @@ export function figureNotes(t: Translate, answer: FigureNotes, display: TimeDisp
   return notes;
 }
 
-/** How many currencies one message shows in full; Telegram caps a message at 4096 characters. */
+/** How many currencies, and lines of each, one summary shows at most: within 4096 characters, it shows fewer. */
 const MAX_CURRENCIES = 6;
+const MAX_LINES = 12;
 const LABEL_WIDTH = 10;
 
 /** A margin mode in the person's language (全仓, 逐仓); OKX's own value where it is neither, `—` where none. */
@@ -60,11 +63,13 @@ function currencyBlock(t: Translate, currency: CurrencySummary): string {
     rows.push(row(t("interest-free"), `${formatAmount(currency.interestFreeLiability, ccy)} ${ccy}`));
   }
   rows.push(row(t("interest-next-30d"), `≈ ${formatAmount(currency.projected30d, ccy)} ${ccy}`));
-  const width = Math.max(...currency.lines.map((line) => displayWidth(lineName(t, line))));
-  const lines = currency.lines.map(
-    (line) => `  ${padEndTo(lineName(t, line), width)}  ${formatAmount(line.total, ccy).padStart(displayDecimals(ccy) + 6)}`,
-  );
-  return `<b>${escapeHtml(ccy)}</b>\n<pre>${escapeHtml(rows.join("\n"))}</pre>\n${t("interest-by-line")}\n<pre>${escapeHtml(lines.join("\n"))}</pre>`;
+  // The costliest lines (they come sorted); the rest are a filter away.
+  const shown = currency.lines.slice(0, MAX_LINES);
+  const width = Math.max(...shown.map((line) => displayWidth(lineName(t, line))));
+  const lines = shown.map((line) => `  ${padEndTo(lineName(t, line), width)}  ${formatAmount(line.total, ccy).padStart(displayDecimals(ccy) + 6)}`);
+  const rest = currency.lines.length - shown.length;
+  const more = rest > 0 ? `\n${t("interest-more-lines", { count: rest, ccy: escapeHtml(ccy) })}` : "";
+  return `<b>${escapeHtml(ccy)}</b>\n<pre>${escapeHtml(rows.join("\n"))}</pre>\n${t("interest-by-line")}\n<pre>${escapeHtml(lines.join("\n"))}</pre>${more}`;
 }
 
 export interface SummaryContext extends TimeDisplay {
@@ -76,10 +81,15 @@ export interface SummaryContext extends TimeDisplay {
 export function renderSummary(t: Translate, view: InterestView, summary: Summary, context: SummaryContext): string {
   const title = t("interest-title", { what: escapeHtml(describeView(t, view)), period: t(`period-${view.period}`) });
   const range = t("interest-range", { ...formatRange(summary.from, summary.to, context), zone: zoneLabel(summary.to, context.zone) });
-  const shown = summary.currencies.slice(0, MAX_CURRENCIES).map((currency) => currencyBlock(t, currency));
-  const more = summary.currencies.length > MAX_CURRENCIES ? [t("interest-more", { count: summary.currencies.length - MAX_CURRENCIES })] : [];
-  const updated = t("interest-updated", { time: `${formatDateTime(context.now, context)} ${zoneLabel(context.now, context.zone)}` });
-  return [title, range, ...context.notes, "", ...shown, ...more, `<i>${updated}</i>`].join("\n");
+  const updated = `<i>${t("interest-updated", { time: `${formatDateTime(context.now, context)} ${zoneLabel(context.now, context.zone)}` })}</i>`;
+  const head = [title, range, ...context.notes, ""].join("\n");
+  const moreNote = (count: number) => t("interest-more", { count });
+  // The costliest currencies first, as many as fit beside the note that names how many are left out.
+  const blocks = summary.currencies.slice(0, MAX_CURRENCIES).map((currency) => currencyBlock(t, currency));
+  const budget = MESSAGE_LIMIT - head.length - updated.length - moreNote(summary.currencies.length).length - 3;
+  const shown = blocks.slice(0, fitting(blocks, budget));
+  const left = summary.currencies.length - shown.length;
+  return [head, ...shown, ...(left > 0 ? [moreNote(left)] : []), updated].join("\n");
 }
 
 /** The filter buttons under every summary; the current choice of each row is marked. */
@@ -116,6 +126,7 @@ export function pickerKeyboard(t: Translate, view: InterestView, kind: "ccy" | "
 export function renderRecords(
   t: Translate,
   view: InterestView,
+  page: RecordsPage,
   records: readonly InterestRecord[],
   display: TimeDisplay,
 ): { text: string; keyboard: InlineKeyboard } {
@@ -125,17 +136,25 @@ export function renderRecords(
   const modes = records.map((record) => lineName(t, record));
   const timeWidth = Math.max(12, displayWidth(time), ...times.map(displayWidth));
   const modeWidth = Math.max(4, displayWidth(mode), ...modes.map(displayWidth));
-  const rows = records.map(
-    (record, index) =>
-      `${padEndTo(times[index]!, timeWidth)} ${padEndTo(record.ccy, 5)} ${padEndTo(modes[index]!, modeWidth)} ${formatAmount(new Decimal(record.interest), record.ccy)}`,
+  const rows = records.map((record, index) =>
+    escapeHtml(`${padEndTo(times[index]!, timeWidth)} ${padEndTo(record.ccy, 5)} ${padEndTo(modes[index]!, modeWidth)} ${formatAmount(new Decimal(record.interest), record.ccy)}`),
   );
-  const header = `${padEndTo(time, timeWidth)} ${padEndTo(ccy, 5)} ${padEndTo(mode, modeWidth)} ${interest}`;
-  const body = rows.length === 0 ? t("records-empty") : `<pre>${escapeHtml([header, ...rows].join("\n"))}</pre>`;
+  const header = escapeHtml(`${padEndTo(time, timeWidth)} ${padEndTo(ccy, 5)} ${padEndTo(mode, modeWidth)} ${interest}`);
+  // As many rows as fit, those next to where the page starts: going newer, the oldest of them. The rest
+  // are on the next page, since the buttons page on from the rows shown.
+  const leftOutNote = t("records-more", { count: records.length });
+  const budget = MESSAGE_LIMIT - title.length - header.length - "<pre></pre>".length - leftOutNote.length - 3;
+  const newer = page.before !== undefined;
+  const fit = fitting(newer ? [...rows].reverse() : rows, budget);
+  const [from, to] = newer ? [rows.length - fit, rows.length] : [0, fit];
+  const shown = records.slice(from, to);
+  const body = shown.length === 0 ? t("records-empty") : `<pre>${[header, ...rows.slice(from, to)].join("\n")}</pre>`;
+  const left = records.length - shown.length;
   const keyboard = new InlineKeyboard();
-  const newest = records[0];
-  const oldest = records[records.length - 1];
-  if (newest !== undefined) keyboard.text(t("button-newer"), encodeView("ir", view, { before: Number(newest.ts) }));
-  if (oldest !== undefined) keyboard.text(t("button-older"), encodeView("ir", view, { after: Number(oldest.ts) }));
+  const newest = shown[0];
+  const oldest = shown[shown.length - 1];
+  if (newest !== undefined) keyboard.text(t("button-newer"), encodeView("ir", view, { before: cursorOf(newest) }));
+  if (oldest !== undefined) keyboard.text(t("button-older"), encodeView("ir", view, { after: cursorOf(oldest) }));
   keyboard.row().text(t("button-back"), encodeView("iv", view));
-  return { text: `${title}\n${body}`, keyboard };
+  return { text: [title, body, ...(left > 0 ? [t("records-more", { count: left })] : [])].join("\n"), keyboard };
 }
