@@ -52,10 +52,23 @@ async function answerFailure(ctx: BotContext, cause: unknown, logger: Logger, tr
       deleted === "secret" && ctx.chat.type !== "private"
         ? t("secret-in-group")
         : t(storage ? "error-storage" : cause instanceof LockTimeoutError ? "error-busy" : "error-internal");
-    if (ctx.callbackQuery !== undefined) await ctx.answerCallbackQuery({ text, show_alert: true });
-    else await ctx.reply(text);
+    if (ctx.callbackQuery === undefined || !(await alerted(ctx, text))) await ctx.reply(text);
   } catch (replyError) {
     logger.warn({ err: loggable(replyError) }, "could not tell the user about a failure");
+  }
+}
+
+/**
+ * Explains a failed press in an alert, if the press is still unanswered. Handlers answer a press first
+ * (Telegram shows a spinner until then), so a later failure can only be told in the chat.
+ */
+async function alerted(ctx: BotContext, text: string): Promise<boolean> {
+  try {
+    await ctx.answerCallbackQuery({ text, show_alert: true });
+    return true;
+  } catch (error) {
+    if (error instanceof GrammyError && error.error_code === 400) return false;
+    throw error;
   }
 }
 
