@@ -62,6 +62,8 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
   // The bot's own queue, under the prefix it gives BullMQ (src/main.ts), read with a connection of the demo's.
   const queueRedis = new Redis(redis.url, { maxRetriesPerRequest: null });
   const digests = new Queue(DIGEST_QUEUE, { connection: queueRedis, prefix: `${e2e.prefix}bull` });
+  // A connection that fails says so where it is used (a step, stopping); retrying one on its own is no news.
+  for (const emitter of [queueRedis, e2e.redis, digests]) emitter.on("error", () => {});
 
   let stopping: Promise<void> | undefined;
   async function stopAll(): Promise<void> {
@@ -69,10 +71,23 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     await e2e.bot.stop();
     clearTimeout(killer);
     await digests.close();
-    await queueRedis.quit();
-    // A Redis of one's own goes away whole; in a shared one, the demo's keys are all under its own prefix.
-    if (redis.pid === undefined) await eraseKeys(e2e);
-    await e2e.close();
+    if (redis.pid === undefined) {
+      // In a shared Redis, the demo's keys are all under its own prefix.
+      await queueRedis.quit();
+      await eraseKeys(e2e);
+      await e2e.close();
+    } else {
+      /*
+       * A Redis of one's own goes away whole, so its connections are dropped rather than closed with a QUIT. It may
+       * be gone already: Ctrl-C with the output piped (`npm run demo | tee demo.log`) is a signal to every process
+       * of the terminal's group, redis-server among them, and a QUIT sent as it goes would wait for ever.
+       */
+      queueRedis.disconnect();
+      e2e.redis.disconnect();
+      // What `e2e.close()` closes, but its QUIT: the bot is stopped already.
+      await e2e.telegram.close();
+      await e2e.okx.close();
+    }
     await redis.stop();
   }
 
