@@ -14,15 +14,16 @@ import { readFile } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { SavedFiles } from "./files.js";
+import { outputOpen, print, warn, watchOutput } from "./output.js";
 import { parseScript, runScript, ScriptError, type ScriptStep } from "./script.js";
 import { ChatSession } from "./session.js";
 import { startDemoStack, type DemoStack } from "./stack.js";
-import { chatInTerminal, print } from "./terminal.js";
+import { chatInTerminal } from "./terminal.js";
 
 const USAGE = "usage: npm run demo [-- --script FILE] [--timeout SECONDS] [--lang en|zh] [--files DIR]";
 
 function fail(message: string, code: number): never {
-  process.stderr.write(`${message}\n`);
+  warn(message);
   process.exit(code);
 }
 
@@ -98,6 +99,9 @@ function banner(stack: DemoStack, files: SavedFiles | undefined): string[] {
 }
 
 async function main(): Promise<void> {
+  // Whoever read the output has gone (`| head` done, `| tee` stopped by Ctrl-C): nothing more can be shown.
+  let outputClosed = (): void => process.exit(141);
+  watchOutput(() => outputClosed());
   const { script, timeoutMs, lang, filesDir } = options();
   const steps = script === undefined ? undefined : await readScript(script);
   const token = steps === undefined ? process.env.BOT_TOKEN || undefined : undefined;
@@ -117,30 +121,38 @@ async function main(): Promise<void> {
       print(["", "Stopping the bot, the fakes and Redis…"]);
       try {
         await (await starting).stop();
-        print(["Stopped; nothing is left running."]);
+        // With stdout gone (`| head`), the last words go to stderr.
+        const say = (line: string) => (outputOpen() ? print([line]) : warn(line));
+        say("Stopped; nothing is left running.");
         // The files are the person's to open: they stay.
-        if (files !== undefined && files.count > 0) print([`The files the bot sent stay in ${files.dir}`]);
+        if (files !== undefined && files.count > 0) say(`The files the bot sent stay in ${files.dir}`);
       } catch (error) {
-        process.stderr.write(`Stopping went wrong: ${error instanceof Error ? error.message : String(error)}\n`);
+        warn(`Stopping went wrong: ${error instanceof Error ? error.message : String(error)}`);
         code = code === 0 ? 1 : code;
       }
       process.exit(code);
     })());
   // Whatever goes wrong in here, the bot and Redis do not outlive the demo.
   const crashed = (error: unknown) => {
-    process.stderr.write(`The demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    warn(`The demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     void stop(1);
   };
   process.on("uncaughtException", crashed);
   process.on("unhandledRejection", crashed);
-  process.on("SIGINT", () => void stop(steps === undefined ? 0 : 130));
+  // Ctrl-C: the terminal's signal (output piped, as in `npm run demo | tee demo.log`) or the key read at a terminal.
+  process.on("SIGINT", () => void stop(130));
   process.on("SIGTERM", () => void stop(143));
+  // With its output closed the demo stops, as SIGPIPE would stop a program that does not catch it (128 + 13).
+  outputClosed = () => {
+    if (stopping === undefined) warn("The demo's output was closed; stopping the bot, the fakes and Redis.");
+    void stop(141);
+  };
 
   print(["Starting Redis, the fake OKX, the local Bot API and the bot…"]);
   const stack = await starting;
   stack.e2e.bot.child.once("exit", (code) => {
     if (stopping !== undefined) return;
-    process.stderr.write(`The bot stopped by itself (exit code ${String(code)}).\n`);
+    warn(`The bot stopped by itself (exit code ${String(code)}).`);
     void stop(1);
   });
 
@@ -155,7 +167,7 @@ async function main(): Promise<void> {
   }
   const terminal = process.stdin.isTTY && process.stdout.isTTY;
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal });
-  rl.on("SIGINT", () => void stop(0));
+  rl.on("SIGINT", () => void stop(130));
   await chatInTerminal({ account: stack.account, session, timeoutMs, rl, terminal, stopping: () => stopping !== undefined });
   return stop(0);
 }

@@ -1,6 +1,7 @@
 import { clearLine, cursorTo, type Interface } from "node:readline";
 import type { FakeOkxAccount } from "../test/support/fake-okx/index.js";
 import type { StoredMessage } from "../test/support/fake-telegram.js";
+import { outputOpen, print, write } from "./output.js";
 import { parseScript } from "./script.js";
 import type { ChatSession, StepOptions, StepOutcome } from "./session.js";
 
@@ -11,10 +12,6 @@ import type { ChatSession, StepOptions, StepOutcome } from "./session.js";
  */
 
 const UNPROMPTED_POLL_MS = 250;
-
-export function print(lines: readonly string[]): void {
-  if (lines.length > 0) process.stdout.write(`${lines.join("\n")}\n`);
-}
 
 export interface TerminalChat {
   account: FakeOkxAccount;
@@ -59,7 +56,7 @@ export async function chatInTerminal({ account, session, timeoutMs, rl, terminal
   const show = (lines: string[]) => {
     // Once stopping, the chat is over: what the bot still does on its way out is not news.
     if (lines.length === 0 || stopping()) return;
-    if (terminal) {
+    if (terminal && outputOpen()) {
       clearLine(process.stdout, 0);
       cursorTo(process.stdout, 0);
     }
@@ -67,15 +64,15 @@ export async function chatInTerminal({ account, session, timeoutMs, rl, terminal
   };
   // Piped input is not echoed: there each step's line says what was sent, and no prompt is shown.
   const prompt = (keepTyping = false) => {
-    if (terminal && !stopping()) rl.prompt(keepTyping);
+    if (terminal && !stopping() && outputOpen()) rl.prompt(keepTyping);
   };
   const stepOptions: StepOptions = {
     timeoutMs,
     onProgress: (line) => {
-      if (!terminal || stopping()) return;
+      if (!terminal || stopping() || !outputOpen()) return;
       clearLine(process.stdout, 0);
       cursorTo(process.stdout, 0);
-      process.stdout.write(`       … ${line}`);
+      write(`       … ${line}`);
     },
   };
 

@@ -24,15 +24,23 @@ interface DemoRun {
   shows(pattern: RegExp, timeoutMs?: number): Promise<void>;
   write(text: string): void;
   signal(signal: NodeJS.Signals): void;
+  /** Ctrl-C at a terminal: SIGINT to every process of the demo's group (a demo run with `ownGroup`). */
+  interruptGroup(): void;
+  /** The reader goes, as when `| head` is done or `| tee` is stopped: stdout, or stdout and stderr, closed at this end. */
+  closeOutput(which: "stdout" | "both"): void;
   exited: Promise<number | null>;
+  /** Kills whatever of the run is left: the demo, and with `ownGroup` every process of its group. */
+  kill(): void;
 }
 
 /** `npm run demo` as a newcomer runs it: its own process, only PATH (and REDIS_URL if given) from the environment. */
-function runDemo(args: string[], env: Record<string, string> = {}): DemoRun {
+function runDemo(args: string[], env: Record<string, string> = {}, { ownGroup = false } = {}): DemoRun {
   const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "demo/main.ts"), ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", ...env },
     stdio: ["pipe", "pipe", "pipe"],
+    // A process group of its own, as a shell gives a pipeline: the demo, the bot and redis-server are in it.
+    detached: ownGroup,
   });
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -49,13 +57,30 @@ function runDemo(args: string[], env: Record<string, string> = {}): DemoRun {
     },
     write: (text) => child.stdin.write(text),
     signal: (signal) => child.kill(signal),
+    interruptGroup: () => process.kill(-child.pid!, "SIGINT"),
+    closeOutput(which) {
+      child.stdout.destroy();
+      if (which === "both") child.stderr.destroy();
+    },
     exited,
+    kill() {
+      try {
+        process.kill(ownGroup ? -child.pid! : child.pid!, "SIGKILL");
+      } catch {
+        // Gone already.
+      }
+    },
   };
 }
 
 /** As `npm test` itself runs: a redis-server of the demo's own, unless REDIS_URL names one. */
 function asNpmTest(): Record<string, string> {
   return process.env.REDIS_URL === undefined ? {} : { REDIS_URL: process.env.REDIS_URL };
+}
+
+/** The demo's exit code, or "still running" if it has not exited within `ms`. */
+function exitWithin(demo: DemoRun, ms: number): Promise<number | null | "still running"> {
+  return Promise.race([demo.exited, new Promise<"still running">((resolve) => setTimeout(() => resolve("still running"), ms))]);
 }
 
 /** The processes the demo said it started (the bot, and redis-server when it started one). */
@@ -409,8 +434,49 @@ describe("npm run demo", () => {
     await demo.shows(/you › 5\nbot › I did not understand that/);
 
     demo.signal("SIGINT");
-    expect(await demo.exited).toBe(0);
+    expect(await demo.exited).toBe(130);
     expect(demo.output()).toContain("Stopped; nothing is left running.");
     for (const pid of startedPids(demo.output())) expect(isRunning(pid)).toBe(false);
+  }, 60_000);
+
+  // Ctrl-C at a terminal ends `tee`, and its SIGINT reaches the demo, the bot and redis-server alike; `kill -INT` reaches the demo alone.
+  it.each(["the whole group", "the demo alone"])(
+    "stops on SIGINT to %s once the reader of its output has gone (`npm run demo | tee demo.log`), leaving nothing running",
+    async (to) => {
+      const demo = runDemo(["--files", join(scripts, "tee-files")], asNpmTest(), { ownGroup: true });
+      try {
+        await demo.shows(/Ctrl-C stops everything\.\n/);
+        const pids = startedPids(demo.output());
+        expect(pids).toHaveLength(process.env.REDIS_URL === undefined ? 2 : 1);
+        demo.closeOutput("both");
+        if (to === "the whole group") demo.interruptGroup();
+        else demo.signal("SIGINT");
+        const code = await exitWithin(demo, 30_000);
+        expect(code).toBe(130);
+        for (const pid of pids) expect(isRunning(pid), `process ${pid} still runs`).toBe(false);
+      } finally {
+        demo.kill();
+      }
+    },
+    60_000,
+  );
+
+  it("stops by itself when the reader of its output goes (`| head`), says so on stderr, and leaves nothing running", async () => {
+    const steps = ["/start", "/help", "/status", "/help", "/start"].join("\n");
+    const demo = runDemo(["--script", await script("unread.txt", steps), "--files", join(scripts, "head-files")], asNpmTest(), { ownGroup: true });
+    try {
+      await demo.shows(/^ {2}bot +pid \d+/m);
+      const pids = startedPids(demo.output());
+      demo.closeOutput("stdout");
+      const code = await exitWithin(demo, 30_000);
+      const said = demo.output();
+      expect(code, said).toBe(141);
+      expect(said).toContain("The demo's output was closed; stopping the bot, the fakes and Redis.");
+      expect(said).toMatch(/Stopped; nothing is left running\.\n$/);
+      expect(said).not.toContain("The demo failed");
+      for (const pid of pids) expect(isRunning(pid), `process ${pid} still runs`).toBe(false);
+    } finally {
+      demo.kill();
+    }
   }, 60_000);
 });
