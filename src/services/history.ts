@@ -21,6 +21,8 @@ export interface EnsureOptions {
   onProgress?: (progress: HistoryProgress) => void | Promise<void>;
   /** Answer with what is held at this time (ms since epoch) if the history is not in by then; the walk goes on. */
   deadline?: number;
+  /** Whether the asker's key is still stored: once it is gone (`/disconnect`), no walk is started again for them. */
+  keyHeld?: () => Promise<boolean>;
 }
 
 export interface EnsureResult {
@@ -28,6 +30,8 @@ export interface EnsureResult {
   complete: boolean;
   /** Oldest time from which everything up to now is held, ms (the wanted start once complete). */
   coveredFrom: number;
+  /** The asker's key went away while waiting. */
+  keyGone?: true;
 }
 
 export interface HistoryLoaderOptions {
@@ -115,6 +119,8 @@ export class HistoryLoader {
           await options.onProgress?.({ coveredFrom, target, pages: state.pages });
         }
         if (options.deadline !== undefined && this.now() >= options.deadline) return { complete: false, coveredFrom };
+        // A long wait may outlive the key: a walk started now would write back the history just erased.
+        if (!first && options.keyHeld !== undefined && !(await options.keyHeld())) return { complete: false, coveredFrom, keyGone: true };
         this.start(uid, credentials);
         await this.nextSave(uid, options.deadline);
       }

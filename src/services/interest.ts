@@ -106,7 +106,9 @@ export class InterestService {
         priority: options.priority,
         onProgress: options.onProgress,
         deadline: options.budgetMs === undefined ? undefined : to + options.budgetMs,
+        keyHeld: () => this.hasKey(userId),
       });
+      if (held.keyGone) return { kind: "no-key" };
       if (!held.complete) partialFrom = held.coveredFrom;
     } catch (error) {
       if (!(error instanceof OkxError)) throw error;

@@ -148,4 +148,20 @@ describe("one walk per account", () => {
     expect(await cache.range(account.uid, 0, clock)).toEqual([]);
     expect(await redis.keys(`${prefix}rec:*`)).toEqual([]);
   });
+
+  it("starts no walk again for a question whose key was erased while it waited, so the erased history stays erased", async () => {
+    const clock = Date.UTC(2026, 10, 20, 12, 30);
+    const account = fakeAccount({ name: "erased", endTs: clock, hours: 24 * 60 });
+    const { cache, loader, redis, prefix } = await setUp([account], "newest-first", () => clock);
+    const history = loader();
+    let keyHeld = true;
+    const waiting = history.ensure(account.uid, credentialsOf(account), 0, { priority: "background", keyHeld: () => Promise.resolve(keyHeld) });
+    while ((await cache.state(account.uid)).pages < 3) await new Promise((resolve) => setTimeout(resolve, 5));
+    // `/disconnect`: the key, then the account's history.
+    keyHeld = false;
+    await cache.clear(account.uid);
+    expect(await waiting).toMatchObject({ complete: false, keyGone: true });
+    await history.idle();
+    expect(await redis.keys(`${prefix}rec:*`)).toEqual([]);
+  });
 });
