@@ -33,11 +33,14 @@ interface DemoRun {
   kill(): void;
 }
 
-/** `npm run demo` as a newcomer runs it: its own process, only PATH (and REDIS_URL if given) from the environment. */
+/**
+ * `npm run demo` as a newcomer runs it: its own process, only PATH (and REDIS_URL if given) from the environment.
+ * Its temporary folder is this file's, so the folders a run keeps (the files the bot sent) go with the tests'.
+ */
 function runDemo(args: string[], env: Record<string, string> = {}, { ownGroup = false } = {}): DemoRun {
   const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "demo/main.ts"), ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", ...env },
+    env: { PATH: process.env.PATH ?? "", TMPDIR: scripts, ...env },
     stdio: ["pipe", "pipe", "pipe"],
     // A process group of its own, as a shell gives a pipeline: the demo, the bot and redis-server are in it.
     detached: ownGroup,
