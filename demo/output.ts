@@ -40,22 +40,3 @@ export function write(text: string): void {
 export function warn(message: string): void {
   if (stderrOpen) process.stderr.write(`${message}\n`);
 }
-
-/**
- * Lines about the demo's own state (stopping, stopped) that the person should see even when stdout is gone:
- * on stdout, or on stderr when writing to stdout fails. Resolves once written, so that exiting right after
- * loses nothing.
- */
-export function notice(lines: readonly string[]): Promise<void> {
-  const text = lines.join("\n");
-  if (!stdoutOpen) {
-    warn(text);
-    return Promise.resolve();
-  }
-  return new Promise((resolve) => {
-    process.stdout.write(`${text}\n`, (error) => {
-      if (error) warn(text);
-      resolve();
-    });
-  });
-}
