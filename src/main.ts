@@ -4,6 +4,7 @@ import { Queue } from "bullmq";
 import { Api } from "grammy";
 import { createBot } from "./bot/bot.js";
 import { registerCommands } from "./bot/commands.js";
+import { UpdatesInFlight } from "./bot/in-flight.js";
 import { createI18n } from "./bot/i18n.js";
 import { telegramTransformers } from "./bot/telegram-api.js";
 import { WebhookAnswers } from "./bot/webhook-answers.js";
@@ -53,7 +54,15 @@ async function main(): Promise<void> {
   const credentials = new CredentialStore(redis, vault, config.redisPrefix);
   const preferences = new PreferenceStore(redis, config.redisPrefix);
   const cache = new InterestCache(redis, config.redisPrefix);
-  const history = new HistoryLoader(okx, cache, { onWalkError: (error, uid) => logger.warn({ err: error, uid }, "history walk stopped") });
+  /** Set on the first signal: background work cut short from then on is left to another replica, not a problem. */
+  let stopping = false;
+  const history = new HistoryLoader(okx, cache, {
+    onWalkError: (error, uid) => {
+      // Its lease lapses and the next question, here or on another replica, walks on from what was saved.
+      if (stopping) logger.info({ uid }, "history walk left for later: stopping");
+      else logger.warn({ err: error, uid }, "history walk stopped");
+    },
+  });
   const interest = new InterestService({ credentials, cache, history, logger });
   // BullMQ blocks on its connection: no per-command timeout and no cap on retries there.
   const queueRedis = duplicateRedis(redis, { maxRetriesPerRequest: null, commandTimeout: undefined, enableAutoPipelining: false, enableOfflineQueue: true });
@@ -75,6 +84,7 @@ async function main(): Promise<void> {
   // One throttle per process, shared by the bot's answers and the digests it sends.
   const transformers = telegramTransformers(config.telegramMaxPerSecond);
   const webhookAnswers = new WebhookAnswers();
+  const inFlight = new UpdatesInFlight();
   const bot = createBot({
     token: config.botToken,
     apiRoot: config.telegramApiRoot,
@@ -96,6 +106,7 @@ async function main(): Promise<void> {
     allowedUserIds: config.allowedUserIds,
     flood: config.flood,
     onUpdate: metrics.updateHandled,
+    inFlight,
   });
 
   await bot.init();
@@ -151,16 +162,26 @@ async function main(): Promise<void> {
     await bot.api.setWebhook(config.webhook.url, { secret_token: config.webhook.secretToken });
     logger.info({ port: http.port, path: config.webhook.path }, "http listening: /healthz /readyz /metrics and the webhook");
     logger.info({ username: bot.botInfo.username }, "bot started (webhook)");
-    stopUpdates = webhook.drain;
+    // New calls get 503 (and reach another replica); those taken are finished.
+    stopUpdates = async () => {
+      await webhook.drain();
+      await inFlight.settled();
+    };
   } else {
     http = await startHttpServer(config.httpPort, { registry: metrics.registry, readiness });
     logger.info({ port: http.port }, "http listening: /healthz /readyz /metrics");
     const runner = run(bot);
     logger.info({ username: bot.botInfo.username }, "bot started (long polling)");
-    stopUpdates = () => (runner.isRunning() ? runner.stop() : Promise.resolve());
+    stopUpdates = async () => {
+      // Stops fetching; the updates fetched already are being handled, and each is waited for.
+      if (runner.isRunning()) await runner.stop();
+      await inFlight.settled();
+      // The runner never tells Telegram which updates it took: without this the next process would get them again.
+      const last = inFlight.lastUpdateId;
+      if (last !== undefined) await bot.api.getUpdates({ offset: last + 1, limit: 1, timeout: 0 }).catch((error: unknown) => logger.warn({ err: error }, "handled updates not confirmed"));
+    };
   }
 
-  let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) {
       logger.warn({ signal }, "second signal: exiting at once");

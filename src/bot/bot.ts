@@ -15,7 +15,7 @@ import type { Vault } from "../store/vault.js";
 import type { BotContext, ConversationContext } from "./context.js";
 import { errorBoundary, lastResort } from "./errors.js";
 import { CONNECT, connectConversation, connectFeature } from "./features/connect.js";
-import { fallbackFeature } from "./features/fallback.js";
+import { fallbackFeature, secretGuard } from "./features/fallback.js";
 import { FILTERS, filtersConversation, filtersFeature } from "./features/filters.js";
 import { digestFeature } from "./features/digest.js";
 import { chartFeature } from "./features/charts.js";
@@ -28,6 +28,7 @@ import { floodGuard } from "./guards/flood.js";
 import { sharedUpdates } from "./guards/replicas.js";
 import { createI18n } from "./i18n.js";
 import { deleteWhatMustGo, noteConnect, type ConnectKnowledge } from "./secrets.js";
+import type { UpdatesInFlight } from "./in-flight.js";
 import type { WebhookAnswers } from "./webhook-answers.js";
 
 export interface BotDependencies {
@@ -63,6 +64,8 @@ export interface BotDependencies {
   onUpdate?: (kind: string, outcome: "ok" | "error", seconds: number) => void;
   /** An abandoned conversation (and every secret in its state) is gone after this long. */
   conversationTtlMs?: number;
+  /** Counts the updates being handled, which a stop waits for. */
+  inFlight?: UpdatesInFlight;
 }
 
 /** One line per update: what it was, how long it took, how it ended. Never its text. */
@@ -117,6 +120,8 @@ export function createBot(dependencies: BotDependencies): Bot<BotContext> {
   };
   const i18n = createI18n<BotContext>(dependencies.preferences);
 
+  // Outermost: an update waiting for its chat's turn is in flight too.
+  if (dependencies.inFlight !== undefined) bot.use(dependencies.inFlight.middleware());
   // The conversations plugin reads and writes a chat's state without locks: one update of a chat at a time.
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
   // Every update, polled or from the webhook, and within its chat's turn, so its answer comes before the next one's.
@@ -152,6 +157,8 @@ export function createBot(dependencies: BotDependencies): Bot<BotContext> {
     noteConnect(ctx, ctx.conversation.active(CONNECT) > 0);
     return next();
   });
+  // A key or secret goes before any feature can take it (a command's arguments, /filters); /connect sees to its own.
+  bot.use(secretGuard());
   bot.use(cancelFeature());
   const connect = connectConversation({
     okx: dependencies.okx,
