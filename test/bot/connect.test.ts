@@ -376,6 +376,37 @@ describe("/connect", () => {
     await chat.expect(/looked like an OKX API key or secret, so I deleted it/);
     expect(telegram.isDeleted(chat.user.id, stray.message_id)).toBe(true);
   });
+
+  it("deletes a key or secret whatever would take the message: a command's arguments, another conversation, a step between the secrets", async () => {
+    const member = telegram.user(999_004, { first_name: "Member" });
+    const group = telegram.group(-4545, "Pit");
+    const groupChat = chatWith(telegram, member, group);
+    const inGroup = groupChat.send(`/connect ${accounts.alice.apiKey}`);
+    await groupChat.expect(/Never post keys in a group/);
+    expect(telegram.isDeleted(group.id, inGroup.message_id)).toBe(true);
+
+    const chat = newChat();
+    const asked = chat.send(`/interest ${accounts.alice.secret}`);
+    await chat.expect(/looked like an OKX API key or secret, so I deleted it/);
+    expect(telegram.isDeleted(chat.user.id, asked.message_id)).toBe(true);
+
+    chat.send("/filters");
+    await chat.expect(/1\/5 · Which currency/);
+    const typed = chat.send(accounts.alice.apiKey);
+    await chat.expect(/looked like an OKX API key or secret, so I deleted it/);
+    expect(telegram.isDeleted(chat.user.id, typed.message_id)).toBe(true);
+    chat.send("/cancel");
+    await chat.expect(/Cancelled/);
+
+    chat.send("/connect");
+    const question = await giveKeyCheckingDeletions(chat, accounts.alice);
+    const between = chat.send(`/status ${accounts.alice.apiKey}`);
+    await chat.expect(/choose with the buttons above/);
+    expect(telegram.isDeleted(chat.user.id, between.message_id)).toBe(true);
+    expect(chat.transcript().join("\n")).not.toMatch(/not a currency code|🔑|No OKX key is connected/);
+    chat.press(question, /Cancel/);
+    await chat.expect(/Cancelled/);
+  });
 });
 
 describe("operations", () => {

@@ -1,5 +1,5 @@
 import { Composer, InlineKeyboard } from "grammy";
-import { API_KEY_PATTERN, passphraseProblem, SECRET_PATTERN } from "../../domain/key-format.js";
+import { API_KEY_PATTERN, looksLikeSecret, passphraseProblem, SECRET_PATTERN } from "../../domain/key-format.js";
 import type { OkxClient, OkxCredentials } from "../../okx/client.js";
 import { REGION_NAMES } from "../../okx/regions.js";
 import { checkKey, type KeyCheck } from "../../services/key-check.js";
@@ -34,7 +34,7 @@ const cancelKeyboard = (ctx: ConversationContext) => new InlineKeyboard().text(c
  * else happens: whatever fails after, it is gone (the error boundary deletes it too when the conversation
  * could not run; see `secrets.ts`). At a secret step every text is the answer, commands included (a
  * passphrase may begin with "/"; the cancel feature takes `/cancel` alone before this); between the secret
- * steps one of the bot's commands passes on to the rest of the bot, is answered and stays, and the
+ * steps one of the bot's commands (with no key or secret in it) passes on to the rest of the bot, is answered and stays, and the
  * conversation waits on (`/cancel` with more after it cancels), while any other text, `/Secret#1` sent once
  * more included, is deleted.
  * An edit answers nothing. Buttons of other features pass on; Cancel ends the conversation.
@@ -43,7 +43,8 @@ async function nextUpdate(conversation: BotConversation, ctx: ConversationContex
   for (;;) {
     const answer = await conversation.wait();
     const data = answer.callbackQuery?.data;
-    const command = !secretStep && answer.hasCommand(BOT_COMMANDS);
+    // A command carrying a key or secret is no command here: it is deleted like any other text.
+    const command = !secretStep && answer.hasCommand(BOT_COMMANDS) && !looksLikeSecret(answer.message?.text ?? "");
     if (data === CANCEL || (command && answer.hasCommand("cancel"))) {
       if (data === CANCEL) await answer.answerCallbackQuery();
       await answer.reply(ctx.t("cancel-done"));
