@@ -11,6 +11,15 @@ export interface LockOptions {
   waitMs: number;
 }
 
+/** The value of a once-only claim whose work is over (a running one holds its holder's token). */
+const DONE = "done";
+
+/** A run of once-only work that this replica took: its claim lapses soon unless renewed, as it is while it runs. */
+export interface OnceRun {
+  /** Marks the work done, kept `doneMs`: no replica runs it again in that time. */
+  finish(doneMs: number): Promise<void>;
+}
+
 export class LockTimeoutError extends Error {
   override readonly name = "LockTimeoutError";
 }
@@ -47,6 +56,42 @@ export class RedisLocks {
     } finally {
       clearInterval(renewal);
       await this.redis.eval(RELEASE, 1, key, token);
+    }
+  }
+
+  /**
+   * Takes the once-only work `name` for a run, unless a replica has done it or is running it: the claim is a
+   * lease of `runningMs`, renewed while the run goes on and turned into "done" by `finish`. A replica that
+   * dies mid-run renews nothing, and its lease lapses for another replica to take the work again.
+   */
+  async begin(name: string, runningMs: number): Promise<OnceRun | undefined> {
+    const key = `${this.prefix}${name}`;
+    const token = `${this.holder}.${++this.taken}`;
+    if ((await this.redis.set(key, token, "PX", runningMs, "NX")) !== "OK") return undefined;
+    const renewal = setInterval(() => {
+      this.redis.eval(EXTEND, 1, key, token, runningMs).catch(() => undefined);
+    }, runningMs / 3);
+    return {
+      finish: async (doneMs) => {
+        clearInterval(renewal);
+        await this.redis.set(key, DONE, "PX", doneMs);
+      },
+    };
+  }
+
+  /**
+   * `begin`, waiting up to `waitMs` while another replica's lease on `name` holds: undefined once the work
+   * is done, or still running elsewhere at the deadline.
+   */
+  async beginWhenFree(name: string, runningMs: number, waitMs: number): Promise<OnceRun | undefined> {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const run = await this.begin(name, runningMs);
+      if (run !== undefined) return run;
+      const [value, left] = await Promise.all([this.redis.get(`${this.prefix}${name}`), this.redis.pttl(`${this.prefix}${name}`)]);
+      if (value === DONE || Date.now() >= deadline) return undefined;
+      if (value === null) continue;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(10, Math.min(left, 250, deadline - Date.now()))));
     }
   }
 
