@@ -285,6 +285,17 @@ describe("fake Telegram error answers", () => {
       expect(await rawCall(fake, "getMe")).toMatchObject({ status: 200 });
     });
   });
+
+  it("delivers a message and then drops the connection, as told", async () => {
+    await withFake(async (fake) => {
+      const user = fake.user(42);
+      fake.sendText(user, "/start");
+      fake.dropAnswerNext("sendMessage", 1);
+      await expect(rawCall(fake, "sendMessage", { chat_id: 42, text: "one" })).rejects.toThrow();
+      expect(await rawCall(fake, "sendMessage", { chat_id: 42, text: "two" })).toMatchObject({ status: 200 });
+      expect(fake.botMessages(42).map((message) => message.text)).toEqual(["one", "two"]);
+    });
+  });
 });
 
 describe("fake Telegram transport", () => {

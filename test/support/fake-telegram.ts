@@ -178,6 +178,11 @@ export interface FakeTelegram {
   unblockBot(userId: number): void;
   /** The next `count` calls of `method` fail with this error instead of running. */
   failNext(method: string, count: number, failure: InjectedFailure): void;
+  /**
+   * The next `count` calls of `method` run as usual (a message is delivered), then the connection drops
+   * before the answer: the client sees a network error after Telegram did the work.
+   */
+  dropAnswerNext(method: string, count: number): void;
   /** Current state of every message the bot sent to the chat, in order, deleted ones flagged. */
   botMessages(chatId: number): StoredMessage[];
   /** The last message the bot sent to the chat, deleted or not. */
@@ -822,6 +827,8 @@ class FakeTelegramServer implements FakeTelegram {
   private readonly log: ApiCall[] = [];
   private readonly waiters = new Set<Waiter>();
   private readonly injected = new Map<string, ApiFailure[]>();
+  /** Calls per method still to be answered with a dropped connection (`dropAnswerNext`). */
+  private readonly droppedAnswers = new Map<string, number>();
   private readonly deliveries: number[] = [];
   private rejected = 0;
   private serial = 0;
@@ -908,6 +915,10 @@ class FakeTelegramServer implements FakeTelegram {
     });
     const decode = async () => decodeParams(req.headers["content-type"] ?? "", url.searchParams, await readBody(req));
     const response = await this.perform(token, name, decode, left.signal);
+    if (response !== undefined && this.dropsAnswer(name)) {
+      res.socket?.destroy();
+      return;
+    }
     if (response !== undefined) writeJson(res, response.ok ? 200 : response.error_code, response);
   }
 
@@ -938,6 +949,15 @@ class FakeTelegramServer implements FakeTelegram {
     const answer = signal.aborted ? undefined : response;
     this.record({ method, params, time, response: answer, ...(fromWebhookAnswer && { fromWebhookAnswer }) });
     return answer;
+  }
+
+  /** Takes one of the method's dropped answers, if any are left. */
+  private dropsAnswer(name: string): boolean {
+    const method = this.methods.get(name.toLowerCase())?.name;
+    const left = method === undefined ? 0 : (this.droppedAnswers.get(method) ?? 0);
+    if (left === 0) return false;
+    this.droppedAnswers.set(method!, left - 1);
+    return true;
   }
 
   private lookup(name: string): MethodEntry {
@@ -1459,6 +1479,12 @@ class FakeTelegramServer implements FakeTelegram {
     const queue = this.injected.get(entry.name) ?? [];
     for (let i = 0; i < count; i++) queue.push(new ApiFailure(failure.code, failure.description, failure.retryAfter));
     this.injected.set(entry.name, queue);
+  }
+
+  dropAnswerNext(method: string, count: number): void {
+    const entry = this.methods.get(method.toLowerCase());
+    if (entry === undefined) throw new Error(`dropAnswerNext: the fake has no method ${method}`);
+    this.droppedAnswers.set(entry.name, (this.droppedAnswers.get(entry.name) ?? 0) + count);
   }
 
   // --- Observation ---------------------------------------------------------------------------------------
