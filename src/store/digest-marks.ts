@@ -29,28 +29,47 @@ return 'claimed'
 
 /**
  * From claimed to sending, only for the run that holds the claim: a run that lost it (stalled, taken
- * over) sends nothing. Again for the same run (a retried request) it stays sending.
+ * over) sends nothing. A run already sending (an earlier try of its request got no answer) may not pass
+ * again: that try may have been delivered.
  */
 const BEGIN = `
 local current = redis.call('GET', KEYS[1])
-if current == 'sending:' .. ARGV[1] .. ':' .. ARGV[2] then return 1 end
-if current ~= 'claim:' .. ARGV[1] .. ':' .. ARGV[2] then return 0 end
+if current == 'sending:' .. ARGV[1] .. ':' .. ARGV[2] then return 'uncertain' end
+if current ~= 'claim:' .. ARGV[1] .. ':' .. ARGV[2] then return 'taken-over' end
 redis.call('SET', KEYS[1], 'sending:' .. ARGV[1] .. ':' .. ARGV[2], 'PX', ARGV[3])
-return 1
+return 'leave'
 `;
 
-/** Gives the day back if this run still holds it (Telegram refused the message, so nothing was delivered). */
-const RELEASE = `
-local current = redis.call('GET', KEYS[1])
-if current == 'claim:' .. ARGV[1] .. ':' .. ARGV[2] or current == 'sending:' .. ARGV[1] .. ':' .. ARGV[2] then redis.call('DEL', KEYS[1]) end
+/** Telegram answered this run's try with an error (or it never left): back from sending to this run's claim. */
+const REFUSED = `
+if redis.call('GET', KEYS[1]) == 'sending:' .. ARGV[1] .. ':' .. ARGV[2] then
+  redis.call('SET', KEYS[1], 'claim:' .. ARGV[1] .. ':' .. ARGV[2], 'PX', ARGV[3])
+end
 return 0
 `;
 
+/** Gives the day back if this run still holds its claim; "sending" stays: that message may have arrived. */
+const RELEASE = `
+if redis.call('GET', KEYS[1]) == 'claim:' .. ARGV[1] .. ':' .. ARGV[2] then redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
+/** What a try of a digest's request may do, as it is about to leave. */
+export type BeginAnswer =
+  /** Go: the day is "sending" from now on. */
+  | "leave"
+  /** Another run holds the day: send nothing. */
+  | "taken-over"
+  /** An earlier try of this run left and got no answer: it may have arrived, so nothing is sent again. */
+  | "uncertain";
+
 export interface DayClaim {
-  /** Call right before the request leaves for Telegram (each time, if it is retried); false: another run has taken over, send nothing. */
-  begin(): Promise<boolean>;
+  /** Call right before each try of the request leaves for Telegram. */
+  begin(): Promise<BeginAnswer>;
+  /** Telegram answered that try with an error, or it never left: nothing was delivered, so the next try may begin. */
+  refused(): Promise<void>;
   sent(): Promise<void>;
-  /** Telegram answered with an error: the message was not delivered and the day may be tried again. */
+  /** Nothing was delivered and no try is to follow: the day may be tried again by a later run. */
   release(): Promise<void>;
 }
 
@@ -58,9 +77,10 @@ export interface DayClaim {
  * Exactly-once bookkeeping for digests in `<prefix>digest:day:<user>:<local date>` and the one notice
  * about a key that stopped working in `<prefix>digest:key-notice:<user>`.
  *
- * A day goes claim → sending → sent. A claim expires, so a run that died while preparing is taken over;
- * "sending" does not: a run that died while its message was on the wire may have delivered it, and a
- * second copy is worse than a missing one.
+ * A day goes claim → sending → sent, and back from sending to claim only when Telegram answered a try
+ * with an error. A claim expires, so a run that died while preparing is taken over; "sending" does not: a
+ * run that died, or whose request got no answer, while its message was on the wire may have delivered it,
+ * and a second copy is worse than a missing one.
  */
 export class DigestMarks {
   constructor(
@@ -81,7 +101,10 @@ export class DigestMarks {
     const answer = (await this.redis.eval(CLAIM, 1, key, jobId, token, this.claimMs, MARK_TTL_MS)) as string;
     if (answer !== "claimed") return answer as DayState;
     return {
-      begin: async () => (await this.redis.eval(BEGIN, 1, key, jobId, token, MARK_TTL_MS)) === 1,
+      begin: async () => (await this.redis.eval(BEGIN, 1, key, jobId, token, MARK_TTL_MS)) as BeginAnswer,
+      refused: async () => {
+        await this.redis.eval(REFUSED, 1, key, jobId, token, this.claimMs);
+      },
       sent: async () => {
         await this.redis.set(key, "sent", "PX", MARK_TTL_MS);
       },

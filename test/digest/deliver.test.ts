@@ -1,7 +1,11 @@
+import { once } from "node:events";
+import { createServer, type AddressInfo } from "node:net";
+import { Api, HttpError, type Transformer } from "grammy";
 import type { InlineKeyboardMarkup } from "grammy/types";
 import type { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
-import { deliverDigest, DigestRetry, type DigestRun } from "../../src/digest/deliver.js";
+import { telegramTransformers } from "../../src/bot/telegram-api.js";
+import { deliverDigest, DigestRetry, onTheWire, type DigestRun } from "../../src/digest/deliver.js";
 import { startDigestWorker } from "../../src/digest/worker.js";
 import { DEFAULT_DIGEST } from "../../src/domain/digest.js";
 import { isoDate, localDate } from "../../src/domain/time.js";
@@ -36,14 +40,18 @@ afterEach(async () => {
 
 let nextUser = 5000;
 
+/** The bot's own retries, with waits short enough for a test. */
+const QUICK_RETRIES = { attempts: 3, backoffMs: 20, budgetMs: 1_000, maxRetryAfterMs: 10_000 };
+const retries = () => telegramTransformers(0, QUICK_RETRIES);
+
 /** Users with a connected key each and the digest on, the fakes, and the digest's parts on real Redis. */
-async function world(count = 1): Promise<World> {
+async function world(count = 1, transformers: Transformer[] = []): Promise<World> {
   const { redis, prefix } = testRedis();
   const users = Array.from({ length: count }, () => nextUser++);
   const accounts = users.map((id) => fakeAccount({ name: `digest-${id}`, hours: 24 * 40, lines: LINES }));
   const okx = await startFakeOkx({ accounts, windowMs: 40 });
   const telegram = await startFakeTelegram();
-  const harness = digestHarness({ redis, prefix, okxUrls: okx.urls, telegram, perSecond: 25, okxWindowMs: 40 });
+  const harness = digestHarness({ redis, prefix, okxUrls: okx.urls, telegram, perSecond: 25, okxWindowMs: 40, transformers });
   closers.push(() => okx.close(), () => telegram.close(), () => harness.close());
   for (const [index, userId] of users.entries()) {
     // Telegram lets a bot write only to people who have written to it.
@@ -92,7 +100,7 @@ describe("delivering a digest", () => {
     // Another job may not take it while the claim holds.
     await expect(deliverDigest(harness.dependencies, run(userId, "job-other", dueAt))).rejects.toBeInstanceOf(DigestRetry);
     expect(await deliverDigest(harness.dependencies, run(userId, "job-1", dueAt))).toBe("sent");
-    expect(await stalled.begin()).toBe(false);
+    expect(await stalled.begin()).toBe("taken-over");
     expect(telegram.botMessages(userId)).toHaveLength(1);
   });
 
@@ -102,13 +110,62 @@ describe("delivering a digest", () => {
     const dependencies = { ...harness.dependencies, marks };
     const dueAt = Date.now();
     const claim = (await marks.claim(userId, isoDate(localDate(dueAt, ZONE)), "job-1")) as DayClaim;
-    expect(await claim.begin()).toBe(true);
+    expect(await claim.begin()).toBe("leave");
     // Within the claim time the send may still be under way: try later.
     await expect(deliverDigest(dependencies, run(userId, "job-2", dueAt))).rejects.toBeInstanceOf(DigestRetry);
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(await deliverDigest(dependencies, run(userId, "job-1", dueAt))).toBe("uncertain");
     expect(await deliverDigest(dependencies, run(userId, "job-2", dueAt))).toBe("uncertain");
     expect(telegram.botMessages(userId)).toHaveLength(0);
+  });
+
+  it("a network error after Telegram delivered: one digest, no retry, and the day stays sending", async () => {
+    const { harness, telegram, userId, redis, prefix } = await world(1, retries());
+    const dueAt = Date.now();
+    telegram.dropAnswerNext("sendMessage", 1);
+    expect(await deliverDigest(harness.dependencies, run(userId, "job-1", dueAt))).toBe("uncertain");
+    expect(telegram.botMessages(userId)).toHaveLength(1);
+    expect(telegram.calls("sendMessage")).toHaveLength(1);
+    expect(await redis.get(`${prefix}digest:day:${userId}:${isoDate(localDate(dueAt, ZONE))}`)).toMatch(/^sending:job-1:/);
+    // The same job retried by BullMQ, or another run of the day, sends nothing either (claims of 100 ms
+    // here, so that the send is past its claim time).
+    const dependencies = { ...harness.dependencies, marks: new DigestMarks(redis, prefix, 100) };
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(await deliverDigest(dependencies, run(userId, "job-1", dueAt))).toBe("uncertain");
+    expect(await deliverDigest(dependencies, run(userId, "job-2", dueAt))).toBe("uncertain");
+    expect(telegram.botMessages(userId)).toHaveLength(1);
+  });
+
+  it("a retried try whose first got no answer does not pass the day's mark again", async () => {
+    const { userId, marks } = await world();
+    const claim = (await marks.claim(userId, isoDate(localDate(Date.now(), ZONE)), "job-1")) as DayClaim;
+    expect(await claim.begin()).toBe("leave");
+    // No answer came: a second try is refused by the mark itself.
+    expect(await claim.begin()).toBe("uncertain");
+    expect(await claim.begin()).toBe("uncertain");
+  });
+
+  it("retries a 429 inside the bot's retries and sends once: Telegram's answer tells nothing was delivered", async () => {
+    const { harness, telegram, userId } = await world(1, retries());
+    telegram.failNext("sendMessage", 1, { code: 429, description: "Too Many Requests: retry after 1", retryAfter: 1 });
+    expect(await deliverDigest(harness.dependencies, run(userId, "job-429"))).toBe("sent");
+    expect(telegram.calls("sendMessage").map((call) => call.response?.ok)).toEqual([false, true]);
+    expect(telegram.botMessages(userId)).toHaveLength(1);
+  });
+
+  it("Telegram out of reach: the retries give up within their budget, and the day is given back for a later run", async () => {
+    const { harness, userId, marks } = await world();
+    // A port nobody listens on: every try is refused before anything leaves.
+    const server = createServer().listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const { port } = server.address() as AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+    const api = new Api(harness.dependencies.api.token, { apiRoot: `http://127.0.0.1:${port}` });
+    api.config.use(onTheWire, ...retries());
+    const started = Date.now();
+    await expect(deliverDigest({ ...harness.dependencies, api }, run(userId, "unreachable"))).rejects.toBeInstanceOf(HttpError);
+    expect(Date.now() - started).toBeLessThan(QUICK_RETRIES.budgetMs + 2_000);
+    expect(typeof (await marks.claim(userId, isoDate(localDate(Date.now(), ZONE)), "later"))).toBe("object");
   });
 
   it("a digest missed while every replica was down goes out late, once, saying so", async () => {
