@@ -1,4 +1,4 @@
-import { ACCRUAL_LAG_MS } from "../domain/current-hour.js";
+import { ACCRUAL_LAG_MS, latestAccrual } from "../domain/current-hour.js";
 import { dailyInterest, type DailyInterest } from "../domain/daily.js";
 import type { InterestRecord } from "../domain/interest-record.js";
 import { summarizeBlocks, type Summary } from "../domain/summary.js";
@@ -189,14 +189,11 @@ export class InterestService {
   /** Summed from the cached blocks themselves; part of a history only from where it is whole. */
   private async summaryOf(uid: string, view: InterestView, from: number, to: number, notes: FigureNotes): Promise<InterestAnswer> {
     const readFrom = notes.partialFrom ?? from;
-    const cache = this.dependencies.cache;
-    const [blocks, lines, latest] = await Promise.all([
-      cache.blocks(uid, readFrom, to, (line) => matchesView(view, line)),
-      cache.lines(uid),
-      // "Now" is the whole account's latest hour, whatever the view shows.
-      cache.latestAccrual(uid, to - ACCRUAL_LAG_MS, to),
-    ]);
-    return { kind: "summary", summary: { ...summarizeBlocks(blocks, readFrom, to, latest), from }, lines, ...notes };
+    // Every line's blocks: "now" is the whole account's latest hour, whatever the view shows.
+    const { blocks, lines } = await this.dependencies.cache.snapshot(uid, Math.min(readFrom, to - ACCRUAL_LAG_MS), to);
+    const latest = latestAccrual(blocks, to - ACCRUAL_LAG_MS, to);
+    const shown = blocks.filter((block) => matchesView(view, block.line));
+    return { kind: "summary", summary: { ...summarizeBlocks(shown, readFrom, to, latest), from }, lines, ...notes };
   }
 
   /** The account's borrowing lines seen so far (from the cache). */

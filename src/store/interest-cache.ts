@@ -81,6 +81,14 @@ function parseField(field: string): BlockName {
   return { field, month: Date.parse(`${month}-01T00:00:00Z`), line: { type, ccy, mgnMode, instId } };
 }
 
+export type AccountLine = Pick<BorrowingLine, "ccy" | "mgnMode" | "instId">;
+
+function linesOf(names: readonly BlockName[]): AccountLine[] {
+  const lines = new Map<string, AccountLine>();
+  for (const { line } of names) lines.set(`${line.ccy}|${line.mgnMode}|${line.instId}`, { ccy: line.ccy, mgnMode: line.mgnMode, instId: line.instId });
+  return [...lines.values()].sort((a, b) => a.ccy.localeCompare(b.ccy) || a.instId.localeCompare(b.instId));
+}
+
 const byLine = (a: BorrowingLine, b: BorrowingLine) =>
   a.ccy.localeCompare(b.ccy) || a.mgnMode.localeCompare(b.mgnMode) || a.instId.localeCompare(b.instId) || a.type.localeCompare(b.type);
 
@@ -218,25 +226,15 @@ export class InterestCache {
     });
   }
 
-  /** The account's newest accrual from `since` to `to`, over every line: what "now" is read from (`current-hour.ts`). */
-  async latestAccrual(uid: string, since: number, to: number): Promise<number | undefined> {
-    let latest: number | undefined;
-    for (const block of await this.blocks(uid, since, to)) {
-      for (let index = block.length - 1; index >= 0; index--) {
-        const ts = block.ts[index]!;
-        if (ts > to) continue;
-        if (ts >= since && (latest === undefined || ts > latest)) latest = ts;
-        break;
-      }
-    }
-    return latest;
+  /** Every borrowing line the account has in the cache: currency, margin mode, instrument. */
+  async lines(uid: string): Promise<AccountLine[]> {
+    return linesOf(await this.names(uid));
   }
 
-  /** Every borrowing line the account has in the cache: currency, margin mode, instrument. */
-  async lines(uid: string): Promise<{ ccy: string; mgnMode: string; instId: string }[]> {
-    const lines = new Map<string, { ccy: string; mgnMode: string; instId: string }>();
-    for (const { line } of await this.names(uid)) lines.set(`${line.ccy}|${line.mgnMode}|${line.instId}`, { ccy: line.ccy, mgnMode: line.mgnMode, instId: line.instId });
-    return [...lines.values()].sort((a, b) => a.ccy.localeCompare(b.ccy) || a.instId.localeCompare(b.instId));
+  /** The blocks of every line holding any time in `[from, to]`, and every line the account has: one read of the names. */
+  async snapshot(uid: string, from: number, to: number): Promise<{ blocks: RecordBlock[]; lines: AccountLine[] }> {
+    const names = await this.names(uid);
+    return { blocks: await this.read(uid, names, from, to), lines: linesOf(names) };
   }
 
   /** Records with `from <= ts <= to`, oldest first. */
