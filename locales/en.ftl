@@ -142,6 +142,8 @@ interest-key-broken = ❌ OKX refused your key ({ $code }: { $message }). /conne
 interest-okx-down = ⏳ OKX is not answering right now ({ $code }). Try again in a minute.
 interest-okx-unreadable = ⚠️ OKX sent figures I could not read ({ $code }). I stored none of them, and what I already held is unchanged. Try again later.
 interest-updated = Updated { $time }
+answer-interrupted = ⚠️ This answer was cut short: the bot restarted while it was working on it. Press the button to ask again.
+button-ask-again = 🔄 Ask again
 
 button-all-modes = All modes
 button-cross = Cross

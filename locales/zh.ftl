@@ -142,6 +142,8 @@ interest-key-broken = ❌ OKX 拒绝了你的密钥（{ $code }：{ $message }�
 interest-okx-down = ⏳ OKX 暂时没有响应（{ $code }）。请一分钟后再试。
 interest-okx-unreadable = ⚠️ OKX 发来了我无法读取的数据（{ $code }）。这些数据均未保存，已保存的数据保持不变。请稍后再试。
 interest-updated = 更新于 { $time }
+answer-interrupted = ⚠️ 这个回答被中断了：机器人在处理时重启了。按下面的按钮再问一次。
+button-ask-again = 🔄 再问一次
 
 button-all-modes = 全部模式
 button-cross = 全仓

@@ -89,6 +89,7 @@ const schema = z.object({
   FLOOD_LIMIT: positiveInt(20),
   FLOOD_WINDOW_MS: positiveInt(10_000),
   SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
+  ANSWER_LEASE_MS: positiveInt(30_000),
   DIGEST_PER_SECOND: z.coerce.number().positive().max(30, "must be at most 30: Telegram's limit for a bot").default(29),
   DIGEST_CONCURRENCY: positiveInt(32),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
@@ -119,6 +120,8 @@ export interface Config {
   flood: { limit: number; windowMs: number };
   /** How long a stop waits for updates in flight. */
   shutdownTimeoutMs: number;
+  /** An answer in progress whose replica has not renewed it for this long is taken over by another one. */
+  answerLeaseMs: number;
   /** Digests a second across every replica (the rest of Telegram's 30 is left for answers), and prepared at once per replica. */
   digest: { perSecond: number; concurrency: number };
 }
@@ -175,6 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     telegramMaxPerSecond: settings.TELEGRAM_MAX_PER_SECOND,
     flood: { limit: settings.FLOOD_LIMIT, windowMs: settings.FLOOD_WINDOW_MS },
     shutdownTimeoutMs: settings.SHUTDOWN_TIMEOUT_MS,
+    answerLeaseMs: settings.ANSWER_LEASE_MS,
     digest: { perSecond: settings.DIGEST_PER_SECOND, concurrency: settings.DIGEST_CONCURRENCY },
   };
 }

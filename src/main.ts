@@ -5,6 +5,7 @@ import { Api } from "grammy";
 import { createBot } from "./bot/bot.js";
 import { registerCommands } from "./bot/commands.js";
 import { UpdatesInFlight } from "./bot/in-flight.js";
+import { startAnswerSweeper } from "./bot/pending.js";
 import { createI18n } from "./bot/i18n.js";
 import { telegramTransformers } from "./bot/telegram-api.js";
 import { WebhookAnswers } from "./bot/webhook-answers.js";
@@ -28,6 +29,7 @@ import { InterestService } from "./services/interest.js";
 import { InterestCache } from "./store/interest-cache.js";
 import { RedisLocks } from "./store/locks.js";
 import { MessageClaims } from "./store/message-claims.js";
+import { PendingAnswers } from "./store/pending-answers.js";
 import { PreferenceStore } from "./store/preferences.js";
 import { connectRedis, duplicateRedis, readyForCommands, slotTag } from "./store/redis.js";
 import { SendPacer } from "./store/send-pacer.js";
@@ -72,11 +74,13 @@ async function main(): Promise<void> {
   const digestSchedule = new DigestSchedule(digestQueue, redis);
   const locks = new RedisLocks(redis, config.redisPrefix);
   const marks = new DigestMarks(redis, config.redisPrefix);
+  const pendingAnswers = new PendingAnswers(redis, config.redisPrefix, config.answerLeaseMs);
   const forget = forgetUser({
     credentials,
     preferences,
     marks,
     claims: new MessageClaims(redis, config.redisPrefix),
+    pending: pendingAnswers,
     cache,
     digests: digestSchedule,
     conversations: { forget: (chatId) => forgetConversation(redis, config.redisPrefix, chatId) },
@@ -107,11 +111,14 @@ async function main(): Promise<void> {
     flood: config.flood,
     onUpdate: metrics.updateHandled,
     inFlight,
+    pendingAnswers,
   });
 
   await bot.init();
   const i18n = createI18n(preferences);
   await registerCommands(bot.api, i18n);
+  // Answers left saying "Loading…" by a replica that was killed or crashed, this one's last run included.
+  const sweeper = startAnswerSweeper({ pending: pendingAnswers, api: bot.api, translate: (locale, key) => i18n.t(locale, key), logger });
   // The bot's own Api (retries, the global throttle) with the digests' on-the-wire mark inside them all.
   const digestApi = new Api(config.botToken, { apiRoot: config.telegramApiRoot });
   digestApi.config.use(onTheWire, ...transformers);
@@ -191,6 +198,8 @@ async function main(): Promise<void> {
     logger.info({ signal }, "stopping: no new updates, finishing those in flight");
     if (await withTimeout(stopUpdates(), config.shutdownTimeoutMs)) logger.warn("updates still in flight at the shutdown timeout");
     await http.close();
+    // What is still in progress here (a summary keeping itself up to date) says it was interrupted.
+    await withTimeout(sweeper.stop(), 5_000);
     // A digest in flight finishes (its day is then marked); one still waiting at the timeout is taken up by another replica.
     if (await withTimeout(digestWorker.close(), config.shutdownTimeoutMs)) await digestWorker.close(true);
     await digestQueue.close();

@@ -10,6 +10,7 @@ import { MessageClaims } from "../store/message-claims.js";
 import { conversationKeyPrefix, sealedStateStorage } from "../store/conversation-storage.js";
 import type { CredentialStore } from "../store/credentials.js";
 import type { RedisLocks } from "../store/locks.js";
+import type { PendingAnswers } from "../store/pending-answers.js";
 import type { PreferenceStore } from "../store/preferences.js";
 import type { Vault } from "../store/vault.js";
 import type { BotContext, ConversationContext } from "./context.js";
@@ -64,6 +65,8 @@ export interface BotDependencies {
   onUpdate?: (kind: string, outcome: "ok" | "error", seconds: number) => void;
   /** An abandoned conversation (and every secret in its state) is gone after this long. */
   conversationTtlMs?: number;
+  /** The answers in progress ("Loading…" messages), which another replica finishes if this one dies. */
+  pendingAnswers?: PendingAnswers;
   /** Counts the updates being handled, which a stop waits for. */
   inFlight?: UpdatesInFlight;
 }
@@ -178,9 +181,15 @@ export function createBot(dependencies: BotDependencies): Bot<BotContext> {
       historyBudgetMs: dependencies.historyBudgetMs,
       preferences: dependencies.preferences,
       claims: new MessageClaims(dependencies.redis, dependencies.prefix),
+      pending: dependencies.pendingAnswers,
       onFollowError: (error) => dependencies.logger.warn({ err: error }, "a summary could not keep itself up to date"),
     }),
-    chartFeature({ interest: dependencies.interest, historyBudgetMs: dependencies.historyBudgetMs, preferences: dependencies.preferences }),
+    chartFeature({
+      interest: dependencies.interest,
+      historyBudgetMs: dependencies.historyBudgetMs,
+      preferences: dependencies.preferences,
+      pending: dependencies.pendingAnswers,
+    }),
     digestFeature({ preferences: dependencies.preferences, schedule: dependencies.digestSchedule, interest: dependencies.interest }),
     fallbackFeature(),
   );

@@ -2,6 +2,7 @@ import type { CredentialStore } from "../store/credentials.js";
 import type { DigestMarks } from "../store/digest-marks.js";
 import type { InterestCache } from "../store/interest-cache.js";
 import type { MessageClaims } from "../store/message-claims.js";
+import type { PendingAnswers } from "../store/pending-answers.js";
 import type { PreferenceStore } from "../store/preferences.js";
 
 export interface ForgetDependencies {
@@ -9,6 +10,8 @@ export interface ForgetDependencies {
   preferences: PreferenceStore;
   marks: DigestMarks;
   claims: MessageClaims;
+  /** The answers in progress in their private chat ("Loading…" messages a replica would finish). */
+  pending?: Pick<PendingAnswers, "forget">;
   cache: InterestCache;
   /** The user's daily digest in the queue: the scheduler and every job and event naming them (`DigestSchedule`). */
   digests: { forget(userId: number): Promise<void> };
@@ -18,13 +21,13 @@ export interface ForgetDependencies {
 
 /**
  * `/disconnect`: erases everything stored for a Telegram user, each key family through its own store: the
- * key, the settings, the digest's schedule, jobs and day marks, the claims on the bot's messages and the
- * conversation state of their private chat (whose id is the user's), and the account's history once no
+ * key, the settings, the digest's schedule, jobs and day marks, the claims on the bot's messages, the
+ * answers in progress there and the conversation state of their private chat (whose id is the user's), and the account's history once no
  * other Telegram user is connected to that account. Returns whether a key was stored. A record that no
  * longer opens is erased all the same; a disconnect cut short by an error is finished by the next one.
  */
 export function forgetUser(dependencies: ForgetDependencies) {
-  const { credentials, preferences, marks, claims, cache, digests, conversations } = dependencies;
+  const { credentials, preferences, marks, claims, pending, cache, digests, conversations } = dependencies;
   return async (userId: number): Promise<boolean> => {
     // A scheduled run that starts from now on finds the digest off and sends nothing.
     await preferences.forget(userId);
@@ -33,7 +36,7 @@ export function forgetUser(dependencies: ForgetDependencies) {
     const { erased, account } = await credentials.forget(userId);
     // After the digests: a run that was under way has marked its day by now, and one that found the person
     // gone from Telegram (403) has written their digest off again.
-    await Promise.all([preferences.forget(userId), marks.forget(userId), claims.forget(userId), conversations.forget(userId)]);
+    await Promise.all([preferences.forget(userId), marks.forget(userId), claims.forget(userId), conversations.forget(userId), pending?.forget(userId)]);
     // A walk still paging it has lost its lease with it, and writes nothing more.
     if (account !== undefined && !account.shared) await cache.clear(account.uid);
     return erased;

@@ -19,7 +19,7 @@ function replica(url: string, prefix: string) {
   return {
     guard,
     /** Handles the update; resolves with whether the handler ran. */
-    async handle(ctx: BotContext, work: () => Promise<void> = () => Promise.resolve()): Promise<boolean> {
+    async handle(ctx: BotContext, work: () => Promise<unknown> = () => Promise.resolve()): Promise<boolean> {
       let ran = false;
       await guard(ctx, async () => {
         ran = true;

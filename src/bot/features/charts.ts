@@ -6,13 +6,15 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { Composer, InputFile } from "grammy";
 import { CsvDocuments, exportFileName } from "../../domain/csv.js";
-import { isoDate, localDate, zoneLabel } from "../../domain/time.js";
-import { decodeView, type InterestView } from "../../domain/view.js";
+import { isoDate, localDate, zoneLabel, type TimeDisplay } from "../../domain/time.js";
+import { decodeView, encodeView, type InterestView } from "../../domain/view.js";
 import { renderChart } from "../../render/chart.js";
 import type { InterestService, SummaryOptions } from "../../services/interest.js";
+import type { PendingAnswers } from "../../store/pending-answers.js";
 import type { PreferenceStore } from "../../store/preferences.js";
 import type { BotContext } from "../context.js";
 import { escapeHtml } from "../html.js";
+import { pendingTicket, withTicket } from "../pending.js";
 import { chartCaption, chartPicture } from "../views/chart.js";
 import { describeView, figureNotes } from "../views/interest.js";
 import { answerText, commandView, edit, progressEdits, timeDisplay } from "./interest.js";
@@ -22,7 +24,17 @@ export interface ChartFeatureDependencies {
   preferences: PreferenceStore;
   /** How long a question may page back through history before answering with what is held. */
   historyBudgetMs: number;
+  /** The answers in progress, which another replica finishes if this one dies. */
+  pending?: PendingAnswers;
   now?: () => number;
+}
+
+/** The status message of a chart or an export in progress. */
+interface Status {
+  display: TimeDisplay;
+  options: SummaryOptions;
+  say: (text: string) => Promise<void>;
+  done: () => Promise<unknown>;
 }
 
 /**
@@ -35,32 +47,42 @@ export function chartFeature(dependencies: ChartFeatureDependencies): Composer<B
   const now = dependencies.now ?? Date.now;
   const privateChats = feature.chatType("private");
 
-  /** A status message that shows progress while history loads; it makes way for the answer. */
-  async function prepare(ctx: BotContext, chatId: number, loadingKey: string) {
+  /**
+   * A status message that shows progress while history loads; it makes way for the answer. `work` runs
+   * while it is registered as an answer in progress (`again` asks once more if it is cut short).
+   */
+  async function prepared(ctx: BotContext, chatId: number, loadingKey: string, again: string, work: (status: Status) => Promise<void>): Promise<void> {
     const display = await timeDisplay(ctx, dependencies.preferences);
     const status = await ctx.api.sendMessage(chatId, ctx.t(loadingKey));
+    const ticket = await pendingTicket(ctx, dependencies.pending, { chat: chatId, message: status.message_id, again });
     const options: SummaryOptions = {
       priority: "interactive",
       onProgress: progressEdits(ctx, chatId, status.message_id, display, now),
       budgetMs: dependencies.historyBudgetMs,
     };
-    return { display, options, say: (text: string) => edit(ctx, chatId, status.message_id, text), done: () => ctx.api.deleteMessage(chatId, status.message_id) };
+    await withTicket(ticket, () =>
+      work({ display, options, say: (text: string) => edit(ctx, chatId, status.message_id, text), done: () => ctx.api.deleteMessage(chatId, status.message_id) }),
+    );
   }
 
-  async function sendChart(ctx: BotContext, chatId: number, view: InterestView): Promise<void> {
-    const { display, options, say, done } = await prepare(ctx, chatId, "chart-loading");
-    const answer = await dependencies.interest.daily(ctx.from!.id, view, display.zone, options);
-    if (answer.kind !== "daily") return say(answerText(ctx.t, answer));
-    if (answer.daily.currencies.length === 0) return say(ctx.t("chart-empty"));
-    await ctx.api.sendChatAction(chatId, "upload_photo");
-    const png = await renderChart(chartPicture(ctx.t, display.locale, view, answer.daily));
-    const name = `interest-${view.ccy ?? "all"}-${view.period}.png`;
-    await ctx.api.sendPhoto(chatId, new InputFile(png, name), { caption: chartCaption(ctx.t, view, answer.daily, figureNotes(ctx.t, answer, display, "chart-partial")), parse_mode: "HTML" });
-    await done();
+  function sendChart(ctx: BotContext, chatId: number, view: InterestView): Promise<void> {
+    return prepared(ctx, chatId, "chart-loading", encodeView("ch", view), async ({ display, options, say, done }) => {
+      const answer = await dependencies.interest.daily(ctx.from!.id, view, display.zone, options);
+      if (answer.kind !== "daily") return say(answerText(ctx.t, answer));
+      if (answer.daily.currencies.length === 0) return say(ctx.t("chart-empty"));
+      await ctx.api.sendChatAction(chatId, "upload_photo");
+      const png = await renderChart(chartPicture(ctx.t, display.locale, view, answer.daily));
+      const name = `interest-${view.ccy ?? "all"}-${view.period}.png`;
+      await ctx.api.sendPhoto(chatId, new InputFile(png, name), { caption: chartCaption(ctx.t, view, answer.daily, figureNotes(ctx.t, answer, display, "chart-partial")), parse_mode: "HTML" });
+      await done();
+    });
   }
 
-  async function sendExport(ctx: BotContext, chatId: number, view: InterestView): Promise<void> {
-    const { display, options, say, done } = await prepare(ctx, chatId, "export-loading");
+  function sendExport(ctx: BotContext, chatId: number, view: InterestView): Promise<void> {
+    return prepared(ctx, chatId, "export-loading", encodeView("ex", view), (status) => exportTo(ctx, chatId, view, status));
+  }
+
+  async function exportTo(ctx: BotContext, chatId: number, view: InterestView, { display, options, say, done }: Status): Promise<void> {
     const { zone } = display;
     const answer = await dependencies.interest.export(ctx.from!.id, view, options);
     if (answer.kind !== "export") return say(answerText(ctx.t, answer));

@@ -1,13 +1,15 @@
 import { Composer, type InlineKeyboard } from "grammy";
 import { formatDate, type TimeDisplay } from "../../domain/time.js";
 import { isPassingTrouble } from "../../okx/errors.js";
-import { decodeView, isArgumentProblem, parseInterestArguments, type InterestView } from "../../domain/view.js";
+import { decodeView, encodeView, isArgumentProblem, parseInterestArguments, type InterestView } from "../../domain/view.js";
 import type { HistoryProgress } from "../../services/history.js";
 import type { InterestAnswer, InterestService } from "../../services/interest.js";
 import type { MessageClaims } from "../../store/message-claims.js";
+import type { PendingAnswers } from "../../store/pending-answers.js";
 import type { PreferenceStore } from "../../store/preferences.js";
 import type { BotContext } from "../context.js";
 import { escapeHtml } from "../html.js";
+import { pendingTicket, type PendingTicket } from "../pending.js";
 import { unlessUnchanged } from "../unchanged.js";
 import { figureNotes, pickerKeyboard, renderRecords, renderSummary, summaryKeyboard, type Translate } from "../views/interest.js";
 
@@ -19,8 +21,10 @@ export interface InterestFeatureDependencies {
   historyBudgetMs: number;
   /** Which answer each message shows now, so a summary that keeps itself up to date stops once superseded. */
   claims: MessageClaims;
-  /** A summary that could not keep itself up to date (the message stays as it was). */
+  /** A summary that could not keep itself up to date (the message says it was interrupted). */
   onFollowError?: (error: unknown) => void;
+  /** The answers in progress, which another replica finishes if this one dies. */
+  pending?: PendingAnswers;
   now?: () => number;
 }
 
@@ -111,14 +115,22 @@ export function interestFeature(dependencies: InterestFeatureDependencies): Comp
 
   async function show(ctx: BotContext, chatId: number, messageId: number, view: InterestView): Promise<void> {
     const userId = ctx.from!.id;
-    const [claim, display] = await Promise.all([dependencies.claims.claim(chatId, messageId, FOLLOW_FOR_MS), timeDisplay(ctx, dependencies.preferences)]);
-    const onProgress = progressEdits(ctx, chatId, messageId, display, now);
-    const answer = await dependencies.interest.summary(userId, view, { priority: "interactive", onProgress, budgetMs: dependencies.historyBudgetMs });
-    const { text, keyboard } = message(ctx, view, answer, display);
-    await edit(ctx, chatId, messageId, text, keyboard);
-    if (answer.kind === "summary" && answer.partialFrom !== undefined) {
-      follow(ctx, chatId, messageId, view, display, claim).catch((error: unknown) => dependencies.onFollowError?.(error));
+    // Registered first: whatever fails after, the message does not go on saying "Loading…".
+    const ticket = await pendingTicket(ctx, dependencies.pending, { chat: chatId, message: messageId, again: encodeView("iv", view) });
+    let answer: InterestAnswer, claim: string, display: TimeDisplay;
+    try {
+      [claim, display] = await Promise.all([dependencies.claims.claim(chatId, messageId, FOLLOW_FOR_MS), timeDisplay(ctx, dependencies.preferences)]);
+      const onProgress = progressEdits(ctx, chatId, messageId, display, now);
+      answer = await dependencies.interest.summary(userId, view, { priority: "interactive", onProgress, budgetMs: dependencies.historyBudgetMs });
+      const { text, keyboard } = message(ctx, view, answer, display);
+      await edit(ctx, chatId, messageId, text, keyboard);
+    } catch (error) {
+      await ticket.failed();
+      throw error;
     }
+    // A summary of part of the history is still in progress while it keeps itself up to date.
+    if (answer.kind === "summary" && answer.partialFrom !== undefined) void follow(ctx, chatId, messageId, view, display, claim, ticket);
+    else await ticket.done();
   }
 
   /**
@@ -126,9 +138,20 @@ export function interestFeature(dependencies: InterestFeatureDependencies): Comp
    * so far at most every `FOLLOW_PROGRESS_MS`, then once more when all is in. Stops as soon as a later
    * answer claims the message.
    */
-  async function follow(ctx: BotContext, chatId: number, messageId: number, view: InterestView, display: TimeDisplay, claim: string): Promise<void> {
-    const userId = ctx.from!.id;
+  async function follow(ctx: BotContext, chatId: number, messageId: number, view: InterestView, display: TimeDisplay, claim: string, ticket: PendingTicket): Promise<void> {
     const ours = () => dependencies.claims.holds(chatId, messageId, claim);
+    try {
+      await keepUp(ctx, chatId, messageId, view, display, ours);
+    } catch (error) {
+      dependencies.onFollowError?.(error);
+      // A later answer may have the message now: it is not told this one failed.
+      if (await ours().catch(() => true)) return ticket.failed();
+    }
+    await ticket.done().catch((error: unknown) => dependencies.onFollowError?.(error));
+  }
+
+  async function keepUp(ctx: BotContext, chatId: number, messageId: number, view: InterestView, display: TimeDisplay, ours: () => Promise<boolean>): Promise<void> {
+    const userId = ctx.from!.id;
     let shown = now();
     const onProgress = async (progress: HistoryProgress) => {
       if (now() - shown < FOLLOW_PROGRESS_MS || !(await ours())) return;
