@@ -1,6 +1,5 @@
 import "dotenv/config";
 import { run } from "@grammyjs/runner";
-import { Queue } from "bullmq";
 import { Api } from "grammy";
 import { createBot } from "./bot/bot.js";
 import { registerCommands } from "./bot/commands.js";
@@ -10,7 +9,7 @@ import { createI18n } from "./bot/i18n.js";
 import { telegramTransformers } from "./bot/telegram-api.js";
 import { WebhookAnswers } from "./bot/webhook-answers.js";
 import { ConfigError, loadConfig } from "./config.js";
-import { DIGEST_QUEUE, DigestSchedule, type DigestJobData } from "./digest/schedule.js";
+import { DigestSchedule, openDigestQueue } from "./digest/schedule.js";
 import { onTheWire } from "./digest/deliver.js";
 import { rebuildDigestSchedules } from "./digest/rebuild.js";
 import { startDigestWorker } from "./digest/worker.js";
@@ -70,7 +69,7 @@ async function main(): Promise<void> {
   const queueRedis = duplicateRedis(redis, { maxRetriesPerRequest: null, commandTimeout: undefined, enableAutoPipelining: false, enableOfflineQueue: true });
   // BullMQ's scripts touch all of a queue's keys at once: in a cluster they share one slot.
   const bullPrefix = slotTag(redis, `${config.redisPrefix}bull`);
-  const digestQueue = new Queue<DigestJobData>(DIGEST_QUEUE, { connection: queueRedis, prefix: bullPrefix });
+  const digestQueue = openDigestQueue(queueRedis, bullPrefix, logger);
   const digestSchedule = new DigestSchedule(digestQueue, redis);
   const locks = new RedisLocks(redis, config.redisPrefix);
   const marks = new DigestMarks(redis, config.redisPrefix);

@@ -1,5 +1,6 @@
-import type { JobsOptions, Queue } from "bullmq";
+import { Queue, type ConnectionOptions, type JobsOptions } from "bullmq";
 import type { DigestSettings } from "../domain/digest.js";
+import type { Logger } from "../log.js";
 import { globLiteral, scanKeys, type RedisClient } from "../store/redis.js";
 
 export const DIGEST_QUEUE = "digest";
@@ -21,6 +22,16 @@ export const DIGEST_JOB_OPTIONS: JobsOptions = {
   removeOnComplete: { age: 24 * 3600, count: 50_000 },
   removeOnFail: { age: 7 * 24 * 3600 },
 };
+
+/**
+ * The queue every replica shares, its connection problems (a Redis outage) logged: with no listener,
+ * BullMQ writes each one to stderr as a raw stack.
+ */
+export function openDigestQueue(connection: ConnectionOptions, prefix: string, logger: Pick<Logger, "warn">): Queue<DigestJobData> {
+  const queue = new Queue<DigestJobData>(DIGEST_QUEUE, { connection, prefix });
+  queue.on("error", (error) => logger.warn({ err: error }, "digest queue problem"));
+  return queue;
+}
 
 const schedulerId = (userId: number) => `digest-${userId}`;
 /** The ids of a user's jobs: runs of their scheduler (`repeat:digest-<user>:<due ms>`) and "Send now" (`now-<user>-<n>`). */

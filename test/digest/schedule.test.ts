@@ -1,9 +1,12 @@
 import { Queue, Worker } from "bullmq";
+import { Redis } from "ioredis";
+import { pino } from "pino";
 import { afterEach, describe, expect, it, onTestFinished, vi } from "vitest";
 import { DEFAULT_DIGEST } from "../../src/domain/digest.js";
 import { nextLocalTime } from "../../src/domain/time.js";
-import { DIGEST_QUEUE, DigestSchedule, type DigestJobData } from "../../src/digest/schedule.js";
+import { DIGEST_QUEUE, DigestSchedule, openDigestQueue, type DigestJobData } from "../../src/digest/schedule.js";
 import { testRedis } from "../support/redis.js";
+import { startRedis } from "../support/redis-server.js";
 
 const iso = (ms: number | undefined) => (ms === undefined ? "none" : new Date(ms).toISOString());
 
@@ -142,5 +145,31 @@ describe("BullMQ's job scheduler in the user's zone (real Redis)", () => {
       const members = type === "zset" ? await redis.zrange(key, 0, -1) : type === "list" ? await redis.lrange(key, 0, -1) : [];
       expect(members.filter((member) => names7.test(member)), key).toEqual([]);
     }
+  });
+});
+
+// Stops a private Redis, which an external REDIS_URL does not allow.
+describe.skipIf(process.env.REDIS_URL !== undefined)("the digest queue in a Redis outage", () => {
+  it("logs the queue's connection problems as warnings, and writes no raw stack to stderr", async () => {
+    const server = await startRedis({});
+    const connection = new Redis(server.url, { maxRetriesPerRequest: null, retryStrategy: () => 50 });
+    const lines: { level: number; msg: string }[] = [];
+    const logger = pino({ level: "warn" }, { write: (line: string) => void lines.push(JSON.parse(line) as { level: number; msg: string }) });
+    const queue = openDigestQueue(connection, "outage:bull", logger);
+    const consoleError = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const stderr = vi.spyOn(process.stderr, "write");
+    onTestFinished(() => {
+      consoleError.mockRestore();
+      stderr.mockRestore();
+      connection.disconnect();
+    });
+    await queue.waitUntilReady();
+    await server.stop();
+    const deadline = Date.now() + 5_000;
+    while (!lines.some((line) => line.msg === "digest queue problem") && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(lines.filter((line) => line.msg === "digest queue problem").length).toBeGreaterThan(0);
+    expect(lines.every((line) => line.level === 40)).toBe(true);
+    expect(consoleError).not.toHaveBeenCalled();
+    expect(stderr).not.toHaveBeenCalled();
   });
 });
