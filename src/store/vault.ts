@@ -3,6 +3,8 @@ import type { MasterKey } from "../config.js";
 
 const FORMAT = "v1";
 const IV_BYTES = 12;
+/** GCM's full tag: a shorter one would be checked only as far as it goes, and is refused. */
+const TAG_BYTES = 16;
 
 /** A sealed value that cannot be opened here: unknown master key, other context, or tampered. */
 export class VaultError extends Error {
@@ -26,7 +28,7 @@ export class Vault {
   seal(plaintext: string, context: string): string {
     const current = this.keys[0]!;
     const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv("aes-256-gcm", current.key, iv);
+    const cipher = createCipheriv("aes-256-gcm", current.key, iv, { authTagLength: TAG_BYTES });
     cipher.setAAD(Buffer.from(context, "utf8"));
     const ciphertext = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
     return [FORMAT, current.id, iv, cipher.getAuthTag(), ciphertext]
@@ -41,10 +43,12 @@ export class Vault {
     }
     const key = this.byId.get(keyId);
     if (key === undefined) throw new VaultError(`sealed with master key "${keyId}", which is not configured`);
+    const tagBytes = Buffer.from(tag, "base64url");
+    if (tagBytes.length !== TAG_BYTES) throw new VaultError("the sealed value does not open: its tag is not 16 bytes");
     try {
-      const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));
+      const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"), { authTagLength: TAG_BYTES });
       decipher.setAAD(Buffer.from(context, "utf8"));
-      decipher.setAuthTag(Buffer.from(tag, "base64url"));
+      decipher.setAuthTag(tagBytes);
       return Buffer.concat([decipher.update(Buffer.from(ciphertext, "base64url")), decipher.final()]).toString("utf8");
     } catch {
       throw new VaultError("the sealed value does not open: wrong context or tampered");

@@ -56,6 +56,20 @@ describe("vault", () => {
 });
 
 describe("credential store", () => {
+  it("takes only a whole 16-byte tag: a value with its tag cut short does not open", () => {
+    const vault = new Vault([newKey]);
+    const [format, keyId, iv, tag, ciphertext] = vault.seal("hello", "cred:1").split(".") as [string, string, string, string, string];
+    const full = Buffer.from(tag, "base64url");
+    expect(full).toHaveLength(16);
+    for (const length of [4, 8, 12, 15]) {
+      const cut = [format, keyId, iv, full.subarray(0, length).toString("base64url"), ciphertext].join(".");
+      expect(() => vault.open(cut, "cred:1"), `a tag of ${length} bytes`).toThrow(VaultError);
+    }
+    const longer = [format, keyId, iv, Buffer.concat([full, Buffer.alloc(1)]).toString("base64url"), ciphertext].join(".");
+    expect(() => vault.open(longer, "cred:1")).toThrow(VaultError);
+    expect(vault.open([format, keyId, iv, tag, ciphertext].join("."), "cred:1")).toBe("hello");
+  });
+
   it("keeps no secret, passphrase or API key readable in Redis, and reads them back", async () => {
     const { redis, prefix } = testRedis();
     const store = new CredentialStore(redis, new Vault([newKey]), prefix);
