@@ -3,6 +3,7 @@ import { Decimal, formatAmount } from "../../src/domain/money.js";
 import { INTEREST_ACCRUED_PATH } from "../../src/okx/interest-accrued.js";
 import { connect, startEndToEnd, type EndToEnd } from "../support/e2e.js";
 import { BEFORE_READINGS, fakeAccount, HOUR_MS } from "../support/fake-okx/index.js";
+import { WIDE_CURRENCIES, WIDE_LINES } from "../support/wide-account.js";
 
 const now = Date.now();
 const accounts = {
@@ -12,6 +13,8 @@ const accounts = {
   rita: fakeAccount({ name: "rita", endTs: now, hours: 24 * 60 }),
   sam: fakeAccount({ name: "sam", endTs: now, hours: 24 * 10 }),
   tess: fakeAccount({ name: "tess", endTs: now, hours: 24 * 10 }),
+  // 40 lines in 20 currencies: two days are 20 pages.
+  wide: fakeAccount({ name: "wide", endTs: now, hours: 48, lines: WIDE_LINES }),
 };
 
 let e2e: EndToEnd;
@@ -218,6 +221,38 @@ describe("/filters", () => {
     const byDefault = await chat.expect(/USDT · isolated · BTC-USDT interest · last 7 days/);
     expect(byDefault.text).not.toMatch(/\ncross /);
   }, 40_000);
+});
+
+describe("an account of 40 lines in 20 currencies", () => {
+  it("gets every answer within Telegram's limits: summaries, the /filters lists, and records 100 a page", async () => {
+    const chat = e2e.newChat();
+    await connect(chat, accounts.wide);
+    await e2e.historyLoaded(accounts.wide.uid);
+    chat.send("/interest 24h");
+    const summary = await chat.expect(/All currencies interest · last 24 hours[\s\S]*Updated/);
+    expect(summary.text).toMatch(/more currencies/);
+    chat.send("/interest USDT 24h");
+    expect((await chat.expect(/USDT interest · last 24 hours[\s\S]*Updated/)).text).toMatch(/more lines/);
+
+    chat.press(summary, /Filters/);
+    const buttons = (message: { reply_markup?: unknown }) => ((message.reply_markup as { inline_keyboard: { text: string }[][] }).inline_keyboard.flat().map((button) => button.text));
+    const currencies = await chat.expect(/1\/5 · Which currency/);
+    expect(buttons(currencies)).toEqual(expect.arrayContaining(WIDE_CURRENCIES));
+    chat.press(currencies, /^USDT$/);
+    chat.press(await chat.expect(/2\/5 · Which margin mode/), /^Isolated$/);
+    const instruments = await chat.expect(/3\/5 · Which instrument/);
+    expect(buttons(instruments).filter((text) => text.endsWith("-USDT") || text.endsWith("-USDC"))).toHaveLength(20);
+    chat.press(instruments, /^All$/);
+    chat.press(await chat.expect(/4\/5 · Which period/), /^24h$/);
+    await chat.expect(/5\/5 · How many hourly records per page/);
+    chat.send("100");
+    chat.press(await chat.expect(/Filters: USDT · isolated · last 24 hours · 100 records per page/), /Records/);
+    const first = await chat.expect(/Hourly records · USDT · isolated/);
+    expect(first.text).toMatch(/did not fit in one message/);
+    chat.press(first, /Older/);
+    const older = await chat.expect(/Hourly records · USDT · isolated/);
+    expect(older.message_id).toBe(first.message_id);
+  }, 60_000);
 });
 
 describe.each(BEFORE_READINGS)("/interest with OKX reading `before` as %s", (reading) => {

@@ -14,20 +14,13 @@ import { decodeView } from "../../src/domain/view.js";
 import { PreferenceStore } from "../../src/store/preferences.js";
 import { generateAccruals, HOUR_MS } from "../support/fake-okx/index.js";
 import { testRedis } from "../support/redis.js";
+import { WIDE_CURRENCIES as CURRENCIES, WIDE_LINES as LINES } from "../support/wide-account.js";
 
 function translations(locale: "en" | "zh"): Translate {
   const i18n = createI18n(new PreferenceStore(testRedis().redis, "unused:"));
   return (key, variables) => i18n.t(locale, key, variables);
 }
 
-/** The widest account the bot must answer whole: 20 currencies, 40 borrowing lines (21 of them USDT's). */
-const CURRENCIES = ["USDT", "BTC", "ETH", "SOL", "XRP", "DOGE", "ADA", "TRX", "LINK", "AVAX", "DOT", "MATIC", "LTC", "BCH", "UNI", "ATOM", "ETC", "FIL", "APT", "ARB"];
-const LINES = [
-  { ccy: "USDT", mgnMode: "cross" as const, instId: "", liability: 25_000, hourlyRate: 0.000004 },
-  ...CURRENCIES.slice(1).map((ccy) => ({ ccy, mgnMode: "isolated" as const, instId: `${ccy}-USDT`, liability: 2_000, hourlyRate: 0.000004 })),
-  ...CURRENCIES.slice(1).map((ccy) => ({ ccy: "USDT", mgnMode: "isolated" as const, instId: `${ccy}-USDT`, liability: 1_000, hourlyRate: 0.000005 })),
-  { ccy: "USDT", mgnMode: "isolated" as const, instId: "USDT-USDC", liability: 500, hourlyRate: 0.000005 },
-];
 const NOW = Date.UTC(2026, 11, 1, 9, 30);
 const records = generateAccruals({ endTs: NOW, hours: 7 * 24, lines: LINES });
 const display = { zone: "Asia/Kolkata", locale: "en" };
