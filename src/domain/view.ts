@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { decodeCursor, encodeCursor, type RecordsPage } from "./records-page.js";
+import { cutText } from "./text.js";
 
 const HOUR_MS = 3600_000;
 export const PERIODS = { "24h": 24 * HOUR_MS, "7d": 7 * 24 * HOUR_MS, "30d": 30 * 24 * HOUR_MS, "90d": 90 * 24 * HOUR_MS, "1y": 365 * 24 * HOUR_MS } as const;
@@ -70,7 +71,7 @@ export function parseInterestArguments(text: string, fallback: InterestView): In
     else if (lower === "cross" || lower === "isolated") view.mgnMode = lower;
     else if (INSTRUMENT.test(upper)) view.instId = upper;
     else if (CURRENCY.test(upper)) view.ccy = upper;
-    else return { problem: /^[a-z0-9]+$/i.test(word) ? "currency" : "unknown", value: word.slice(0, 20) };
+    else return { problem: /^[a-z0-9]+$/i.test(word) ? "currency" : "unknown", value: cutText(word, 20) };
   }
   return view;
 }

@@ -47,6 +47,13 @@ describe("/interest arguments", () => {
     ]);
   });
 
+  it("shortens a long word it could not read on whole characters, never half an emoji", () => {
+    // 19 letters, then an emoji of two UTF-16 units across the 20-unit cut.
+    const problem = parseInterestArguments(`${"a".repeat(19)}😀rest`, fallback);
+    expect(problem).toEqual({ problem: "unknown", value: "a".repeat(19) });
+    expect(parseInterestArguments(`${"b".repeat(18)}😀rest`, fallback)).toEqual({ problem: "unknown", value: `${"b".repeat(18)}😀` });
+  });
+
   it("matches records to a view", () => {
     const record = { ccy: "USDT", mgnMode: "isolated", instId: "BTC-USDT" };
     expect(matchesView({ period: "7d" }, record)).toBe(true);

@@ -3,6 +3,7 @@ import { Composer, Keyboard, type InlineKeyboard } from "grammy";
 import { parseClockTime, type ClockTime } from "../../domain/clock-time.js";
 import type { DigestSettings } from "../../domain/digest.js";
 import { looksLikeSecret } from "../../domain/key-format.js";
+import { cutText } from "../../domain/text.js";
 import { canonicalZone, COMMON_ZONES, guessTimeZone, looksLikeZoneName } from "../../domain/time.js";
 import type { DigestSchedule } from "../../digest/schedule.js";
 import type { InterestService } from "../../services/interest.js";
@@ -94,7 +95,7 @@ export function digestFeature(dependencies: DigestFeatureDependencies): Composer
     await awaiting(ctx, undefined);
   }
 
-  const zoneUnknown = (ctx: BotContext, typed: string) => ctx.reply(ctx.t("digest-zone-unknown", { zone: escapeHtml(typed.slice(0, 40)) }), { parse_mode: "HTML" });
+  const zoneUnknown = (ctx: BotContext, typed: string) => ctx.reply(ctx.t("digest-zone-unknown", { zone: escapeHtml(cutText(typed, 40)) }), { parse_mode: "HTML" });
 
   async function replySettings(ctx: BotContext): Promise<void> {
     const { text, keyboard } = await settingsMessage(ctx);
