@@ -57,6 +57,11 @@ connect-bad-passphrase-format = That is not a passphrase OKX accepts: 8 to 32 ch
 connect-bad-passphrase-characters = That passphrase has characters OKX cannot take (such as Chinese characters or emoji): an OKX passphrase is made of Latin letters, digits and symbols. Send it again, or /cancel.
 connect-text-only = I deleted that: please send it as a text message, not a photo, a file or a caption. Or /cancel.
 connect-busy = We are in the middle of connecting a key. Send what I asked for, or /cancel to stop.
+# The busy message names the conversation that is running.
+conversation-busy = { $conversation ->
+    [filters] We are in the middle of choosing filters. Pick a button above or send what I asked for, or /cancel to stop.
+   *[connect] We are in the middle of connecting a key. Send what I asked for, or /cancel to stop.
+}
 connect-choose-env = Please choose with the buttons above: live or demo. Or /cancel.
 connect-use-buttons = Please answer with the buttons above, or /cancel.
 connect-edit-deleted = I deleted the message you edited, in case it held a secret: an edit does not answer my question. Send a new message, or /cancel.

@@ -57,6 +57,11 @@ connect-bad-passphrase-format = OKX 不接受这样的 Passphrase：8 到 32 个
 connect-bad-passphrase-characters = 这个 Passphrase 含有 OKX 无法接收的字符（例如中文或表情符号）：OKX 的 Passphrase 只能由拉丁字母、数字和符号组成。请重新发送，或 /cancel。
 connect-text-only = 我已删除该消息：请以文字消息发送，不要用图片、文件或图片说明。或 /cancel。
 connect-busy = 我们正在绑定密钥。请发送我要求的内容，或 /cancel 停止。
+# The busy message names the conversation that is running.
+conversation-busy = { $conversation ->
+    [filters] 我们正在选择筛选条件。请点上方按钮或发送我要求的内容，或 /cancel 停止。
+   *[connect] 我们正在绑定密钥。请发送我要求的内容，或 /cancel 停止。
+}
 connect-choose-env = 请用上方按钮选择：实盘或模拟盘。或 /cancel。
 connect-use-buttons = 请用上方按钮回答，或 /cancel。
 connect-edit-deleted = 我已删除你编辑的消息，以防其中含有密钥：编辑消息不算作回答。请发送一条新消息，或 /cancel。

@@ -188,6 +188,17 @@ describe("/interest", () => {
 });
 
 describe("/filters", () => {
+  it("sent again while it runs, says that filters are being chosen (not that a key is being connected)", async () => {
+    const chat = e2e.newChat();
+    await connect(chat, accounts.tess);
+    chat.send("/filters");
+    await chat.expect(/1\/5 · Which currency/);
+    chat.send("/filters");
+    const busy = await chat.expect(/in the middle of/);
+    expect(busy.text).toMatch(/We are in the middle of choosing filters/);
+    expect(busy.text).not.toMatch(/connecting a key/);
+  });
+
   it("collects every filter step by step, shows the result and keeps it as the default", async () => {
     const chat = e2e.newChat();
     await connect(chat, accounts.sam);

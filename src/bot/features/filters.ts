@@ -123,7 +123,7 @@ export function filtersFeature(preferences: PreferenceStore): Composer<BotContex
   const feature = new Composer<BotContext>();
   const privateChats = feature.chatType("private");
   const start = async (ctx: BotContext) => {
-    if (ctx.conversation.active(FILTERS) > 0) return ctx.reply(ctx.t("connect-busy"));
+    if (ctx.conversation.active(FILTERS) > 0) return ctx.reply(ctx.t("conversation-busy", { conversation: FILTERS }));
     await ctx.conversation.enter(FILTERS);
   };
   privateChats.command("filters", start);
