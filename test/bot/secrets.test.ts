@@ -1,22 +1,11 @@
 import { Api, Context } from "grammy";
-import type { Message, Update, UserFromGetMe } from "grammy/types";
+import type { Message, Update } from "grammy/types";
 import { describe, expect, it } from "vitest";
 import { passphraseProblem } from "../../src/domain/key-format.js";
 import { mustGo, type ConnectKnowledge } from "../../src/bot/secrets.js";
+import { fakeBotInfo } from "../support/fake-telegram.js";
 
-const me = {
-  id: 1,
-  is_bot: true,
-  first_name: "Bot",
-  username: "okx_interest_bot",
-  can_join_groups: true,
-  can_read_all_group_messages: false,
-  supports_inline_queries: false,
-  can_connect_to_business: false,
-  has_main_web_app: false,
-  has_topics_enabled: false,
-  allows_users_to_create_topics: false,
-} as UserFromGetMe;
+const me = fakeBotInfo(1);
 const person = { id: 42, is_bot: false, first_name: "Ann" };
 const privateChat = { id: 42, type: "private", first_name: "Ann" } as const;
 const group = { id: -7, type: "group", title: "Desk" } as const;
@@ -72,7 +61,7 @@ describe("what must go", () => {
       expect(mustGo(photo(), known)).toBe("unsure");
       expect(mustGo(photo("a caption"), known)).toBe("unsure");
       expect(mustGo(edited({ text: "/status" }), known)).toBe("unsure");
-      for (const text of ["/status", "/help", "/cancel", "/cancel@okx_interest_bot", "/interest USDT 30d", "/digest Asia/Kolkata"]) {
+      for (const text of ["/status", "/help", "/cancel", "/cancel@fake_test_bot", "/interest USDT 30d", "/digest Asia/Kolkata"]) {
         expect(mustGo(sent({ text }), known), text).toBeUndefined();
       }
       expect(mustGo(sent({ text: `/interest ${KEY}` }), known)).toBe("secret");

@@ -231,6 +231,25 @@ const SUPERSEDED_GRACE_MS = 20;
 
 const NOT_MODIFIED =
   "message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message";
+/** What `getMe` answers for the fake bot. */
+export function fakeBotInfo(id: number): UserFromGetMe {
+  return {
+    id,
+    is_bot: true,
+    first_name: "Fake Bot",
+    username: "fake_test_bot",
+    can_join_groups: true,
+    can_read_all_group_messages: false,
+    supports_inline_queries: false,
+    can_connect_to_business: false,
+    has_main_web_app: false,
+    has_topics_enabled: false,
+    allows_users_to_create_topics: false,
+    can_manage_bots: false,
+    supports_join_request_queries: false,
+  };
+}
+
 const QUERY_TOO_OLD = "query is too old and response timeout expired or query ID is invalid";
 const WEBHOOK_ACTIVE = "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first";
 const POLL_SUPERSEDED = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running";
@@ -845,21 +864,7 @@ class FakeTelegramServer implements FakeTelegram {
     this.messagesPerSecond = options.messagesPerSecond;
     // The bot's id is the token's first part, as with real tokens.
     const botId = Number(this.token.split(":")[0]);
-    this.botInfo = {
-      id: Number.isSafeInteger(botId) && botId > 0 ? botId : DEFAULT_BOT_ID,
-      is_bot: true,
-      first_name: "Fake Bot",
-      username: "fake_test_bot",
-      can_join_groups: true,
-      can_read_all_group_messages: false,
-      supports_inline_queries: false,
-      can_connect_to_business: false,
-      has_main_web_app: false,
-      has_topics_enabled: false,
-      allows_users_to_create_topics: false,
-      can_manage_bots: false,
-      supports_join_request_queries: false,
-    };
+    this.botInfo = fakeBotInfo(Number.isSafeInteger(botId) && botId > 0 ? botId : DEFAULT_BOT_ID);
     this.botUser = { id: this.botInfo.id, is_bot: true, first_name: this.botInfo.first_name, username: this.botInfo.username };
     this.methods = this.methodTable();
     server.on("request", (req: IncomingMessage, res: ServerResponse) => this.accept(req, res));
