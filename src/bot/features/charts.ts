@@ -42,6 +42,9 @@ interface Status {
  * a PNG of interest per day, or the view's hourly records as CSV documents. Each answers with a new message
  * and leaves the summary as it is.
  */
+/** `UTC+1, Europe/Berlin`; a zone whose name is its label (`UTC`) once. */
+const zoneNames = (at: number, zone: string) => (zoneLabel(at, zone) === zone ? escapeHtml(zone) : `${zoneLabel(at, zone)}, ${escapeHtml(zone)}`);
+
 export function chartFeature(dependencies: ChartFeatureDependencies): Composer<BotContext> {
   const feature = new Composer<BotContext>();
   const now = dependencies.now ?? Date.now;
@@ -89,7 +92,7 @@ export function chartFeature(dependencies: ChartFeatureDependencies): Composer<B
     const documents = new CsvDocuments(answer.batches, zone);
     const dates = { from: isoDate(localDate(answer.from, zone)), to: isoDate(localDate(answer.to, zone)) };
     const caption = [
-      ctx.t("export-caption", { what: escapeHtml(describeView(ctx.t, view)), period: ctx.t(`period-${view.period}`), zone: `${zoneLabel(answer.to, zone)}, ${escapeHtml(zone)}` }),
+      ctx.t("export-caption", { what: escapeHtml(describeView(ctx.t, view)), period: ctx.t(`period-${view.period}`), zone: zoneNames(answer.to, zone) }),
       ...figureNotes(ctx.t, answer, display, "chart-partial"),
     ].join("\n");
     // Each document goes to a file first, so a retried upload sends the same bytes again.
