@@ -164,16 +164,18 @@ describe("the script format", () => {
   });
 });
 
+/** A message of the bot's as the fake Bot API stores it. */
+const message = (content: Partial<StoredMessage>): StoredMessage => ({
+  message_id: 7,
+  chat: { id: 1000, type: "private", first_name: "Trader" },
+  from: { id: 7000000001, is_bot: true, first_name: "Bot" },
+  date: 0,
+  edited: false,
+  deleted: false,
+  ...content,
+});
+
 describe("the transcript", () => {
-  const message = (content: Partial<StoredMessage>): StoredMessage => ({
-    message_id: 7,
-    chat: { id: 1000, type: "private", first_name: "Trader" },
-    from: { id: 7000000001, is_bot: true, first_name: "Bot" },
-    date: 0,
-    edited: false,
-    deleted: false,
-    ...content,
-  });
 
   it("numbers inline buttons in reading order, marks links and edits, and lists a reply keyboard", () => {
     const shown = renderBotMessage(
@@ -214,15 +216,10 @@ describe("the transcript", () => {
 });
 
 describe("the files the bot sends", () => {
-  const sent = (fileUniqueId: string, filename: string | undefined, content: string): StoredMessage => ({
-    message_id: 7,
-    chat: { id: 1000, type: "private", first_name: "Trader" },
-    from: { id: 7000000001, is_bot: true, first_name: "Bot" },
-    date: 0,
-    edited: false,
-    deleted: false,
-    file: { kind: "document", fileId: `id-${fileUniqueId}`, fileUniqueId, byteLength: content.length, content: Buffer.from(content), ...(filename === undefined ? {} : { filename }) },
-  });
+  const sent = (fileUniqueId: string, filename: string | undefined, content: string): StoredMessage =>
+    message({
+      file: { kind: "document", fileId: `id-${fileUniqueId}`, fileUniqueId, byteLength: content.length, content: Buffer.from(content), ...(filename === undefined ? {} : { filename }) },
+    });
 
   it("are written under the name sent, a counter in front when it is taken, and a file sent again is the one saved", async () => {
     // A folder named that is not there yet is made.
