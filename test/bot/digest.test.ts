@@ -1,8 +1,7 @@
-import { Queue } from "bullmq";
+import type { Queue } from "bullmq";
 import type { InlineKeyboardMarkup } from "grammy/types";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { DIGEST_QUEUE } from "../../src/digest/schedule.js";
-import { connect, startEndToEnd, type EndToEnd } from "../support/e2e.js";
+import { connect, digestQueueOf, disposeQueue, startEndToEnd, type EndToEnd } from "../support/e2e.js";
 import { fakeAccount } from "../support/fake-okx/index.js";
 import type { StoredMessage } from "../support/fake-telegram.js";
 
@@ -28,11 +27,10 @@ let e2e: EndToEnd;
 let queue: Queue;
 beforeAll(async () => {
   e2e = await startEndToEnd(inject("redisUrl"), Object.values(accounts));
-  queue = new Queue(DIGEST_QUEUE, { connection: e2e.redis.duplicate({ maxRetriesPerRequest: null }), prefix: `${e2e.prefix}bull` });
+  queue = digestQueueOf(e2e);
 }, 30_000);
 afterAll(async () => {
-  await queue?.obliterate({ force: true });
-  await queue?.close();
+  await disposeQueue(queue);
   await e2e?.close();
 });
 

@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
+import { Queue } from "bullmq";
 import { Redis } from "ioredis";
+import { DIGEST_QUEUE } from "../../src/digest/schedule.js";
 import { INTEREST_ACCRUED_PATH } from "../../src/okx/interest-accrued.js";
 import { startBotProcess, type BotProcess } from "./bot-process.js";
 import { chatWith, type ChatDriver } from "./chat.js";
@@ -20,6 +22,17 @@ export interface EndToEnd {
   /** Stops the bot process (SIGTERM) and starts a new one on the same state; resolves with the old one's exit code. */
   restart(): Promise<number | null>;
   close(): Promise<void>;
+}
+
+/** The bot's digest queue as BullMQ sees it under the harness's prefix, for tests to read its jobs. */
+export function digestQueueOf(harness: EndToEnd): Queue {
+  return new Queue(DIGEST_QUEUE, { connection: harness.redis.duplicate({ maxRetriesPerRequest: null }), prefix: `${harness.prefix}bull` });
+}
+
+/** Empties the digest queue and closes it. */
+export async function disposeQueue(queue: Queue | undefined): Promise<void> {
+  await queue?.obliterate({ force: true });
+  await queue?.close();
 }
 
 let nextUserId = 1000;
