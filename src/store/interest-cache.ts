@@ -208,14 +208,14 @@ export class InterestCache {
     return (await this.redis.hkeys(this.key(uid, "blocks"))).map(parseField);
   }
 
-  /** The blocks of lines matching `line` (every line if not given) holding any time in `[from, to]`, in line order. */
-  async blocks(uid: string, from: number, to: number, line: (line: BorrowingLine) => boolean = () => true): Promise<RecordBlock[]> {
-    return this.read(uid, await this.names(uid), from, to, line);
+  /** The blocks of every line holding any time in `[from, to]`, in month and line order. */
+  async blocks(uid: string, from: number, to: number): Promise<RecordBlock[]> {
+    return this.read(uid, await this.names(uid), from, to);
   }
 
-  /** The blocks among `names` of lines matching `line` holding any time in `[from, to]`, in month and line order. */
-  private async read(uid: string, names: readonly BlockName[], from: number, to: number, line: (line: BorrowingLine) => boolean = () => true): Promise<RecordBlock[]> {
-    const wanted = names.filter((name) => name.month <= to && nextMonth(name.month) > from && line(name.line));
+  /** The blocks among `names` holding any time in `[from, to]`, in month and line order. */
+  private async read(uid: string, names: readonly BlockName[], from: number, to: number): Promise<RecordBlock[]> {
+    const wanted = names.filter((name) => name.month <= to && nextMonth(name.month) > from);
     if (wanted.length === 0) return [];
     wanted.sort((a, b) => a.month - b.month || byLine(a.line, b.line));
     const key = this.key(uid, "blocks");
