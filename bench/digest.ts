@@ -93,7 +93,15 @@ async function runOnce(redisUrl: string, killOne: boolean): Promise<RunResult> {
       await setup.connect(id, accounts[index]!);
       await setup.preferences.setTimeZone(id, ZONES[index % ZONES.length]!);
     });
-    const job: DigestReplicaJob = { redisUrl, prefix, okxUrls: okx.urls, telegram: { token: telegram.token, apiRoot: telegram.apiRoot }, masterKey, perSecond: PER_SECOND, concurrency: CONCURRENCY };
+    const job: DigestReplicaJob = {
+      redisUrl,
+      prefix,
+      okxUrls: okx.urls,
+      telegram: { token: telegram.token, apiRoot: telegram.apiRoot },
+      masterKey,
+      perSecond: PER_SECOND,
+      concurrency: CONCURRENCY,
+    };
     replicas.push(...(await Promise.all([startReplica(job), startReplica(job)])));
 
     // The next minute far enough away to set every schedule first (about 4 ms each), as each zone's clock shows it.
@@ -106,7 +114,9 @@ async function runOnce(redisUrl: string, killOne: boolean): Promise<RunResult> {
       await setup.dependencies.schedule.apply(id, settings, zone);
     });
     if (Date.now() > dueAt - 1_000) throw new Error("setting up took past the due minute: try fewer --users");
-    console.log(`${label}: ${USERS} users in ${ZONES.length} zones set up in ${((Date.now() - setupStarted) / 1000).toFixed(1)} s; due at ${new Date(dueAt).toISOString()}`);
+    console.log(
+      `${label}: ${USERS} users in ${ZONES.length} zones set up in ${((Date.now() - setupStarted) / 1000).toFixed(1)} s; due at ${new Date(dueAt).toISOString()}`,
+    );
 
     let killedAt: number | undefined;
     let lastCount = 0;
@@ -127,9 +137,16 @@ async function runOnce(redisUrl: string, killOne: boolean): Promise<RunResult> {
       if (Date.now() - lastReport >= 15_000) {
         lastReport = Date.now();
         const sinceDue = Math.max(0.001, (Date.now() - dueAt) / 1000);
-        console.log(`${label}: ${delivered} digests ${sinceDue.toFixed(0)} s after the due minute (${(delivered / sinceDue).toFixed(1)}/s), ${telegram.stats().rejected} answered 429`);
+        console.log(
+          `${label}: ${delivered} digests ${sinceDue.toFixed(0)} s after the due minute (${(delivered / sinceDue).toFixed(1)}/s), ${telegram.stats().rejected} answered 429`,
+        );
       }
-      const reached = new Set(telegram.calls("sendMessage").filter((call) => call.response?.ok === true).map((call) => call.params.chat_id)).size;
+      const reached = new Set(
+        telegram
+          .calls("sendMessage")
+          .filter((call) => call.response?.ok === true)
+          .map((call) => call.params.chat_id),
+      ).size;
       if (reached >= USERS && Date.now() - lastChange > 3_000) break;
       if (Date.now() - lastChange > QUIET_END_MS && Date.now() > dueAt) break;
     }

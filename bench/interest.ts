@@ -66,7 +66,9 @@ try {
   clearInterval(progress);
   const pages = e2e.okx.servedAt(quiet.uid, INTEREST_ACCRUED_PATH).length;
   const backfillRatio = Math.round((pages / (backfillMs / 1000) / CEILING_PER_SECOND) * 1000) / 1000;
-  console.log(`backfill: the whole year held ${(backfillMs / 1000).toFixed(1)} s after /connect, no question asked: ${pages} pages, ratio ${backfillRatio} of OKX's 2.5 a second`);
+  console.log(
+    `backfill: the whole year held ${(backfillMs / 1000).toFixed(1)} s after /connect, no question asked: ${pages} pages, ratio ${backfillRatio} of OKX's 2.5 a second`,
+  );
 
   await askingChat.expect(/All currencies interest · last year[\s\S]*Updated/, 15 * 60_000);
   const coldMs = Math.round(performance.now() - coldStarted);
@@ -77,7 +79,11 @@ try {
   const bytesPerRecord = round(bytes / quiet.records.length);
   console.log(`redis: ${(bytes / 1024).toFixed(0)} kB for the year of one account, ${bytesPerRecord} bytes a record`);
 
-  const updateTimes = () => e2e.bot.logs().filter((line) => line.msg === "update" && line.kind === "message").map((line) => Number(line.ms));
+  const updateTimes = () =>
+    e2e.bot
+      .logs()
+      .filter((line) => line.msg === "update" && line.kind === "message")
+      .map((line) => Number(line.ms));
   /** The bot logs an update when it is done with it, just after its last edit arrives. */
   const logged = async (count: number) => {
     while (updateTimes().length < count) await pause(10);
@@ -96,11 +102,15 @@ try {
   const warm = await warmTimes("/interest", /All currencies interest · last 7 days[\s\S]*Updated/, warmRuns);
   const warmP50Ms = percentile(warm, 0.5);
   const warmP99Ms = percentile(warm, 0.99);
-  console.log(`warm: /interest (7 days, cached, one request for what is new) × ${warm.length}: p50 ${warmP50Ms} ms, p99 ${warmP99Ms} ms of the bot's own time`);
+  console.log(
+    `warm: /interest (7 days, cached, one request for what is new) × ${warm.length}: p50 ${warmP50Ms} ms, p99 ${warmP99Ms} ms of the bot's own time`,
+  );
 
   const year = await warmTimes("/interest 1y", /All currencies interest · last year[\s\S]*Updated/, 20);
   const warm1yP50Ms = percentile(year, 0.5);
-  console.log(`warm: /interest 1y (a whole year read from Redis and summed) × ${year.length}: p50 ${warm1yP50Ms} ms, p99 ${percentile(year, 0.99)} ms`);
+  console.log(
+    `warm: /interest 1y (a whole year read from Redis and summed) × ${year.length}: p50 ${warm1yP50Ms} ms, p99 ${percentile(year, 0.99)} ms`,
+  );
 
   const now = Date.now();
   const records = await cache.range(quiet.uid, now - HISTORY_DEPTH_MS, now);
@@ -111,9 +121,13 @@ try {
     summaryRuns.push(performance.now() - started);
   }
   const summaryYearMs = round(percentile(summaryRuns, 0.5));
-  console.log(`summary of a year (${records.length} records, four lines) from records: p50 ${summaryYearMs} ms, p99 ${round(percentile(summaryRuns, 0.99))} ms`);
+  console.log(
+    `summary of a year (${records.length} records, four lines) from records: p50 ${summaryYearMs} ms, p99 ${round(percentile(summaryRuns, 0.99))} ms`,
+  );
 
-  console.log(JSON.stringify({ bench: "interest", coldMs, warmP50Ms, warmP99Ms, summaryYearMs, bytesPerRecord, warm1yP50Ms, backfillMs, backfillRatio }));
+  console.log(
+    JSON.stringify({ bench: "interest", coldMs, warmP50Ms, warmP99Ms, summaryYearMs, bytesPerRecord, warm1yP50Ms, backfillMs, backfillRatio }),
+  );
 } finally {
   await e2e.close();
   await redis.stop();

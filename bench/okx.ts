@@ -71,7 +71,11 @@ async function withCcxt(fake: FakeOkx, account: FakeOkxAccount, end: number): Pr
   for (;;) {
     let page: { ts: string }[];
     try {
-      const response = (await exchange.privateGetAccountInterestAccrued({ limit: "100", before: String(since - 1), ...(after ? { after } : {}) })) as {
+      const response = (await exchange.privateGetAccountInterestAccrued({
+        limit: "100",
+        before: String(since - 1),
+        ...(after ? { after } : {}),
+      })) as {
         data: { ts: string }[];
       };
       page = response.data;

@@ -112,7 +112,14 @@ function postUpdate(telegram: FakeTelegram, agent: Agent, replica: BotProcess, u
  * one has its reply. Replies are matched to updates by chat: each user has at most one update unanswered.
  * It waits on the fake Bot API's calls as they come, so this driver spends little of the CPU it shares.
  */
-function drive(telegram: FakeTelegram, replicas: BotProcess[], users: FakeUser[], texts: (user: FakeUser) => string, count: number, window: number): Promise<RunResult> {
+function drive(
+  telegram: FakeTelegram,
+  replicas: BotProcess[],
+  users: FakeUser[],
+  texts: (user: FakeUser) => string,
+  count: number,
+  window: number,
+): Promise<RunResult> {
   // Keep-alive connections, as Telegram keeps them to a webhook (up to its max_connections).
   const agent = new Agent({ keepAlive: true, maxSockets: window });
   const usersById = new Map(users.map((user) => [user.id, user]));
@@ -200,7 +207,9 @@ try {
   // The bot shares this machine's cores with Redis, the fake Bot API and this driver: its own CPU time per
   // update says what one core given to it alone would handle.
   console.log(`one replica: ${cpuPerUpdate.toFixed(3)} ms of the bot's CPU per update, ≈ ${Math.round(1000 / cpuPerUpdate)} updates/s per core`);
-  console.log(`one replica: per update, Redis used ${redisPerUpdate.toFixed(3)} ms of CPU, and this driver with the fake Bot API ${herePerUpdate.toFixed(3)} ms`);
+  console.log(
+    `one replica: per update, Redis used ${redisPerUpdate.toFixed(3)} ms of CPU, and this driver with the fake Bot API ${herePerUpdate.toFixed(3)} ms`,
+  );
 
   const interestUsers = interestAccounts.map((_, index) => telegram.user(8_000_000 + index, { first_name: "Trader", language_code: "en" }));
   await Promise.all(interestUsers.map((user, index) => connect(chatWith(telegram, user), interestAccounts[index]!)));
@@ -213,7 +222,10 @@ try {
   const warm = interest.slice(1);
   console.log(
     `one replica: cached /interest from ${INTEREST_USERS} accounts at once (one incremental OKX request each): ` +
-      `post-to-reply p50 ${percentile(warm.map((run) => run.p50Ms), 0.5)} ms, p99 ${Math.max(...warm.map((run) => run.p99Ms))} ms`,
+      `post-to-reply p50 ${percentile(
+        warm.map((run) => run.p50Ms),
+        0.5,
+      )} ms, p99 ${Math.max(...warm.map((run) => run.p99Ms))} ms`,
   );
 
   replicas.push(await startBotProcess(env));
@@ -223,7 +235,9 @@ try {
   const two = await drive(telegram, replicas, users, () => "/help", UPDATES, WINDOW * 2);
   console.log(`two replicas: ${two.perSecond} updates/s, post-to-reply p50 ${two.p50Ms} ms, p99 ${two.p99Ms} ms`);
 
-  console.log(JSON.stringify({ bench: "updates", perSecond: one.perSecond, p50Ms: one.p50Ms, p99Ms: one.p99Ms, twoReplicasPerSecond: two.perSecond }));
+  console.log(
+    JSON.stringify({ bench: "updates", perSecond: one.perSecond, p50Ms: one.p50Ms, p99Ms: one.p99Ms, twoReplicasPerSecond: two.perSecond }),
+  );
 } finally {
   await Promise.all(replicas.map((replica) => replica.stop()));
   await balancer.close();

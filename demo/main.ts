@@ -109,7 +109,8 @@ async function main(): Promise<void> {
   const files = token === undefined ? savedFiles(filesDir) : undefined;
 
   const starting = startDemoStack(token === undefined ? {} : { telegramToken: token }).catch((error: unknown) => {
-    const hint = token === undefined ? "" : "\nWith BOT_TOKEN set, the bot needs api.telegram.org and a token @BotFather issued; unset BOT_TOKEN to chat here.";
+    const hint =
+      token === undefined ? "" : "\nWith BOT_TOKEN set, the bot needs api.telegram.org and a token @BotFather issued; unset BOT_TOKEN to chat here.";
     files?.removeIfUnused();
     return fail(`The demo could not start: ${error instanceof Error ? error.message : String(error)}${hint}`, 1);
   });

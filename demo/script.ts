@@ -38,7 +38,12 @@ export const STEP_PACE_MS = 600;
  * Plays the steps in order, printing the transcript as it goes; stops at the first step that gets no answer.
  * True when every step was answered.
  */
-export async function runScript(session: ChatSession, steps: readonly ScriptStep[], print: (lines: string[]) => void, timeoutMs: number): Promise<boolean> {
+export async function runScript(
+  session: ChatSession,
+  steps: readonly ScriptStep[],
+  print: (lines: string[]) => void,
+  timeoutMs: number,
+): Promise<boolean> {
   let lastStart = 0;
   for (const step of steps) {
     await new Promise((resolve) => setTimeout(resolve, lastStart + STEP_PACE_MS - Date.now()));

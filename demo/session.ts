@@ -74,7 +74,8 @@ export class ChatSession {
     const buttons = target === undefined ? [] : inlineButtons(target).flat();
     const button = buttons.find((candidate) => candidate.text === step.label) ?? buttons.find((candidate) => candidate.text.includes(step.label));
     if (target === undefined || button === undefined) {
-      const shown = target === undefined ? "no message has buttons" : `its buttons are ${buttons.map((candidate) => `“${candidate.text}”`).join(", ")}`;
+      const shown =
+        target === undefined ? "no message has buttons" : `its buttons are ${buttons.map((candidate) => `“${candidate.text}”`).join(", ")}`;
       return { answered: false, lines: [], problem: `no button “${step.label}” on the latest bot message with buttons (${shown})` };
     }
     return this.press(target, button, options);

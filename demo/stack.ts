@@ -45,15 +45,11 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
   const realTelegram = options.telegramToken !== undefined;
   let e2e: EndToEnd;
   try {
-    e2e = await startEndToEnd(
-      redis.url,
-      [account],
-      {
-        // A .env in the working directory is for the real deployment (webhook, allow-list...), not for the demo.
-        DOTENV_CONFIG_PATH: devNull,
-        ...(realTelegram ? { BOT_TOKEN: options.telegramToken!, TELEGRAM_API_ROOT: "https://api.telegram.org" } : {}),
-      },
-    );
+    e2e = await startEndToEnd(redis.url, [account], {
+      // A .env in the working directory is for the real deployment (webhook, allow-list...), not for the demo.
+      DOTENV_CONFIG_PATH: devNull,
+      ...(realTelegram ? { BOT_TOKEN: options.telegramToken!, TELEGRAM_API_ROOT: "https://api.telegram.org" } : {}),
+    });
   } catch (error) {
     await redis.stop();
     throw error;

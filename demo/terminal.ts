@@ -117,4 +117,3 @@ async function stepFor(text: string, session: ChatSession, account: FakeOkxAccou
   if (text.startsWith("#")) return undefined;
   return session.run(parseScript(text)[0]!, stepOptions);
 }
-

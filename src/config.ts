@@ -18,7 +18,10 @@ const httpUrl = z
 
 const masterKeys = z.string().transform((value, ctx): MasterKey[] => {
   const keys: MasterKey[] = [];
-  for (const entry of value.split(",").map((part) => part.trim()).filter(Boolean)) {
+  for (const entry of value
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const match = /^([A-Za-z0-9_-]{1,32}):([A-Za-z0-9+/]+={0,2})$/.exec(entry);
     const key = match?.[2] === undefined ? undefined : Buffer.from(match[2], "base64");
     if (match?.[1] === undefined || key?.length !== 32) {
@@ -73,7 +76,10 @@ const schema = z.object({
     .string()
     .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
     .default("redis://127.0.0.1:6379"),
-  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_:.-]*$/, "may hold letters, digits and _ : . - only").default("okxi:"),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_:.-]*$/, "may hold letters, digits and _ : . - only")
+    .default("okxi:"),
   ENCRYPTION_KEYS: z
     .string({ error: "is missing: a comma-separated list of id:base64-of-32-random-bytes (make one with: openssl rand -base64 32)" })
     .pipe(masterKeys),
@@ -83,7 +89,10 @@ const schema = z.object({
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   WEBHOOK_URL: httpUrl.optional(),
   WEBHOOK_REPLY_MS: z.coerce.number().int().min(0).max(5_000, "must be at most 5000: Telegram resends an update whose call is slow").default(250),
-  WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, "must be 1-256 letters, digits, _ or -").optional(),
+  WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,256}$/, "must be 1-256 letters, digits, _ or -")
+    .optional(),
   ALLOWED_USER_IDS: userIds.optional(),
   TELEGRAM_MAX_PER_SECOND: z.coerce.number().int().min(0).default(30),
   FLOOD_LIMIT: positiveInt(20),

@@ -50,7 +50,8 @@ async function main(): Promise<void> {
     metrics.redisError();
     logger.warn({ err: error }, "redis connection problem");
   });
-  if (!(await readyForCommands(redis, 10_000))) logger.warn("redis is out of reach; starting anyway: it reconnects by itself, and until then each command says so");
+  if (!(await readyForCommands(redis, 10_000)))
+    logger.warn("redis is out of reach; starting anyway: it reconnects by itself, and until then each command says so");
   const okx = new OkxClient({ urls: config.okxUrls, scheduler, timeoutMs: config.okxTimeoutMs, onAnswer: metrics.okxAnswered });
   const credentials = new CredentialStore(redis, vault, config.redisPrefix);
   const preferences = new PreferenceStore(redis, config.redisPrefix);
@@ -66,7 +67,12 @@ async function main(): Promise<void> {
   });
   const interest = new InterestService({ credentials, cache, history, logger });
   // BullMQ blocks on its connection: no per-command timeout and no cap on retries there.
-  const queueRedis = duplicateRedis(redis, { maxRetriesPerRequest: null, commandTimeout: undefined, enableAutoPipelining: false, enableOfflineQueue: true });
+  const queueRedis = duplicateRedis(redis, {
+    maxRetriesPerRequest: null,
+    commandTimeout: undefined,
+    enableAutoPipelining: false,
+    enableOfflineQueue: true,
+  });
   // BullMQ's scripts touch all of a queue's keys at once: in a cluster they share one slot.
   const bullPrefix = slotTag(redis, `${config.redisPrefix}bull`);
   const digestQueue = openDigestQueue(queueRedis, bullPrefix, logger);
@@ -184,7 +190,10 @@ async function main(): Promise<void> {
       await inFlight.settled();
       // The runner never tells Telegram which updates it took: without this the next process would get them again.
       const last = inFlight.lastUpdateId;
-      if (last !== undefined) await bot.api.getUpdates({ offset: last + 1, limit: 1, timeout: 0 }).catch((error: unknown) => logger.warn({ err: error }, "handled updates not confirmed"));
+      if (last !== undefined)
+        await bot.api
+          .getUpdates({ offset: last + 1, limit: 1, timeout: 0 })
+          .catch((error: unknown) => logger.warn({ err: error }, "handled updates not confirmed"));
     };
   }
 

@@ -107,7 +107,9 @@ describe("configuration", () => {
       { host: "r2", port: 6380 },
     ]);
     expect(problemsOf({ ...valid, REDIS_CLUSTER_NODES: "r1" }).join("\n")).toMatch(/REDIS_CLUSTER_NODES: must be host:port pairs/);
-    expect(problemsOf({ ...valid, REDIS_CLUSTER_NODES: nodes, REDIS_SENTINELS: "s1:26379" }).join("\n")).toMatch(/REDIS_CLUSTER_NODES: give it or REDIS_SENTINELS, not both/);
+    expect(problemsOf({ ...valid, REDIS_CLUSTER_NODES: nodes, REDIS_SENTINELS: "s1:26379" }).join("\n")).toMatch(
+      /REDIS_CLUSTER_NODES: give it or REDIS_SENTINELS, not both/,
+    );
   });
 
   it("words malformed production settings plainly", () => {

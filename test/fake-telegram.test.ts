@@ -150,7 +150,12 @@ describe("fake Telegram with the real grammY bot", () => {
       const png = PNG.sync.write(picture);
       const sent = await bot.api.sendPhoto(dave.id, new InputFile(png, "chart.png"), { caption: "Interest per day" });
       // Scaled to each of Telegram's longest sides below the original, the largest at 1280.
-      expect(sent.photo?.map((size) => [size.width, size.height])).toEqual([[90, 23], [320, 80], [800, 200], [1280, 320]]);
+      expect(sent.photo?.map((size) => [size.width, size.height])).toEqual([
+        [90, 23],
+        [320, 80],
+        [800, 200],
+        [1280, 320],
+      ]);
       const stored = fake.lastBotMessage(dave.id)?.file;
       expect(stored).toMatchObject({ kind: "photo", width: 1600, height: 400, byteLength: png.length });
       expect(Buffer.from(stored!.content!).equals(png)).toBe(true);
@@ -158,7 +163,9 @@ describe("fake Telegram with the real grammY bot", () => {
       await expect(bot.api.sendPhoto(dave.id, new InputFile(Buffer.from("not a picture"), "chart.png"))).rejects.toThrow(/IMAGE_PROCESS_FAILED/);
       const strip = PNG.sync.write(new PNG({ width: 2100, height: 100 }));
       await expect(bot.api.sendPhoto(dave.id, new InputFile(strip, "strip.png"))).rejects.toThrow(/PHOTO_INVALID_DIMENSIONS/);
-      await expect(bot.api.sendDocument(dave.id, new InputFile(Buffer.alloc(50 * 1024 * 1024 + 1, 65), "huge.csv"))).rejects.toThrow(/Request Entity Too Large/);
+      await expect(bot.api.sendDocument(dave.id, new InputFile(Buffer.alloc(50 * 1024 * 1024 + 1, 65), "huge.csv"))).rejects.toThrow(
+        /Request Entity Too Large/,
+      );
       const csv = Buffer.from("ts,interest\r\n1,0.1\r\n");
       await bot.api.sendDocument(dave.id, new InputFile(csv, "interest.csv"));
       expect(Buffer.from(fake.lastBotMessage(dave.id)!.file!.content!).toString()).toBe(csv.toString());
@@ -209,7 +216,7 @@ describe("fake Telegram error answers", () => {
         }),
       ).toEqual(badRequest("BUTTON_DATA_INVALID"));
       expect(await rawCall(fake, "sendMessage", { chat_id: dave.id, text: "<b>open", parse_mode: "HTML" })).toEqual(
-        badRequest('can\'t parse entities: Can\'t find end tag corresponding to start tag "b"'),
+        badRequest("can't parse entities: Can't find end tag corresponding to start tag \"b\""),
       );
       expect(await rawCall(fake, "sendMessage", { chat_id: dave.id, text: "a <blink>b</blink>", parse_mode: "HTML" })).toEqual(
         badRequest('can\'t parse entities: Unsupported start tag "blink" at byte offset 2'),
@@ -225,7 +232,11 @@ describe("fake Telegram error answers", () => {
     await withFake(async (fake) => {
       const erin = fake.user(1005);
       fake.sendText(erin, "/start");
-      await rawCall(fake, "sendMessage", { chat_id: erin.id, text: "menu", reply_markup: { inline_keyboard: [[{ text: "Go", callback_data: "go" }]] } });
+      await rawCall(fake, "sendMessage", {
+        chat_id: erin.id,
+        text: "menu",
+        reply_markup: { inline_keyboard: [[{ text: "Go", callback_data: "go" }]] },
+      });
       const menu = fake.lastBotMessage(erin.id);
       if (menu === undefined) throw new Error("no menu");
       const queryId = fake.pressButton(erin, menu, "go");
@@ -401,7 +412,11 @@ describe("fake Telegram transport", () => {
           expect(delivery.update.message?.text).toBe("/start");
         }
         const info = (await rawCall(fake, "getWebhookInfo")).body as { result: Record<string, unknown> };
-        expect(info.result).toMatchObject({ url: hookUrl, pending_update_count: 0, last_error_message: "Wrong response from the webhook: 500 Internal Server Error" });
+        expect(info.result).toMatchObject({
+          url: hookUrl,
+          pending_update_count: 0,
+          last_error_message: "Wrong response from the webhook: 500 Internal Server Error",
+        });
 
         await rawCall(fake, "deleteWebhook");
         expect(await rawCall(fake, "getUpdates")).toEqual({ status: 200, body: { ok: true, result: [] } });

@@ -4,7 +4,20 @@ import type { Context } from "grammy";
 import { LOCALES } from "./i18n.js";
 
 /** The bot's commands, as the menu lists them. */
-export const COMMANDS = ["start", "help", "connect", "interest", "chart", "export", "filters", "digest", "status", "disconnect", "cancel", "lang"] as const;
+export const COMMANDS = [
+  "start",
+  "help",
+  "connect",
+  "interest",
+  "chart",
+  "export",
+  "filters",
+  "digest",
+  "status",
+  "disconnect",
+  "cancel",
+  "lang",
+] as const;
 
 /** The menu button's list, in English (the default) and in Chinese for Chinese-language clients. */
 export async function registerCommands<C extends Context>(api: Api, i18n: I18n<C>): Promise<void> {

@@ -18,7 +18,8 @@ export function isStorageError(error: unknown): boolean {
 /** Translates for a context the i18n middleware may not have reached yet. */
 export type Translate = (locale: string, key: string) => string;
 
-const loggable = (error: unknown) => (error instanceof GrammyError || error instanceof HttpError ? { name: error.name, message: error.message } : error);
+const loggable = (error: unknown) =>
+  error instanceof GrammyError || error instanceof HttpError ? { name: error.name, message: error.message } : error;
 
 /**
  * The error boundary, installed as the first middleware (after the per-chat order), so every update goes
@@ -40,7 +41,10 @@ export function errorBoundary(logger: Logger, translate: Translate): MiddlewareF
 
 async function answerFailure(ctx: BotContext, cause: unknown, logger: Logger, translate: Translate): Promise<void> {
   const storage = isStorageError(cause);
-  logger.error({ update: ctx.update.update_id, chat: ctx.chat?.id, err: loggable(cause) }, storage ? "update failed: storage unavailable" : "update failed");
+  logger.error(
+    { update: ctx.update.update_id, chat: ctx.chat?.id, err: loggable(cause) },
+    storage ? "update failed: storage unavailable" : "update failed",
+  );
   const t = (key: string) => (typeof ctx.t === "function" ? ctx.t(key) : translate(localeFor(ctx.from?.language_code), key));
   try {
     // The handler that would have deleted it did not run, or did not finish.
@@ -75,6 +79,9 @@ async function alerted(ctx: BotContext, text: string): Promise<boolean> {
 /** `bot.catch`: only what the boundary itself let through (it failed while answering a failure). */
 export function lastResort(logger: Logger) {
   return (error: BotError<Context>): void => {
-    logger.error({ update: error.ctx.update.update_id, chat: error.ctx.chat?.id, err: loggable(error.error) }, "update failed outside the error boundary");
+    logger.error(
+      { update: error.ctx.update.update_id, chat: error.ctx.chat?.id, err: loggable(error.error) },
+      "update failed outside the error boundary",
+    );
   };
 }

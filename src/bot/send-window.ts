@@ -23,7 +23,8 @@ function slidingWindow(maxPerWindow: number, windowMs: number): () => Promise<vo
   return () => (turn = turn.then(room));
 }
 
-const chatOf = (payload: Record<string, unknown> | undefined) => (payload !== undefined && "chat_id" in payload ? String(payload.chat_id) : undefined);
+const chatOf = (payload: Record<string, unknown> | undefined) =>
+  payload !== undefined && "chat_id" in payload ? String(payload.chat_id) : undefined;
 
 /** At most `maxPerWindow` calls to chats start in any sliding `windowMs` (Telegram: about 30 a second for a bot). */
 export function sendWindow(maxPerWindow: number, windowMs: number): Transformer {

@@ -43,7 +43,8 @@ export function boundedRetries(options: RetryOptions = TELEGRAM_RETRIES): Transf
   return async (previous, method, payload, signal) => {
     const started = Date.now();
     let backoff = options.backoffMs;
-    const mayWait = (ms: number, attempt: number) => attempt < options.attempts && Date.now() - started + ms <= options.budgetMs && signal?.aborted !== true;
+    const mayWait = (ms: number, attempt: number) =>
+      attempt < options.attempts && Date.now() - started + ms <= options.budgetMs && signal?.aborted !== true;
     for (let attempt = 1; ; attempt++) {
       let wait: number;
       try {

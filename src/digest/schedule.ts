@@ -112,7 +112,7 @@ export class DigestSchedule {
   private async forgetEvents(userId: number): Promise<void> {
     const key = this.queue.toKey("events");
     const names = new RegExp(`(^|:)${schedulerId(userId)}(:|$)|^now-${userId}-`);
-    for (let start = "-"; ; ) {
+    for (let start = "-"; ;) {
       const entries = await this.redis.xrange(key, start, "+", "COUNT", 1000);
       const naming = entries.filter(([, fields]) => fields.some((value) => names.test(value))).map(([id]) => id);
       if (naming.length > 0) await this.redis.xdel(key, ...naming);

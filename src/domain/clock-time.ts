@@ -35,4 +35,3 @@ export function parseClockTime(text: string): ClockTime | undefined {
   if (hourOnly !== null) return toClock(Number(hourOnly[1]), 0, hourOnly[2]);
   return undefined;
 }
-

@@ -27,7 +27,11 @@ export class CsvDocuments {
   private written = 0;
   private finished = false;
 
-  constructor(batches: AsyncIterable<readonly InterestRecord[]>, zone: string, private readonly maxBytes = MAX_DOCUMENT_BYTES) {
+  constructor(
+    batches: AsyncIterable<readonly InterestRecord[]>,
+    zone: string,
+    private readonly maxBytes = MAX_DOCUMENT_BYTES,
+  ) {
     this.batches = batches[Symbol.asyncIterator]();
     this.iso = isoFormatter(zone);
   }

@@ -124,11 +124,12 @@ export function mergeBlock(base: number, held: RecordBlock | undefined, fresh: r
   let previous = base;
   fresh.forEach((record, index) => {
     const ts = Number(record.ts);
-    if (!(ts >= previous) || (index > 0 && ts === previous)) throw new RangeError(`records of a block go oldest first, from ${base}, at distinct times: ${record.ts}`);
+    if (!(ts >= previous) || (index > 0 && ts === previous))
+      throw new RangeError(`records of a block go oldest first, from ${base}, at distinct times: ${record.ts}`);
     previous = ts;
   });
   const items: { ts: number; held: number; fresh: InterestRecord | undefined }[] = [];
-  for (let index = 0, next = 0; index < heldCount || next < fresh.length; ) {
+  for (let index = 0, next = 0; index < heldCount || next < fresh.length;) {
     const heldTs = index < heldCount ? held!.ts[index]! : Infinity;
     const freshTs = next < fresh.length ? Number(fresh[next]!.ts) : Infinity;
     if (freshTs <= heldTs) {

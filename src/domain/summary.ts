@@ -237,7 +237,8 @@ function finish(state: CurrencyState, now: number | undefined): CurrencySummary 
     averageRate: liability.isZero() ? weightedRate(recordsOf(state.withoutLiability ?? [])) : total.dividedBy(liability),
     currentLiability,
     peakLiability: higher(state.peak, state.hour).toDecimal(),
-    interestFreeLiability: state.interestFree === undefined ? undefined : new Decimal(state.interestFree.source.record(state.interestFree.index).interestFreeLiab),
+    interestFreeLiability:
+      state.interestFree === undefined ? undefined : new Decimal(state.interestFree.source.record(state.interestFree.index).interestFreeLiab),
     projected30d: currentRate === undefined ? new Decimal(0) : currentLiability.times(currentRate).times(PROJECTION_HOURS),
     lines: lines.sort((a, b) => b.total.comparedTo(a.total)),
   };

@@ -13,17 +13,23 @@ export interface TimeDisplay {
 
 /** `25 Nov 14:00`, or `11月25日 14:00` in Chinese. */
 export function formatDateTime(ms: number, display: TimeDisplay): string {
-  return dayjs(ms).tz(display.zone).format(display.locale === "zh" ? "M月D日 HH:mm" : "D MMM HH:mm");
+  return dayjs(ms)
+    .tz(display.zone)
+    .format(display.locale === "zh" ? "M月D日 HH:mm" : "D MMM HH:mm");
 }
 
 /** `25 Nov 2026 14:00`, or `2026年11月25日 14:00` in Chinese: a moment that may be long past. */
 export function formatDateTimeYear(ms: number, display: TimeDisplay): string {
-  return dayjs(ms).tz(display.zone).format(display.locale === "zh" ? "YYYY年M月D日 HH:mm" : "D MMM YYYY HH:mm");
+  return dayjs(ms)
+    .tz(display.zone)
+    .format(display.locale === "zh" ? "YYYY年M月D日 HH:mm" : "D MMM YYYY HH:mm");
 }
 
 /** `25 Nov 2026`, or `2026年11月25日` in Chinese. */
 export function formatDate(ms: number, display: TimeDisplay): string {
-  return dayjs(ms).tz(display.zone).format(display.locale === "zh" ? "YYYY年M月D日" : "D MMM YYYY");
+  return dayjs(ms)
+    .tz(display.zone)
+    .format(display.locale === "zh" ? "YYYY年M月D日" : "D MMM YYYY");
 }
 
 /**
@@ -110,7 +116,8 @@ function knownZoneNames(): Map<string, string> {
 }
 
 const areaOf = (zone: string) => zone.split("/")[0]!.toLowerCase();
-const titleCased = (name: string) => name.toLowerCase().replace(/(^|[/_-])([a-z])/g, (_, separator: string, letter: string) => separator + letter.toUpperCase());
+const titleCased = (name: string) =>
+  name.toLowerCase().replace(/(^|[/_-])([a-z])/g, (_, separator: string, letter: string) => separator + letter.toUpperCase());
 
 /**
  * The zone's IANA name as IANA spells it, whatever the case typed (`europe/paris` → `Europe/Paris`), or
@@ -133,7 +140,9 @@ const ZONE_SHAPE = /^(?:[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+)+|[Uu][Tt][Cc])$/;
 let zoneAreas: Set<string> | undefined;
 
 function knownAreas(): Set<string> {
-  zoneAreas ??= new Set([...knownZoneNames().keys(), "us/", "canada/", "brazil/", "chile/", "mexico/", "etc/"].filter((zone) => zone.includes("/")).map(areaOf));
+  zoneAreas ??= new Set(
+    [...knownZoneNames().keys(), "us/", "canada/", "brazil/", "chile/", "mexico/", "etc/"].filter((zone) => zone.includes("/")).map(areaOf),
+  );
   return zoneAreas;
 }
 
@@ -160,8 +169,7 @@ export const localDate = (ms: number, zone: string): LocalDate => {
 };
 
 /** `2026-11-24`. */
-export const isoDate = (date: LocalDate): string =>
-  `${date.year}-${String(date.month).padStart(2, "0")}-${String(date.day).padStart(2, "0")}`;
+export const isoDate = (date: LocalDate): string => `${date.year}-${String(date.month).padStart(2, "0")}-${String(date.day).padStart(2, "0")}`;
 
 /**
  * The instant a wall clock in the zone shows this date and time. Offsets are read from the zone at the

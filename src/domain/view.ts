@@ -3,7 +3,13 @@ import { decodeCursor, encodeCursor, type RecordsPage } from "./records-page.js"
 import { cutText } from "./text.js";
 
 const HOUR_MS = 3600_000;
-export const PERIODS = { "24h": 24 * HOUR_MS, "7d": 7 * 24 * HOUR_MS, "30d": 30 * 24 * HOUR_MS, "90d": 90 * 24 * HOUR_MS, "1y": 365 * 24 * HOUR_MS } as const;
+export const PERIODS = {
+  "24h": 24 * HOUR_MS,
+  "7d": 7 * 24 * HOUR_MS,
+  "30d": 30 * 24 * HOUR_MS,
+  "90d": 90 * 24 * HOUR_MS,
+  "1y": 365 * 24 * HOUR_MS,
+} as const;
 export type Period = keyof typeof PERIODS;
 export const PERIOD_NAMES = Object.keys(PERIODS) as Period[];
 export type MarginMode = "cross" | "isolated";
@@ -15,7 +21,6 @@ export interface InterestView {
   mgnMode?: MarginMode;
   instId?: string;
 }
-
 
 export const CURRENCY = /^[A-Z0-9]{1,12}$/;
 export const INSTRUMENT = /^[A-Z0-9]{1,12}-[A-Z0-9]{1,12}$/;
@@ -34,13 +39,15 @@ export function encodeView(action: string, view: InterestView, page: RecordsPage
   return parts.join(":");
 }
 
-const callbackSchema = z.tuple([
-  z.string().regex(/^[a-z]{1,3}$/),
-  z.enum(PERIOD_NAMES as [Period, ...Period[]]),
-  z.union([z.literal("-"), z.string().regex(CURRENCY)]),
-  z.enum(["-", "c", "i"]),
-  z.union([z.literal("-"), z.string().regex(INSTRUMENT)]),
-]).rest(z.string().max(24));
+const callbackSchema = z
+  .tuple([
+    z.string().regex(/^[a-z]{1,3}$/),
+    z.enum(PERIOD_NAMES as [Period, ...Period[]]),
+    z.union([z.literal("-"), z.string().regex(CURRENCY)]),
+    z.enum(["-", "c", "i"]),
+    z.union([z.literal("-"), z.string().regex(INSTRUMENT)]),
+  ])
+  .rest(z.string().max(24));
 
 /** The action, view and page in callback data; undefined for anything malformed or forged. */
 export function decodeView(data: string): { action: string; view: InterestView; page: RecordsPage } | undefined {

@@ -45,7 +45,16 @@ export async function fetchAccountConfig(
     throw new OkxError({ code: "BAD_RESPONSE", category: "bad-response", message: "OKX sent an account configuration of an unexpected shape" });
   }
   const { uid, label, perm, ip, acctLv } = parsed.data;
-  return { uid, label, ip, acctLv, permissions: perm.split(",").map((entry) => entry.trim()).filter(Boolean) };
+  return {
+    uid,
+    label,
+    ip,
+    acctLv,
+    permissions: perm
+      .split(",")
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+  };
 }
 
 export interface RegionMatch {

@@ -70,9 +70,7 @@ export class OkxClient {
     let clockSynced = false;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.options.scheduler.schedule(options.account, options.priority, () =>
-          this.send(credentials, requestPath),
-        );
+        return await this.options.scheduler.schedule(options.account, options.priority, () => this.send(credentials, requestPath));
       } catch (error) {
         if (!(error instanceof OkxError)) throw error;
         if (error.category === "timestamp" && error.code === "50102" && !clockSynced) {

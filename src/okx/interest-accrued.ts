@@ -37,10 +37,10 @@ export const interestAccruedParamsSchema = z
     limit: z.coerce.number().int().min(1, "must be 1 to 100").max(MAX_PAGE_SIZE, "must be 1 to 100").optional(),
   })
   .strict()
-  .refine(
-    (params) => params.after === undefined || params.before === undefined || BigInt(params.after) > BigInt(params.before),
-    { message: "after must be later than before", path: ["after"] },
-  );
+  .refine((params) => params.after === undefined || params.before === undefined || BigInt(params.after) > BigInt(params.before), {
+    message: "after must be later than before",
+    path: ["after"],
+  });
 
 export type InterestAccruedParams = z.input<typeof interestAccruedParamsSchema>;
 /** The filters of a history walk: every parameter but the paging ones. */
@@ -174,13 +174,25 @@ export async function* walkPages(
   for (;;) {
     const askedAt = now();
     const priority = typeof options.priority === "function" ? options.priority() : options.priority;
-    const page = await fetchInterestAccrued(client, credentials, { ...options.filters, after, limit: pageSize }, { account: options.account, priority });
+    const page = await fetchInterestAccrued(
+      client,
+      credentials,
+      { ...options.filters, after, limit: pageSize },
+      { account: options.account, priority },
+    );
     const times = page.map((record) => Number(record.ts));
     const oldest = Math.min(...times);
     const newest = Math.max(...times);
     const records = page.filter((record) => Number(record.ts) > options.stopAt && !boundary.has(recordIdentity(record)));
     const full = page.length >= pageSize;
-    yield { after: after === undefined ? undefined : Number(after), records, oldest: page.length === 0 ? Number.NaN : oldest, newest: page.length === 0 ? Number.NaN : newest, full, askedAt };
+    yield {
+      after: after === undefined ? undefined : Number(after),
+      records,
+      oldest: page.length === 0 ? Number.NaN : oldest,
+      newest: page.length === 0 ? Number.NaN : newest,
+      full,
+      askedAt,
+    };
     if (!full || oldest <= options.stopAt) return;
     if (oldest === newest) {
       // A whole page within one millisecond: taking it again would never end. Move on past it.

@@ -7,7 +7,9 @@ export function prehash(timestamp: string, method: string, requestPath: string, 
 
 /** `OK-ACCESS-SIGN`: Base64(HMAC-SHA256(secret, prehash)). */
 export function sign(secret: string, timestamp: string, method: string, requestPath: string, body = ""): string {
-  return createHmac("sha256", secret).update(prehash(timestamp, method, requestPath, body)).digest("base64");
+  return createHmac("sha256", secret)
+    .update(prehash(timestamp, method, requestPath, body))
+    .digest("base64");
 }
 
 /** `OK-ACCESS-TIMESTAMP`: ISO 8601 UTC with milliseconds, e.g. 2020-12-08T09:08:57.715Z. */

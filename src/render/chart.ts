@@ -79,7 +79,9 @@ function labelledDates(days: readonly ChartDay[]): string[] {
 
 function panelSpec(panel: ChartPanel, height: number, header: { title: string; subtitle: string } | undefined): TopLevelSpec {
   const labels = Object.fromEntries(panel.days.map((day) => [day.date, day.label]));
-  const amounts = panel.days.flatMap((day) => day.byLine.map((amount, index) => ({ date: day.date, line: panel.lines[index], order: index, amount })));
+  const amounts = panel.days.flatMap((day) =>
+    day.byLine.map((amount, index) => ({ date: day.date, line: panel.lines[index], order: index, amount })),
+  );
   const rates = panel.days.filter((day) => day.ratePercent !== null).map((day) => ({ date: day.date, rate: day.ratePercent }));
   const x = {
     field: "date",
@@ -108,8 +110,26 @@ function panelSpec(panel: ChartPanel, height: number, header: { title: string; s
     config: {
       font: FONT,
       view: { stroke: null },
-      axis: { labelFontSize: 24, titleFontSize: 22, labelColor: MUTED, titleColor: MUTED, gridColor: GRID, domainColor: GRID, tickColor: GRID, titleFontWeight: "normal" },
-      legend: { labelFontSize: 24, labelColor: TEXT, labelLimit: 420, symbolSize: 260, orient: "top", direction: "horizontal", title: null, columnPadding: 28 },
+      axis: {
+        labelFontSize: 24,
+        titleFontSize: 22,
+        labelColor: MUTED,
+        titleColor: MUTED,
+        gridColor: GRID,
+        domainColor: GRID,
+        tickColor: GRID,
+        titleFontWeight: "normal",
+      },
+      legend: {
+        labelFontSize: 24,
+        labelColor: TEXT,
+        labelLimit: 420,
+        symbolSize: 260,
+        orient: "top",
+        direction: "horizontal",
+        title: null,
+        columnPadding: 28,
+      },
     },
     layer: [
       {
@@ -118,7 +138,13 @@ function panelSpec(panel: ChartPanel, height: number, header: { title: string; s
         encoding: {
           x,
           // One value per day and line already: stacked as given, no aggregation.
-          y: { field: "amount", type: "quantitative", stack: "zero", title: panel.amountTitle, axis: { format: `,.${panel.amountDecimals}~f`, tickCount: 6 } },
+          y: {
+            field: "amount",
+            type: "quantitative",
+            stack: "zero",
+            title: panel.amountTitle,
+            axis: { format: `,.${panel.amountDecimals}~f`, tickCount: 6 },
+          },
           color: { field: "line", type: "nominal", scale: { domain: panel.lines, range: SERIES_COLORS } },
           order: { field: "order", type: "quantitative" },
         },
@@ -128,7 +154,13 @@ function panelSpec(panel: ChartPanel, height: number, header: { title: string; s
         mark: { type: "line", color: RATE_COLOR, strokeWidth: 3.5, point: panel.days.length <= 31 ? { color: RATE_COLOR, size: 50 } : false },
         encoding: {
           x,
-          y: { field: "rate", type: "quantitative", title: panel.rateTitle, scale: { zero: false }, axis: { orient: "right", format: ".3~r", tickCount: 6, grid: false } },
+          y: {
+            field: "rate",
+            type: "quantitative",
+            title: panel.rateTitle,
+            scale: { zero: false },
+            axis: { orient: "right", format: ".3~r", tickCount: 6, grid: false },
+          },
         },
       },
     ],

@@ -36,7 +36,8 @@ export interface Webhook {
  * always 32 bytes, and reveal nothing of the secret's length either.
  */
 const digest = (value: string) => createHash("sha256").update(value, "latin1").digest();
-const matches = (given: string | string[] | undefined, expected: string) => typeof given === "string" && timingSafeEqual(digest(given), digest(expected));
+const matches = (given: string | string[] | undefined, expected: string) =>
+  typeof given === "string" && timingSafeEqual(digest(given), digest(expected));
 
 /** The 200 for one update: empty, or carrying the one call a handler offers while it is open. */
 function openAnswer(res: ServerResponse, waitMs: number): WebhookAnswer & { close(): void } {
@@ -69,14 +70,14 @@ export function createWebhook(options: WebhookOptions): Webhook {
   return {
     async route(req, res) {
       if (new URL(req.url ?? "/", "http://localhost").pathname !== options.path) return false;
-      if (req.method !== "POST") return res.writeHead(405).end(), true;
-      if (!matches(req.headers["x-telegram-bot-api-secret-token"], options.secretToken)) return res.writeHead(401).end(), true;
-      if (!accepting) return res.writeHead(503).end(), true;
+      if (req.method !== "POST") return (res.writeHead(405).end(), true);
+      if (!matches(req.headers["x-telegram-bot-api-secret-token"], options.secretToken)) return (res.writeHead(401).end(), true);
+      if (!accepting) return (res.writeHead(503).end(), true);
       const chunks: Buffer[] = [];
       let size = 0;
       for await (const chunk of req as AsyncIterable<Buffer>) {
         size += chunk.length;
-        if (size > maxBody) return res.writeHead(413).end(), true;
+        if (size > maxBody) return (res.writeHead(413).end(), true);
         chunks.push(chunk);
       }
       let update: Update;
@@ -84,7 +85,7 @@ export function createWebhook(options: WebhookOptions): Webhook {
         update = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Update;
         if (typeof update.update_id !== "number") throw new Error("no update_id");
       } catch {
-        return res.writeHead(400).end(), true;
+        return (res.writeHead(400).end(), true);
       }
       const answer = openAnswer(res, options.replyWaitMs);
       const work = options

@@ -36,7 +36,13 @@ export function forgetUser(dependencies: ForgetDependencies) {
     const { erased, account } = await credentials.forget(userId);
     // After the digests: a run that was under way has marked its day by now, and one that found the person
     // gone from Telegram (403) has written their digest off again.
-    await Promise.all([preferences.forget(userId), marks.forget(userId), claims.forget(userId), conversations.forget(userId), pending?.forget(userId)]);
+    await Promise.all([
+      preferences.forget(userId),
+      marks.forget(userId),
+      claims.forget(userId),
+      conversations.forget(userId),
+      pending?.forget(userId),
+    ]);
     // A walk still paging it has lost its lease with it, and writes nothing more.
     if (account !== undefined && !account.shared) await cache.clear(account.uid);
     return erased;

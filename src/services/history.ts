@@ -178,7 +178,12 @@ export class HistoryLoader {
    * for fresher records: the rest of it is a gap the walk comes back to. False once the lease is lost.
    */
   private async walkStretch(uid: string, credentials: OkxCredentials, lease: LeasedWrite, stretch: Stretch): Promise<boolean> {
-    const pages = walkPages(this.okx, credentials, { account: uid, priority: () => this.priority(uid), after: stretch.after, stopAt: stretch.stopAt }, this.now);
+    const pages = walkPages(
+      this.okx,
+      credentials,
+      { account: uid, priority: () => this.priority(uid), after: stretch.after, stopAt: stretch.stopAt },
+      this.now,
+    );
     let first = true;
     for await (const page of pages) {
       const refreshedAt = stretch.kind === "top" && first ? page.askedAt : undefined;

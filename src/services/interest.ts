@@ -15,9 +15,7 @@ import type { HistoryLoader, HistoryProgress } from "./history.js";
 
 /** Why there are no figures: no key, one that no longer opens, or OKX's refusal. */
 export type NoFigures =
-  | { kind: "no-key" }
-  | { kind: "unreadable-key" }
-  | { kind: "okx-error"; category: OkxErrorCategory; code: string; message: string };
+  { kind: "no-key" } | { kind: "unreadable-key" } | { kind: "okx-error"; category: OkxErrorCategory; code: string; message: string };
 
 /** What qualifies figures: how complete and how fresh they are. */
 export interface FigureNotes {
@@ -32,8 +30,7 @@ type RefreshedAnswer = NoFigures | ({ kind: "fresh"; uid: string; /** The key's 
 export type DailyAnswer = NoFigures | ({ kind: "daily"; daily: DailyInterest } & FigureNotes);
 
 export type ExportAnswer =
-  | NoFigures
-  | ({ kind: "export"; account: string; from: number; to: number; batches: AsyncIterable<InterestRecord[]> } & FigureNotes);
+  NoFigures | ({ kind: "export"; account: string; from: number; to: number; batches: AsyncIterable<InterestRecord[]> } & FigureNotes);
 
 export type AccruedAnswer = NoFigures | ({ kind: "records"; uid: string; to: number; records: InterestRecord[] } & FigureNotes);
 
@@ -63,7 +60,16 @@ export interface SummaryOptions {
 }
 
 /** Categories that mean the key itself no longer works: no cached figures stand in for that. */
-const KEY_PROBLEMS = new Set(["bad-key", "key-unknown", "bad-signature", "bad-passphrase", "wrong-environment", "ip-not-allowed", "permission", "account-restricted"]);
+const KEY_PROBLEMS = new Set([
+  "bad-key",
+  "key-unknown",
+  "bad-signature",
+  "bad-passphrase",
+  "wrong-environment",
+  "ip-not-allowed",
+  "permission",
+  "account-restricted",
+]);
 
 /** Answers "what did borrowing cost me" for a Telegram user: their key, the account's cache, OKX for what is missing. */
 export class InterestService {
@@ -152,7 +158,16 @@ export class InterestService {
     const answer = await this.accrued(userId, from, options);
     if (answer.kind !== "records") return answer;
     const { records, kind: _records, uid: _uid, to, ...notes } = answer;
-    return { kind: "daily", daily: dailyInterest(records.filter((record) => matchesView(view, record)), from, to, zone), ...notes };
+    return {
+      kind: "daily",
+      daily: dailyInterest(
+        records.filter((record) => matchesView(view, record)),
+        from,
+        to,
+        zone,
+      ),
+      ...notes,
+    };
   }
 
   /** The view's records, oldest first, read from the cache a batch at a time once it is up to date: for exports. */

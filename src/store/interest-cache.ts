@@ -85,7 +85,8 @@ export type AccountLine = Pick<BorrowingLine, "ccy" | "mgnMode" | "instId">;
 
 function linesOf(names: readonly BlockName[]): AccountLine[] {
   const lines = new Map<string, AccountLine>();
-  for (const { line } of names) lines.set(`${line.ccy}|${line.mgnMode}|${line.instId}`, { ccy: line.ccy, mgnMode: line.mgnMode, instId: line.instId });
+  for (const { line } of names)
+    lines.set(`${line.ccy}|${line.mgnMode}|${line.instId}`, { ccy: line.ccy, mgnMode: line.mgnMode, instId: line.instId });
   return [...lines.values()].sort((a, b) => a.ccy.localeCompare(b.ccy) || a.instId.localeCompare(b.instId));
 }
 
@@ -132,7 +133,14 @@ export class InterestCache {
   }
 
   async state(uid: string): Promise<HistoryState> {
-    const [spans, refreshed, wanted, pages, failure] = await this.redis.hmget(this.key(uid, "state"), "spans", "refreshed", "wanted", "pages", "failure");
+    const [spans, refreshed, wanted, pages, failure] = await this.redis.hmget(
+      this.key(uid, "state"),
+      "spans",
+      "refreshed",
+      "wanted",
+      "pages",
+      "failure",
+    );
     return {
       spans: spans === null || spans === undefined ? [] : (JSON.parse(spans) as [number, number][]).map(([from, to]) => ({ from, to })),
       refreshedAt: Number(refreshed ?? 0),
@@ -178,7 +186,10 @@ export class InterestCache {
       group.records.set(Number(record.ts), record);
     }
     const fields = [...groups.keys()];
-    const [held, { spans, pages }] = await Promise.all([fields.length === 0 ? [] : this.redis.hmgetBuffer(this.key(uid, "blocks"), ...fields), this.state(uid)]);
+    const [held, { spans, pages }] = await Promise.all([
+      fields.length === 0 ? [] : this.redis.hmgetBuffer(this.key(uid, "blocks"), ...fields),
+      this.state(uid),
+    ]);
     const blocks: [string, Buffer][] = fields.map((field, index) => {
       const { name, records: fresh } = groups.get(field)!;
       const stored = held[index];
@@ -201,7 +212,12 @@ export class InterestCache {
     const fields = await this.redis.hkeys(this.key(uid, "blocks"));
     const old = fields.map(parseField).filter((name) => nextMonth(name.month) <= cutoff);
     const state = { spans: JSON.stringify(spans.map(({ from, to }) => [from, to])) };
-    return this.leased(uid, lease, state, old.map((name): [string, ""] => [name.field, ""]));
+    return this.leased(
+      uid,
+      lease,
+      state,
+      old.map((name): [string, ""] => [name.field, ""]),
+    );
   }
 
   private async names(uid: string): Promise<BlockName[]> {
@@ -272,7 +288,9 @@ export class InterestCache {
     const span = oldest === null || newest === null ? { from: 1, to: 0 } : { from: Number(oldest), to: Number(newest) - 1 };
     const unique = [...new Map(records.map((record) => [recordIdentity(record), record])).values()];
     // In time order (the sorted set's), a batch touches a month or two of blocks.
-    const batches = Array.from({ length: Math.max(1, Math.ceil(unique.length / MIGRATION_BATCH)) }, (_, index) => unique.slice(index * MIGRATION_BATCH, (index + 1) * MIGRATION_BATCH));
+    const batches = Array.from({ length: Math.max(1, Math.ceil(unique.length / MIGRATION_BATCH)) }, (_, index) =>
+      unique.slice(index * MIGRATION_BATCH, (index + 1) * MIGRATION_BATCH),
+    );
     for (const batch of batches) if (!(await this.savePage(uid, lease, batch, span))) return 0;
     await this.redis.del(recordsKey, coverKey, linesKey);
     return unique.length;

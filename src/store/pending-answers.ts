@@ -88,7 +88,11 @@ export class PendingAnswers {
     const field = PendingAnswers.field(answer.chat, answer.message);
     this.held.set(field, token);
     const { chat, message, user, again, locale } = answer;
-    await this.redis.hset(this.key, field, `${this.owner}|${token}|${this.now() + this.leaseMs}|${JSON.stringify({ chat, message, user, again, locale })}`);
+    await this.redis.hset(
+      this.key,
+      field,
+      `${this.owner}|${token}|${this.now() + this.leaseMs}|${JSON.stringify({ chat, message, user, again, locale })}`,
+    );
     return token;
   }
 
@@ -111,7 +115,15 @@ export class PendingAnswers {
    */
   async takeOver(options: { mine?: boolean } = {}): Promise<TakenAnswer[]> {
     const now = this.now();
-    const taken = (await this.redis.eval(TAKE_OVER, 1, this.key, this.owner, now, now + this.leaseMs, options.mine === true ? "mine" : "")) as string[];
+    const taken = (await this.redis.eval(
+      TAKE_OVER,
+      1,
+      this.key,
+      this.owner,
+      now,
+      now + this.leaseMs,
+      options.mine === true ? "mine" : "",
+    )) as string[];
     return taken.flatMap((entry) => {
       const parts = ENTRY.exec(entry);
       if (parts === null) return [];
@@ -126,7 +138,7 @@ export class PendingAnswers {
   /** Erases the entries of a chat's messages (`/disconnect`). */
   async forget(chat: number): Promise<void> {
     const fields: string[] = [];
-    for (let cursor = "0"; ; ) {
+    for (let cursor = "0"; ;) {
       const [next, found] = await this.redis.hscan(this.key, cursor, "MATCH", `${globLiteral(String(chat))}:*`, "COUNT", 200);
       for (let i = 0; i < found.length; i += 2) fields.push(found[i]!);
       if (next === "0") break;

@@ -10,7 +10,8 @@ export type DigestAwaiting = "time" | "zone";
 const AWAITING_MS = 10 * 60_000;
 
 /** The digest's currencies as stored: well-formed, each once, at most `MAX_DIGEST_CURRENCIES`. */
-const digestCurrencies = (currencies: readonly string[]) => [...new Set(currencies.filter((ccy) => CURRENCY.test(ccy)))].slice(0, MAX_DIGEST_CURRENCIES);
+const digestCurrencies = (currencies: readonly string[]) =>
+  [...new Set(currencies.filter((ccy) => CURRENCY.test(ccy)))].slice(0, MAX_DIGEST_CURRENCIES);
 
 /** Each user's settings, in a hash `<prefix>prefs:<telegram user id>`. */
 export class PreferenceStore {
@@ -91,7 +92,11 @@ export class PreferenceStore {
 
   async setDigest(userId: number, settings: DigestSettings): Promise<void> {
     const time = `${settings.hour}:${settings.minute}`;
-    await this.redis.hset(this.key(userId), "digest", [settings.on ? "1" : "0", time, digestCurrencies(settings.currencies).join(","), settings.locale].join("|"));
+    await this.redis.hset(
+      this.key(userId),
+      "digest",
+      [settings.on ? "1" : "0", time, digestCurrencies(settings.currencies).join(","), settings.locale].join("|"),
+    );
   }
 
   /** What the digest settings wait for the user to type (a time, a zone), for ten minutes after asking. */

@@ -87,7 +87,7 @@ export function slotTag(client: RedisClient, part: string): string {
 export async function* scanKeys(client: RedisClient, pattern: string, count = 200): AsyncGenerator<string> {
   const nodes: Redis[] = client instanceof Cluster ? client.nodes("master") : [client];
   for (const node of nodes) {
-    for (let cursor = "0"; ; ) {
+    for (let cursor = "0"; ;) {
       const [next, keys] = await node.scan(cursor, "MATCH", pattern, "COUNT", count);
       yield* keys;
       if (next === "0") break;

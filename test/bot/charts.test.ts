@@ -33,7 +33,8 @@ async function pressFor(chat: ChatDriver, message: StoredMessage, label: RegExp,
 }
 
 const csvRows = (message: StoredMessage) => parse<Record<string, string>>(Buffer.from(message.file!.content!).toString("utf8"), { columns: true });
-const byField = (record: InterestRecord) => Object.fromEntries(CSV_COLUMNS.map((column) => [column, column === "ts" ? Number(record.ts) : record[column]]));
+const byField = (record: InterestRecord) =>
+  Object.fromEntries(CSV_COLUMNS.map((column) => [column, column === "ts" ? Number(record.ts) : record[column]]));
 
 describe("charts and CSV", () => {
   it("sends a chart and the exact records under a summary, and leaves the summary as it was", async () => {
@@ -68,7 +69,7 @@ describe("charts and CSV", () => {
 
     // The loading notes make way for the answers; the summary is untouched.
     const loading = () => chat.transcript().some((text) => /Drawing the chart|Preparing the CSV/.test(text));
-    for (const deadline = Date.now() + 5_000; loading() && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (const deadline = Date.now() + 5_000; loading() && Date.now() < deadline;) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(loading()).toBe(false);
     const current = e2e.telegram.botMessages(chat.user.id).find((message) => message.message_id === summary.message_id)!;
     expect(current.text).toBe(summary.text);
@@ -95,7 +96,9 @@ describe("charts and CSV", () => {
 
     chat.send("/export ETH isolated 24h");
     const document = await e2e.telegram.waitFor((candidate) => candidate.method === "sendDocument" && candidate.response?.ok === true, 20_000, from);
-    const stored = e2e.telegram.botMessages(chat.user.id).find((message) => message.message_id === (document.response as { result: { message_id: number } }).result.message_id)!;
+    const stored = e2e.telegram
+      .botMessages(chat.user.id)
+      .find((message) => message.message_id === (document.response as { result: { message_id: number } }).result.message_id)!;
     expect(stored.file?.filename).toMatch(/^okx-interest_vic-readonly_ETH_isolated_/);
     const rows = csvRows(stored);
     expect(rows.length).toBeGreaterThanOrEqual(23);

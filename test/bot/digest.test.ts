@@ -19,7 +19,13 @@ const accounts = {
   zed: fakeAccount({
     name: "zed",
     hours: 4,
-    lines: Array.from({ length: 22 }, (_, index) => ({ ccy: `C${String(index + 1).padStart(2, "0")}`, mgnMode: "cross" as const, instId: "", liability: 100, hourlyRate: 0.000004 })),
+    lines: Array.from({ length: 22 }, (_, index) => ({
+      ccy: `C${String(index + 1).padStart(2, "0")}`,
+      mgnMode: "cross" as const,
+      instId: "",
+      liability: 100,
+      hourlyRate: 0.000004,
+    })),
   }),
 };
 
@@ -38,8 +44,11 @@ const scheduler = (userId: number) => queue.getJobScheduler(`digest-${userId}`);
 /** The digest settings as stored: `on|hour:minute|currencies|locale`. */
 const storedDigest = async (userId: number) => (await e2e.redis.hget(`${e2e.prefix}prefs:${userId}`, "digest")) ?? "";
 const buttonsOf = (message: StoredMessage) =>
-  ((message.reply_markup as InlineKeyboardMarkup | undefined)?.inline_keyboard ?? []).flat().map((button) => ("callback_data" in button ? button.callback_data : ""));
-const buttonLabels = (message: StoredMessage) => ((message.reply_markup as InlineKeyboardMarkup | undefined)?.inline_keyboard ?? []).flat().map((button) => button.text);
+  ((message.reply_markup as InlineKeyboardMarkup | undefined)?.inline_keyboard ?? [])
+    .flat()
+    .map((button) => ("callback_data" in button ? button.callback_data : ""));
+const buttonLabels = (message: StoredMessage) =>
+  ((message.reply_markup as InlineKeyboardMarkup | undefined)?.inline_keyboard ?? []).flat().map((button) => button.text);
 const storeDigest = (userId: number, value: string) => e2e.redis.hset(`${e2e.prefix}prefs:${userId}`, "digest", value);
 
 async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
@@ -78,7 +87,9 @@ describe("/digest", () => {
     settings = await chat.expect(/Daily digest: on[\s\S]*Next: /);
     const job = await scheduler(chat.user.id);
     expect(job).toMatchObject({ pattern: "45 7 * * *", tz: "America/New_York" });
-    expect(settings.text).toContain(`Next: ${new Intl.DateTimeFormat("en-GB", { timeZone: "America/New_York", day: "numeric", month: "short" }).format(job!.next)} 07:45`);
+    expect(settings.text).toContain(
+      `Next: ${new Intl.DateTimeFormat("en-GB", { timeZone: "America/New_York", day: "numeric", month: "short" }).format(job!.next)} 07:45`,
+    );
 
     chat.press(settings, /Turn off/);
     await eventually(async () => (await scheduler(chat.user.id)) === undefined);
@@ -91,7 +102,9 @@ describe("/digest", () => {
     chat.press(await chat.expect(/每日汇总：已关闭/), /开启/);
     const settings = await chat.expect(/每日汇总：已开启[\s\S]*下一次：/);
     const job = await scheduler(chat.user.id);
-    const [month, day] = new Intl.DateTimeFormat("en-US", { timeZone: "Asia/Shanghai", month: "numeric", day: "numeric" }).format(job!.next).split("/");
+    const [month, day] = new Intl.DateTimeFormat("en-US", { timeZone: "Asia/Shanghai", month: "numeric", day: "numeric" })
+      .format(job!.next)
+      .split("/");
     expect(settings.text).toContain(`下一次：${month}月${day}日 09:00`);
   });
 
@@ -283,7 +296,8 @@ describe("/digest", () => {
     expect(await scheduler(on.user.id)).toMatchObject({ pattern: "0 9 * * *", tz: "UTC" });
     expect(await scheduler(off.user.id)).toBeUndefined();
     // The count is logged once every user has been looked at, which may be after this user's scheduler is back.
-    const rebuiltLine = () => e2e.bot.logs().some((line) => line.msg === "digest schedules made again for users whose digest is on" && Number(line.rebuilt) >= 1);
+    const rebuiltLine = () =>
+      e2e.bot.logs().some((line) => line.msg === "digest schedules made again for users whose digest is on" && Number(line.rebuilt) >= 1);
     await eventually(() => Promise.resolve(rebuiltLine()));
   }, 60_000);
 
@@ -312,7 +326,9 @@ describe("/digest", () => {
     await new Promise((resolve) => setTimeout(resolve, 3_100));
     const before = e2e.telegram.calls("sendMessage").length;
     chat.press(settings, /Send now/);
-    await eventually(async () => (await queue.getCompletedCount()) > 0 && (await queue.getActiveCount()) === 0 && (await queue.getWaitingCount()) === 0);
+    await eventually(
+      async () => (await queue.getCompletedCount()) > 0 && (await queue.getActiveCount()) === 0 && (await queue.getWaitingCount()) === 0,
+    );
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(e2e.telegram.calls("sendMessage").length).toBe(before);
     expect(chat.transcript().filter((text) => text.includes("could not make your daily digest"))).toHaveLength(1);

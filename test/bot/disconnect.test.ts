@@ -26,14 +26,15 @@ afterAll(async () => {
   await e2e?.close();
 });
 
-const person = (id: number, languageCode = "en"): ChatDriver => chatWith(e2e.telegram, e2e.telegram.user(id, { first_name: "Trader", language_code: languageCode }));
+const person = (id: number, languageCode = "en"): ChatDriver =>
+  chatWith(e2e.telegram, e2e.telegram.user(id, { first_name: "Trader", language_code: languageCode }));
 
 /** Every key of the run (the bot's, BullMQ's, the OKX limiter's) with its whole value as text, whatever its type. */
 async function everything(): Promise<Map<string, string>> {
   const { redis, prefix } = e2e;
   const found = new Map<string, string>();
   for (const pattern of [`${prefix}*`, `b_${prefix}*`]) {
-    for (let cursor = "0"; ; ) {
+    for (let cursor = "0"; ;) {
       const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 500);
       for (const key of keys) found.set(key, await valueOf(key));
       if (next === "0") break;
@@ -121,7 +122,9 @@ describe("/disconnect", () => {
     chat.send("5");
     const filtered = await chat.expect(/Filters: USDT · isolated · BTC-USDT · last 7 days · 5 records per page/);
     chat.press(filtered, /Save as my default/);
-    await e2e.telegram.waitFor((call) => call.method === "answerCallbackQuery" && call.params.text === "Saved: /interest starts from these filters now.");
+    await e2e.telegram.waitFor(
+      (call) => call.method === "answerCallbackQuery" && call.params.text === "Saved: /interest starts from these filters now.",
+    );
     chat.send("/digest Europe/Paris");
     chat.press(await chat.expect(/Daily digest: off/), /Turn on/);
     const settings = await chat.expect(/Daily digest: on[\s\S]*Next: /);
@@ -138,7 +141,19 @@ describe("/disconnect", () => {
 
     // Every family the journey wrote names the person or the account: the check below would see any of them.
     const before = new Set((await naming(id, uid)).map(family));
-    for (const expected of ["cred:", "prefs:", "acct:", "conv:", "msg:", "digest:day:", "digest:key-notice:", "rec:", "bull:digest:repeat:", "bull:digest:completed", "bull:digest:events"]) {
+    for (const expected of [
+      "cred:",
+      "prefs:",
+      "acct:",
+      "conv:",
+      "msg:",
+      "digest:day:",
+      "digest:key-notice:",
+      "rec:",
+      "bull:digest:repeat:",
+      "bull:digest:completed",
+      "bull:digest:events",
+    ]) {
       expect([...before]).toContainEqual(expect.stringContaining(expected));
     }
     expect(await queue.getJobScheduler(`digest-${id}`)).toBeDefined();
@@ -149,7 +164,10 @@ describe("/disconnect", () => {
     // Left: OKX's limiter state, and the flood counter of the person's last updates (it lapses within FLOOD_WINDOW_MS).
     const flood = `${e2e.prefix}flood:${id}`;
     const left = (await naming(id, uid)).filter((key) => !okxLimiter(key));
-    expect(left.filter((key) => key !== flood), "keys naming the person or their account").toEqual([]);
+    expect(
+      left.filter((key) => key !== flood),
+      "keys naming the person or their account",
+    ).toEqual([]);
     expect(await e2e.redis.pttl(flood)).toBeLessThanOrEqual(FLOOD_WINDOW_MS);
     expect(await queue.getJobScheduler(`digest-${id}`)).toBeUndefined();
     await eventually(async () => (await e2e.redis.exists(flood)) === 0, FLOOD_WINDOW_MS + 2_000);

@@ -223,7 +223,9 @@ describe("/filters", () => {
     const done = await chat.expect(/Filters: USDT · isolated · BTC-USDT · last 7 days · 5 records per page/);
 
     chat.press(done, /Save as my default/);
-    await e2e.telegram.waitFor((call) => call.method === "answerCallbackQuery" && call.params.text === "Saved: /interest starts from these filters now.");
+    await e2e.telegram.waitFor(
+      (call) => call.method === "answerCallbackQuery" && call.params.text === "Saved: /interest starts from these filters now.",
+    );
     chat.press(done, /Records/);
     const records = await chat.expect(/Hourly records · USDT · isolated · BTC-USDT/);
     expect((records.text ?? "").split("\n").filter((line) => / USDT +isolated BTC-USDT +\d/.test(line))).toHaveLength(5);
@@ -246,7 +248,8 @@ describe("an account of 40 lines in 20 currencies", () => {
     expect((await chat.expect(/USDT interest · last 24 hours[\s\S]*Updated/)).text).toMatch(/more lines/);
 
     chat.press(summary, /Filters/);
-    const buttons = (message: { reply_markup?: unknown }) => ((message.reply_markup as { inline_keyboard: { text: string }[][] }).inline_keyboard.flat().map((button) => button.text));
+    const buttons = (message: { reply_markup?: unknown }) =>
+      (message.reply_markup as { inline_keyboard: { text: string }[][] }).inline_keyboard.flat().map((button) => button.text);
     const currencies = await chat.expect(/1\/5 · Which currency/);
     expect(buttons(currencies)).toEqual(expect.arrayContaining(WIDE_CURRENCIES));
     chat.press(currencies, /^USDT$/);

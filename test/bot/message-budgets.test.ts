@@ -24,16 +24,19 @@ function translations(locale: "en" | "zh"): Translate {
 const NOW = Date.UTC(2026, 11, 1, 9, 30);
 const records = generateAccruals({ endTs: NOW, hours: 7 * 24, lines: LINES });
 const display = { zone: "Asia/Kolkata", locale: "en" };
-const notes = ["⚠️ OKX is not answering (50001): these figures are the ones I held, from 1 Dec 2026 08:00.", "⏳ Figures from 24 Nov 2026 on: the rest of your history is loading."];
+const notes = [
+  "⚠️ OKX is not answering (50001): these figures are the ones I held, from 1 Dec 2026 08:00.",
+  "⏳ Figures from 24 Nov 2026 on: the rest of your history is loading.",
+];
 
-const callbackData = (keyboard: InlineKeyboard) => keyboard.inline_keyboard.flat().flatMap((button) => ("callback_data" in button ? [button.callback_data] : []));
+const callbackData = (keyboard: InlineKeyboard) =>
+  keyboard.inline_keyboard.flat().flatMap((button) => ("callback_data" in button ? [button.callback_data] : []));
 
 function expectButtonsFit(keyboard: InlineKeyboard): void {
   for (const data of callbackData(keyboard)) expect(Buffer.byteLength(data), data).toBeLessThanOrEqual(64);
 }
 
 describe.each(["en", "zh"] as const)("messages for an account of 40 lines and 20 currencies (%s)", (locale) => {
-
   it("keep a summary within 4,096 characters, the costliest first, saying what they left out", () => {
     const t = translations(locale);
     expect(LINES).toHaveLength(40);
@@ -43,7 +46,16 @@ describe.each(["en", "zh"] as const)("messages for an account of 40 lines and 20
     expect(text.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
     expect(text).toContain(summary.currencies[0]!.ccy);
     expect(text).toContain(t("interest-more", { count: 20 - 6 }).slice(0, 8));
-    const usdt = renderSummary(t, { period: "7d", ccy: "USDT" }, summarize(records.filter((record) => record.ccy === "USDT"), NOW - 7 * 24 * HOUR_MS, NOW), { ...display, locale, now: NOW, notes });
+    const usdt = renderSummary(
+      t,
+      { period: "7d", ccy: "USDT" },
+      summarize(
+        records.filter((record) => record.ccy === "USDT"),
+        NOW - 7 * 24 * HOUR_MS,
+        NOW,
+      ),
+      { ...display, locale, now: NOW, notes },
+    );
     expect(usdt.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
     expect(usdt).toContain(t("interest-more-lines", { count: 21 - 12, ccy: "USDT" }));
     expectButtonsFit(summaryKeyboard(t, { period: "90d", ccy: "USDT", mgnMode: "isolated", instId: "MATIC-USDT" }));
@@ -61,10 +73,15 @@ describe.each(["en", "zh"] as const)("messages for an account of 40 lines and 20
       const { text, keyboard } = renderRecords(t, view, page, recordsPage(matching, page, size), { ...display, locale });
       expect(text.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
       expectButtonsFit(keyboard);
-      const rows = text.slice(text.indexOf("<pre>") + 5, text.indexOf("</pre>")).split("\n").slice(1);
+      const rows = text
+        .slice(text.indexOf("<pre>") + 5, text.indexOf("</pre>"))
+        .split("\n")
+        .slice(1);
       if (text.includes(t("records-empty"))) break;
       seen.push(...rows);
-      const older = callbackData(keyboard).map(decodeView).find((decoded) => decoded?.page.after !== undefined);
+      const older = callbackData(keyboard)
+        .map(decodeView)
+        .find((decoded) => decoded?.page.after !== undefined);
       page = older!.page;
     }
     expect(seen).toHaveLength(matching.length);

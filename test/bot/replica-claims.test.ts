@@ -9,7 +9,8 @@ const LEASE_MS = 600;
 const options = { waitMs: 10_000, runningMs: LEASE_MS, chatHoldMs: LEASE_MS };
 
 /** One update as a replica sees it: a private chat's message, or one that belongs to no chat. */
-const update = (id: number, chat = true) => ({ update: { update_id: id }, chat: chat ? { id: 42, type: "private" } : undefined }) as unknown as BotContext;
+const update = (id: number, chat = true) =>
+  ({ update: { update_id: id }, chat: chat ? { id: 42, type: "private" } : undefined }) as unknown as BotContext;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A replica with its own connection to the shared Redis; `die` cuts it off mid-work, releasing nothing. */

@@ -98,7 +98,14 @@ describe("two replicas in webhook mode behind a load balancer", () => {
     await chat.expect(/Hi!/);
     const update = {
       update_id: 900_000_001,
-      message: { message_id: 99, date: Math.floor(Date.now() / 1000), chat: { id: chat.user.id, type: "private", first_name: "Member" }, from: chat.user, text: "/help", entities: [{ type: "bot_command", offset: 0, length: 5 }] },
+      message: {
+        message_id: 99,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: chat.user.id, type: "private", first_name: "Member" },
+        from: chat.user,
+        text: "/help",
+        entities: [{ type: "bot_command", offset: 0, length: 5 }],
+      },
     };
     const answers = await Promise.all([post(replicas[0]!, update), post(replicas[1]!, update), post(replicas[0]!, update)]);
     expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);

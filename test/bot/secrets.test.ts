@@ -55,7 +55,18 @@ describe("what must go", () => {
 
   it("in a private chat where /connect runs or may run: every message but a command of the bot's that no passphrase could be", () => {
     for (const known of ["running", "unknown"] satisfies ConnectKnowledge[]) {
-      for (const text of ["Pass-alice-1", "/Secret#1", "my pass phrase", "我的口令是八个字符", "/connect", "/interest", "/cancel#1", "/unknown", "/cancel@another_bot", "/status@another_bot"]) {
+      for (const text of [
+        "Pass-alice-1",
+        "/Secret#1",
+        "my pass phrase",
+        "我的口令是八个字符",
+        "/connect",
+        "/interest",
+        "/cancel#1",
+        "/unknown",
+        "/cancel@another_bot",
+        "/status@another_bot",
+      ]) {
         expect(mustGo(sent({ text }), known), text).toBe("unsure");
       }
       expect(mustGo(photo(), known)).toBe("unsure");
@@ -70,7 +81,13 @@ describe("what must go", () => {
 
   it("never the bot's own message under a pressed button", () => {
     const pressed = context({
-      callback_query: { id: "q", from: person, chat_instance: "c", data: "connect:env:live", message: { ...message({ text: SECRET }), from: { ...person, id: 1, is_bot: true } } },
+      callback_query: {
+        id: "q",
+        from: person,
+        chat_instance: "c",
+        data: "connect:env:live",
+        message: { ...message({ text: SECRET }), from: { ...person, id: 1, is_bot: true } },
+      },
     });
     expect(mustGo(pressed, "unknown")).toBeUndefined();
   });

@@ -54,7 +54,10 @@ function environment(extra: Record<string, string> = {}): Record<string, string>
 }
 
 const newChat = (): ChatDriver => chatWith(telegram, telegram.user(nextUser++, { first_name: "Trader", language_code: "en" }));
-const failures = (bot: BotProcess) => bot.logs().filter((line) => /failed|limiter has been stopped/.test(String(line.msg)) || /limiter has been stopped/.test(JSON.stringify(line.err ?? "")));
+const failures = (bot: BotProcess) =>
+  bot
+    .logs()
+    .filter((line) => /failed|limiter has been stopped/.test(String(line.msg)) || /limiter has been stopped/.test(JSON.stringify(line.err ?? "")));
 
 /** A slow `/interest` is under way when SIGTERM comes: it is answered, and the process then exits 0. */
 async function interestThroughStop(bot: BotProcess, chat: ChatDriver, account: FakeOkxAccount): Promise<void> {

@@ -27,7 +27,9 @@ describe("the bounded retries", () => {
 
   it("retries network errors a bounded number of times, with growing waits, then throws the last", async () => {
     const { call, tries } = wire([down]);
-    await expect(send(boundedRetries({ attempts: 3, maxRetryAfterMs: 1000, budgetMs: 5_000, backoffMs: 20 }), call)).rejects.toBeInstanceOf(HttpError);
+    await expect(send(boundedRetries({ attempts: 3, maxRetryAfterMs: 1000, budgetMs: 5_000, backoffMs: 20 }), call)).rejects.toBeInstanceOf(
+      HttpError,
+    );
     expect(tries).toHaveLength(3);
     expect(tries[1]! - tries[0]!).toBeGreaterThanOrEqual(18);
     expect(tries[2]! - tries[1]!).toBeGreaterThanOrEqual(38);
@@ -36,7 +38,9 @@ describe("the bounded retries", () => {
   it("starts no retry past its time budget, however many tries are left", async () => {
     const { call, tries } = wire([down]);
     const started = Date.now();
-    await expect(send(boundedRetries({ attempts: 100, maxRetryAfterMs: 1000, budgetMs: 300, backoffMs: 50 }), call)).rejects.toBeInstanceOf(HttpError);
+    await expect(send(boundedRetries({ attempts: 100, maxRetryAfterMs: 1000, budgetMs: 300, backoffMs: 50 }), call)).rejects.toBeInstanceOf(
+      HttpError,
+    );
     // 50 + 100 ms waited; the next wait (200 ms) would end past 300 ms.
     expect(tries).toHaveLength(3);
     expect(Date.now() - started).toBeLessThan(300);

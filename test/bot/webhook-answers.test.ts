@@ -51,13 +51,16 @@ async function webhookBot(setup: (bot: Bot<SayContext>) => void, options: { repl
 
 describe("ctx.say in webhook mode", () => {
   it("rides in the webhook's answer, while a reply whose message is needed is an ordinary call", async () => {
-    const { telegram, user } = await webhookBot((bot) => {
-      bot.command("help", (ctx) => ctx.say("<b>What I do</b>", { parse_mode: "HTML" }));
-      bot.command("work", async (ctx) => {
-        const loading = await ctx.reply("Loading…");
-        await ctx.api.editMessageText(ctx.chat.id, loading.message_id, "Done");
-      });
-    }, { replyWaitMs: 2_000 });
+    const { telegram, user } = await webhookBot(
+      (bot) => {
+        bot.command("help", (ctx) => ctx.say("<b>What I do</b>", { parse_mode: "HTML" }));
+        bot.command("work", async (ctx) => {
+          const loading = await ctx.reply("Loading…");
+          await ctx.api.editMessageText(ctx.chat.id, loading.message_id, "Done");
+        });
+      },
+      { replyWaitMs: 2_000 },
+    );
 
     telegram.sendText(user, "/help");
     const help = await telegram.nextBotMessage(user.id);
@@ -77,7 +80,10 @@ describe("ctx.say in webhook mode", () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       return prev(method, payload, signal);
     };
-    const { telegram, user } = await webhookBot((bot) => bot.command("help", (ctx) => ctx.say("What I do")), { replyWaitMs: 50, outer: slowThrottle });
+    const { telegram, user } = await webhookBot((bot) => bot.command("help", (ctx) => ctx.say("What I do")), {
+      replyWaitMs: 50,
+      outer: slowThrottle,
+    });
 
     telegram.sendText(user, "/help");
     expect((await telegram.nextBotMessage(user.id)).text).toBe("What I do");

@@ -143,7 +143,9 @@ async function script(name: string, text: string): Promise<string> {
 
 describe("the script format", () => {
   it("reads one step a line: messages, “> TEXT” presses, comments and blank lines skipped", () => {
-    const steps = parseScript(["# a comment", "", "/interest USDT", "  > 7d  ", ">Cross", "  # indented comment", "hello # not a comment", ""].join("\n"));
+    const steps = parseScript(
+      ["# a comment", "", "/interest USDT", "  > 7d  ", ">Cross", "  # indented comment", "hello # not a comment", ""].join("\n"),
+    );
     expect(steps).toEqual([
       { kind: "send", text: "/interest USDT", line: 3 },
       { kind: "press", label: "7d", line: 4 },
@@ -176,7 +178,6 @@ const message = (content: Partial<StoredMessage>): StoredMessage => ({
 });
 
 describe("the transcript", () => {
-
   it("numbers inline buttons in reading order, marks links and edits, and lists a reply keyboard", () => {
     const shown = renderBotMessage(
       message({
@@ -194,19 +195,28 @@ describe("the transcript", () => {
       true,
     );
     expect(shown).toEqual(["bot ✎ Pick one", "      or type it", "      [1] 24h  [2] · 7d ·", "      [3] Docs ↗ https://example.com/help"]);
-    const asking = renderBotMessage(message({ text: "Share it", reply_markup: { keyboard: [[{ text: "📍 Location", request_location: true }, { text: "Cancel" }]] } }), false);
+    const asking = renderBotMessage(
+      message({ text: "Share it", reply_markup: { keyboard: [[{ text: "📍 Location", request_location: true }, { text: "Cancel" }]] } }),
+      false,
+    );
     expect(asking).toEqual(["bot › Share it", "      ⌨ 📍 Location  ⌨ Cancel"]);
   });
 
   it("shows a photo or a document by name and size, with its caption", () => {
-    const photo = message({ caption: "USDT · 30 days", file: { kind: "photo", fileId: "x", fileUniqueId: "y", byteLength: 48213, filename: "chart.png" } });
+    const photo = message({
+      caption: "USDT · 30 days",
+      file: { kind: "photo", fileId: "x", fileUniqueId: "y", byteLength: 48213, filename: "chart.png" },
+    });
     expect(renderBotMessage(photo, false)).toEqual(["bot › (photo: chart.png, 48213 bytes)", "      USDT · 30 days"]);
     const linked = message({ file: { kind: "document", fileId: "x", fileUniqueId: "y", url: "https://example.com/a.csv" } });
     expect(renderBotMessage(linked, false)).toEqual(["bot › (document: https://example.com/a.csv)"]);
   });
 
   it("gives the path a file was saved as on its line, or why it was not", () => {
-    const photo = message({ caption: "USDT · 30 days", file: { kind: "photo", fileId: "x", fileUniqueId: "y", byteLength: 48213, filename: "chart.png" } });
+    const photo = message({
+      caption: "USDT · 30 days",
+      file: { kind: "photo", fileId: "x", fileUniqueId: "y", byteLength: 48213, filename: "chart.png" },
+    });
     expect(renderBotMessage(photo, false, { path: "/home/trader/charts/chart.png" })).toEqual([
       "bot › (photo: chart.png, 48213 bytes) saved as /home/trader/charts/chart.png",
       "      USDT · 30 days",
@@ -218,7 +228,14 @@ describe("the transcript", () => {
 describe("the files the bot sends", () => {
   const sent = (fileUniqueId: string, filename: string | undefined, content: string): StoredMessage =>
     message({
-      file: { kind: "document", fileId: `id-${fileUniqueId}`, fileUniqueId, byteLength: content.length, content: Buffer.from(content), ...(filename === undefined ? {} : { filename }) },
+      file: {
+        kind: "document",
+        fileId: `id-${fileUniqueId}`,
+        fileUniqueId,
+        byteLength: content.length,
+        content: Buffer.from(content),
+        ...(filename === undefined ? {} : { filename }),
+      },
     });
 
   it("are written under the name sent, a counter in front when it is taken, and a file sent again is the one saved", async () => {
@@ -243,7 +260,10 @@ describe("the files the bot sends", () => {
     expect(files.save(sent("b", "..", "x"))).toEqual({ path: join(dir, "document") });
     expect(files.save(sent("c", undefined, "x"))).toEqual({ path: join(dir, "2-document") });
     expect(await readdir(dir)).toHaveLength(3);
-    const linked = { ...sent("d", "a.csv", ""), file: { kind: "document" as const, fileId: "x", fileUniqueId: "d", url: "https://example.com/a.csv" } };
+    const linked = {
+      ...sent("d", "a.csv", ""),
+      file: { kind: "document" as const, fileId: "x", fileUniqueId: "d", url: "https://example.com/a.csv" },
+    };
     expect(files.save(linked)).toBeUndefined();
   });
 });
@@ -354,7 +374,9 @@ describe("npm run demo", () => {
   it("saves the files in a fresh folder under the system's temporary folder, printed at start, kept when it stops; a name sent twice is not overwritten", async () => {
     const temporary = await mkdtemp(join(scripts, "tmp-"));
     const account = demoAccount();
-    const steps = ["/connect", account.apiKey, account.secret, account.passphrase, "> Demo", "/interest USDT", "> 24h", "> Chart", "> Chart"].join("\n");
+    const steps = ["/connect", account.apiKey, account.secret, account.passphrase, "> Demo", "/interest USDT", "> 24h", "> Chart", "> Chart"].join(
+      "\n",
+    );
     const demo = runDemo(["--script", await script("two-charts.txt", steps)], { REDIS_URL: inject("redisUrl"), TMPDIR: temporary });
     expect(await demo.exited, demo.output()).toBe(0);
     const output = demo.output();

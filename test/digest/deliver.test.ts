@@ -52,7 +52,11 @@ async function world(count = 1, transformers: Transformer[] = []): Promise<World
   const okx = await startFakeOkx({ accounts, windowMs: 40 });
   const telegram = await startFakeTelegram();
   const harness = digestHarness({ redis, prefix, okxUrls: okx.urls, telegram, perSecond: 25, okxWindowMs: 40, transformers });
-  closers.push(() => okx.close(), () => telegram.close(), () => harness.close());
+  closers.push(
+    () => okx.close(),
+    () => telegram.close(),
+    () => harness.close(),
+  );
   for (const [index, userId] of users.entries()) {
     // Telegram lets a bot write only to people who have written to it.
     telegram.sendText(telegram.user(userId, { language_code: "en" }), "/start");
@@ -197,7 +201,9 @@ describe("delivering a digest", () => {
     expect(await deliverDigest(harness.dependencies, run(userId, "d1", today))).toBe("key-notice");
     expect(await deliverDigest(harness.dependencies, run(userId, "d2", today + DAY))).toBe("quiet");
     expect(await deliverDigest(harness.dependencies, run(userId, "d3", today + 2 * DAY))).toBe("quiet");
-    expect(telegram.botMessages(userId).map((message) => message.text)).toEqual([expect.stringMatching(/OKX refused your key \(50105: .+\)\. \/connect a working key/)]);
+    expect(telegram.botMessages(userId).map((message) => message.text)).toEqual([
+      expect.stringMatching(/OKX refused your key \(50105: .+\)\. \/connect a working key/),
+    ]);
 
     account.passphrase = passphrase;
     expect(await deliverDigest(harness.dependencies, run(userId, "d4", today + 3 * DAY))).toBe("sent");
@@ -251,12 +257,19 @@ describe("the worker", () => {
     const { harness, telegram, users } = await world(6);
     const finished: string[] = [];
     const workers = [0, 1].map(() =>
-      startDigestWorker({ ...harness.dependencies, connection: harness.connection, prefix: harness.bullPrefix, concurrency: 4, onFinished: (outcome) => finished.push(outcome) }),
+      startDigestWorker({
+        ...harness.dependencies,
+        connection: harness.connection,
+        prefix: harness.bullPrefix,
+        concurrency: 4,
+        onFinished: (outcome) => finished.push(outcome),
+      }),
     );
     closers.push(async () => void (await Promise.all(workers.map((worker) => worker.close()))));
     for (const id of users) {
       // Whichever runs second finds the day taken (or, while the first prepares, retries shortly).
-      for (const jobId of [`first-${id}`, `second-${id}`]) await harness.queue.add("digest", { userId: id }, { jobId, attempts: 5, backoff: { type: "fixed", delay: 200 } });
+      for (const jobId of [`first-${id}`, `second-${id}`])
+        await harness.queue.add("digest", { userId: id }, { jobId, attempts: 5, backoff: { type: "fixed", delay: 200 } });
     }
     const deadline = Date.now() + 15_000;
     while (finished.length < users.length * 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));

@@ -143,7 +143,10 @@ describe("BullMQ's job scheduler in the user's zone (real Redis)", () => {
     for (const key of keys.filter((key) => ["completed", "delayed", "wait", "active", "failed", "repeat"].some((set) => key.endsWith(`:${set}`)))) {
       const type = await redis.type(key);
       const members = type === "zset" ? await redis.zrange(key, 0, -1) : type === "list" ? await redis.lrange(key, 0, -1) : [];
-      expect(members.filter((member) => names7.test(member)), key).toEqual([]);
+      expect(
+        members.filter((member) => names7.test(member)),
+        key,
+      ).toEqual([]);
     }
   });
 });
@@ -166,7 +169,8 @@ describe.skipIf(process.env.REDIS_URL !== undefined)("the digest queue in a Redi
     await queue.waitUntilReady();
     await server.stop();
     const deadline = Date.now() + 5_000;
-    while (!lines.some((line) => line.msg === "digest queue problem") && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    while (!lines.some((line) => line.msg === "digest queue problem") && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
     expect(lines.filter((line) => line.msg === "digest queue problem").length).toBeGreaterThan(0);
     expect(lines.every((line) => line.level === 40)).toBe(true);
     expect(consoleError).not.toHaveBeenCalled();

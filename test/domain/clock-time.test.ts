@@ -47,7 +47,27 @@ describe("parseClockTime: a time of day as a person types it", () => {
     }
   });
 
-  const refused = ["", "  ", "24:00", "25", "9:60", "9:5", "1.5", "12345", "13pm", "0am", "8:30:00", "-1", "abc", "nine", "at 9", "9-10", "18:02 Europe/Paris", "and/or", "USDT"];
+  const refused = [
+    "",
+    "  ",
+    "24:00",
+    "25",
+    "9:60",
+    "9:5",
+    "1.5",
+    "12345",
+    "13pm",
+    "0am",
+    "8:30:00",
+    "-1",
+    "abc",
+    "nine",
+    "at 9",
+    "9-10",
+    "18:02 Europe/Paris",
+    "and/or",
+    "USDT",
+  ];
   for (const text of refused) {
     it(`refuses ${JSON.stringify(text)}`, () => {
       expect(parseClockTime(text)).toBeUndefined();

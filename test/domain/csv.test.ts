@@ -32,7 +32,18 @@ describe("CSV export", () => {
   it("round-trips a year of records exactly: every field, decimal strings byte for byte", async () => {
     const records = generateAccruals({ hours: 24 * 365, endTs: Date.UTC(2026, 11, 1) }).reverse();
     // The endpoint's own example has empty fields and a rate with 16 decimals.
-    records.push({ type: "1", ccy: "USDT", instId: "", mgnMode: "", interest: "0.0003960833333334", interestRate: "0.0000040833333333", liab: "97", totalLiab: "", interestFreeLiab: "", ts: String(Date.UTC(2026, 11, 1, 1)) });
+    records.push({
+      type: "1",
+      ccy: "USDT",
+      instId: "",
+      mgnMode: "",
+      interest: "0.0003960833333334",
+      interestRate: "0.0000040833333333",
+      liab: "97",
+      totalLiab: "",
+      interestFreeLiab: "",
+      ts: String(Date.UTC(2026, 11, 1, 1)),
+    });
     const [text, ...more] = await documentsOf(new CsvDocuments(inBatches(records, 2_000), "Europe/Berlin"));
     expect(more).toEqual([]);
     expect(text!.startsWith("ts,ccy,mgnMode,instId,interest,interestRate,liab,totalLiab,interestFreeLiab,type\r\n")).toBe(true);
@@ -68,14 +79,21 @@ describe("CSV export", () => {
     const iso = isoFormatter("America/New_York");
     // Clocks go back from 02:00 EDT to 01:00 EST on 1 Nov 2026 (06:00 UTC).
     const times = [4, 5, 6, 7].map((hour) => iso(Date.UTC(2026, 10, 1, hour)));
-    expect(times).toEqual(["2026-11-01T00:00:00.000-04:00", "2026-11-01T01:00:00.000-04:00", "2026-11-01T01:00:00.000-05:00", "2026-11-01T02:00:00.000-05:00"]);
+    expect(times).toEqual([
+      "2026-11-01T00:00:00.000-04:00",
+      "2026-11-01T01:00:00.000-04:00",
+      "2026-11-01T01:00:00.000-05:00",
+      "2026-11-01T02:00:00.000-05:00",
+    ]);
     for (const [index, time] of times.entries()) expect(Date.parse(time)).toBe(Date.UTC(2026, 10, 1, 4 + index));
     expect(isoFormatter("Asia/Kolkata")(Date.UTC(2026, 0, 1) + HOUR_MS / 2)).toBe("2026-01-01T06:00:00.000+05:30");
   });
 
   it("names the file for the account, the filters and the dates", () => {
     const dates = { from: "2026-11-01", to: "2026-12-01" };
-    expect(exportFileName("Main account", { period: "30d", ccy: "USDT", mgnMode: "cross" }, dates)).toBe("okx-interest_Main-account_USDT_cross_2026-11-01_2026-12-01.csv");
+    expect(exportFileName("Main account", { period: "30d", ccy: "USDT", mgnMode: "cross" }, dates)).toBe(
+      "okx-interest_Main-account_USDT_cross_2026-11-01_2026-12-01.csv",
+    );
     expect(exportFileName("主账户", { period: "1y" }, dates, 2)).toBe("okx-interest_account_all_2026-11-01_2026-12-01_part2.csv");
   });
 });

@@ -5,7 +5,19 @@ import type { InterestRecord } from "../../src/domain/interest-record.js";
 const HOUR_MS = 3600_000;
 
 function record(overrides: Partial<InterestRecord>): InterestRecord {
-  return { type: "2", ccy: "USDT", instId: "", mgnMode: "cross", interest: "0", interestRate: "0", liab: "0", totalLiab: "", interestFreeLiab: "", ts: "0", ...overrides };
+  return {
+    type: "2",
+    ccy: "USDT",
+    instId: "",
+    mgnMode: "cross",
+    interest: "0",
+    interestRate: "0",
+    liab: "0",
+    totalLiab: "",
+    interestFreeLiab: "",
+    ts: "0",
+    ...overrides,
+  };
 }
 
 /** One record of `interest` every hour in `[from, to)`. */
@@ -57,7 +69,14 @@ describe("daily interest", () => {
       record({ ts: String(day3), interest: "0.2", liab: "1000", interestRate: "0.0002" }),
       record({ ts: String(day1), interest: "0.1", liab: "1000", interestRate: "0.0001" }),
       record({ ts: String(day1), interest: "0.2", liab: "1000", interestRate: "0.0002" }),
-      record({ ts: String(day1), mgnMode: "isolated", instId: "BTC-USDT", interest: "0.0000000000000001", liab: "10", interestRate: "0.00000000000001" }),
+      record({
+        ts: String(day1),
+        mgnMode: "isolated",
+        instId: "BTC-USDT",
+        interest: "0.0000000000000001",
+        liab: "10",
+        interestRate: "0.00000000000001",
+      }),
       record({ ts: String(day1 - 7 * 24 * HOUR_MS), interest: "99" }),
       record({ ccy: "BTC", ts: String(day1), interest: "0.00000001", liab: "1", interestRate: "0.00000001" }),
     ];

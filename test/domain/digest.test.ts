@@ -71,7 +71,10 @@ describe("the digest", () => {
 
   it("projects nothing for a loan repaid during the day reported, while another is still borrowed", () => {
     const day = windows.days[6]!;
-    const records = [...hourly("USDT", windows.month.from, dueAt, "0.1"), ...hourly("BTC", windows.month.from, day.from + 6 * HOUR, "0.00001", "0.5")];
+    const records = [
+      ...hourly("USDT", windows.month.from, dueAt, "0.1"),
+      ...hourly("BTC", windows.month.from, day.from + 6 * HOUR, "0.00001", "0.5"),
+    ];
     const btc = buildDigest(records, windows, dueAt, []).currencies.find((currency) => currency.ccy === "BTC")!;
     expect(btc.day.toFixed()).toBe("0.00006");
     expect(btc.liability.isZero()).toBe(true);

@@ -45,16 +45,32 @@ describe("wall-clock times across daylight-saving changes", () => {
 
   it("a chosen time in the skipped hour comes once, as far past the gap; in the repeated hour, once, the first time", () => {
     // 29 Mar 2026 in Berlin: 02:00 → 03:00. 02:30 does not exist; 03:30 CEST is 01:30 UTC.
-    expect(schedule("2026-03-28T12:00:00Z", 2, 30, "Europe/Berlin", 3)).toEqual(["2026-03-29T01:30:00.000Z", "2026-03-30T00:30:00.000Z", "2026-03-31T00:30:00.000Z"]);
+    expect(schedule("2026-03-28T12:00:00Z", 2, 30, "Europe/Berlin", 3)).toEqual([
+      "2026-03-29T01:30:00.000Z",
+      "2026-03-30T00:30:00.000Z",
+      "2026-03-31T00:30:00.000Z",
+    ]);
     // 25 Oct 2026: 03:00 → 02:00. 02:30 happens at 00:30 UTC (CEST) and 01:30 UTC (CET): only the first.
-    expect(schedule("2026-10-24T12:00:00Z", 2, 30, "Europe/Berlin", 3)).toEqual(["2026-10-25T00:30:00.000Z", "2026-10-26T01:30:00.000Z", "2026-10-27T01:30:00.000Z"]);
+    expect(schedule("2026-10-24T12:00:00Z", 2, 30, "Europe/Berlin", 3)).toEqual([
+      "2026-10-25T00:30:00.000Z",
+      "2026-10-26T01:30:00.000Z",
+      "2026-10-27T01:30:00.000Z",
+    ]);
     // Between the two 02:30s the next one is the next day's, not the repeat.
     expect(iso(nextLocalTime(at("2026-10-25T00:45:00Z"), 2, 30, "Europe/Berlin"))).toBe("2026-10-26T01:30:00.000Z");
   });
 
   it("America/New_York: 02:30 on the spring day is 03:30 EDT; 01:30 on the autumn day comes once (EDT)", () => {
-    expect(schedule("2026-03-07T12:00:00Z", 2, 30, "America/New_York", 3)).toEqual(["2026-03-08T07:30:00.000Z", "2026-03-09T06:30:00.000Z", "2026-03-10T06:30:00.000Z"]);
-    expect(schedule("2026-10-31T12:00:00Z", 1, 30, "America/New_York", 3)).toEqual(["2026-11-01T05:30:00.000Z", "2026-11-02T06:30:00.000Z", "2026-11-03T06:30:00.000Z"]);
+    expect(schedule("2026-03-07T12:00:00Z", 2, 30, "America/New_York", 3)).toEqual([
+      "2026-03-08T07:30:00.000Z",
+      "2026-03-09T06:30:00.000Z",
+      "2026-03-10T06:30:00.000Z",
+    ]);
+    expect(schedule("2026-10-31T12:00:00Z", 1, 30, "America/New_York", 3)).toEqual([
+      "2026-11-01T05:30:00.000Z",
+      "2026-11-02T06:30:00.000Z",
+      "2026-11-03T06:30:00.000Z",
+    ]);
     expect(schedule("2026-10-31T12:00:00Z", 9, 0, "America/New_York", 2)).toEqual(["2026-10-31T13:00:00.000Z", "2026-11-01T14:00:00.000Z"]);
   });
 
@@ -63,11 +79,19 @@ describe("wall-clock times across daylight-saving changes", () => {
     expect(schedule("2026-10-03T12:00:00Z", 2, 30, "Australia/Sydney", 2)).toEqual(["2026-10-03T16:30:00.000Z", "2026-10-04T15:30:00.000Z"]);
     // 5 Apr 2026: 03:00 AEDT → 02:00 AEST; 02:30 twice, sent at the first.
     expect(schedule("2026-04-04T00:00:00Z", 2, 30, "Australia/Sydney", 2)).toEqual(["2026-04-04T15:30:00.000Z", "2026-04-05T16:30:00.000Z"]);
-    expect(schedule("2026-10-02T12:00:00Z", 9, 0, "Australia/Sydney", 3)).toEqual(["2026-10-02T23:00:00.000Z", "2026-10-03T22:00:00.000Z", "2026-10-04T22:00:00.000Z"]);
+    expect(schedule("2026-10-02T12:00:00Z", 9, 0, "Australia/Sydney", 3)).toEqual([
+      "2026-10-02T23:00:00.000Z",
+      "2026-10-03T22:00:00.000Z",
+      "2026-10-04T22:00:00.000Z",
+    ]);
   });
 
   it("Asia/Shanghai (no changes): every day at the same UTC time", () => {
-    expect(schedule("2026-03-28T00:00:00Z", 9, 0, "Asia/Shanghai", 3)).toEqual(["2026-03-28T01:00:00.000Z", "2026-03-29T01:00:00.000Z", "2026-03-30T01:00:00.000Z"]);
+    expect(schedule("2026-03-28T00:00:00Z", 9, 0, "Asia/Shanghai", 3)).toEqual([
+      "2026-03-28T01:00:00.000Z",
+      "2026-03-29T01:00:00.000Z",
+      "2026-03-30T01:00:00.000Z",
+    ]);
   });
 
   it("never steps with a stale offset: 24 hours after 09:00 on the day before a change is not 09:00", () => {
@@ -148,9 +172,18 @@ describe("times as a person reads them", () => {
     const english = { zone: "UTC", locale: "en" };
     expect(formatRange(yearEnd - 365 * 24 * HOUR, yearEnd, english)).toEqual({ from: "1 Dec 2025", to: "1 Dec 2026" });
     expect(formatRange(yearEnd - 7 * 24 * HOUR, yearEnd, english)).toEqual({ from: "24 Nov 17:54", to: "1 Dec 17:54" });
-    expect(formatRange(yearEnd - 365 * 24 * HOUR, yearEnd, { zone: "Asia/Shanghai", locale: "zh" })).toEqual({ from: "2025年12月2日", to: "2026年12月2日" });
+    expect(formatRange(yearEnd - 365 * 24 * HOUR, yearEnd, { zone: "Asia/Shanghai", locale: "zh" })).toEqual({
+      from: "2025年12月2日",
+      to: "2026年12月2日",
+    });
     // Across New Year in Shanghai but not yet in New York.
-    expect(formatRange(newYearInShanghai - 5 * HOUR, newYearInShanghai, { zone: "Asia/Shanghai", locale: "en" })).toEqual({ from: "31 Dec 2025", to: "1 Jan 2026" });
-    expect(formatRange(newYearInShanghai - 5 * HOUR, newYearInShanghai, { zone: "America/New_York", locale: "en" })).toEqual({ from: "31 Dec 10:05", to: "31 Dec 15:05" });
+    expect(formatRange(newYearInShanghai - 5 * HOUR, newYearInShanghai, { zone: "Asia/Shanghai", locale: "en" })).toEqual({
+      from: "31 Dec 2025",
+      to: "1 Jan 2026",
+    });
+    expect(formatRange(newYearInShanghai - 5 * HOUR, newYearInShanghai, { zone: "America/New_York", locale: "en" })).toEqual({
+      from: "31 Dec 10:05",
+      to: "31 Dec 15:05",
+    });
   });
 });

@@ -6,7 +6,18 @@ const HOUR = 3600_000;
 const identity = (record: InterestRecord) => `${record.ts}|${record.ccy}|${record.mgnMode}|${record.instId}`;
 
 function record(ts: number, ccy: string, mgnMode: string, instId = ""): InterestRecord {
-  return { type: "2", ccy, mgnMode, instId, interest: "0.1", interestRate: "0.00001", liab: "100", totalLiab: "", interestFreeLiab: "", ts: String(ts) };
+  return {
+    type: "2",
+    ccy,
+    mgnMode,
+    instId,
+    interest: "0.1",
+    interestRate: "0.00001",
+    liab: "100",
+    totalLiab: "",
+    interestFreeLiab: "",
+    ts: String(ts),
+  };
 }
 
 /** Pages older from the newest to the end, then back newer from the oldest page: every record met going each way. */
@@ -34,8 +45,16 @@ function walk(records: InterestRecord[], size: number): { older: string[]; newer
 
 describe("records pages", () => {
   // Five lines an hour for 30 hours, pages that end inside hours.
-  const lines = [["USDT", "cross", ""], ["USDT", "isolated", "BTC-USDT"], ["USDT", "isolated", "ETH-USDT"], ["BTC", "cross", ""], ["BTC", "isolated", "BTC-USDT"]] as const;
-  const records = Array.from({ length: 30 }, (_, hour) => lines.map(([ccy, mode, inst]) => record(Date.UTC(2026, 10, 1) + hour * HOUR, ccy, mode, inst))).flat();
+  const lines = [
+    ["USDT", "cross", ""],
+    ["USDT", "isolated", "BTC-USDT"],
+    ["USDT", "isolated", "ETH-USDT"],
+    ["BTC", "cross", ""],
+    ["BTC", "isolated", "BTC-USDT"],
+  ] as const;
+  const records = Array.from({ length: 30 }, (_, hour) =>
+    lines.map(([ccy, mode, inst]) => record(Date.UTC(2026, 10, 1) + hour * HOUR, ccy, mode, inst)),
+  ).flat();
 
   it.each([1, 3, 7, 10, 100])("show every record exactly once going older and again going newer, %i a page", (size) => {
     const { older, newer } = walk(records, size);
@@ -55,7 +74,10 @@ describe("records pages", () => {
       if (other !== undefined) pair = [other, instId];
       else seen.set(key, instId);
     }
-    const colliding = Array.from({ length: 4 }, (_, hour) => [record(hour * HOUR, "USDT", "isolated", pair[0]), record(hour * HOUR, "USDT", "isolated", pair[1])]).flat();
+    const colliding = Array.from({ length: 4 }, (_, hour) => [
+      record(hour * HOUR, "USDT", "isolated", pair[0]),
+      record(hour * HOUR, "USDT", "isolated", pair[1]),
+    ]).flat();
     const { older, newer } = walk(colliding, 1);
     expect(new Set(older).size).toBe(8);
     expect(newer).toEqual(older);

@@ -8,12 +8,46 @@ import { generateAccruals } from "../support/fake-okx/index.js";
 
 /** The two records of the endpoint's own response example (the second has no totalLiab or interestFreeLiab). */
 const EXAMPLE: InterestRecord[] = [
-  { ccy: "USDT", instId: "", interest: "0.0003960833333334", interestRate: "0.0000040833333333", liab: "97", totalLiab: "", interestFreeLiab: "", mgnMode: "", ts: "1637312400000", type: "1" },
-  { ccy: "USDT", instId: "", interest: "0.0004083333333334", interestRate: "0.0000040833333333", liab: "100", totalLiab: "", interestFreeLiab: "", mgnMode: "", ts: "1637049600000", type: "1" },
+  {
+    ccy: "USDT",
+    instId: "",
+    interest: "0.0003960833333334",
+    interestRate: "0.0000040833333333",
+    liab: "97",
+    totalLiab: "",
+    interestFreeLiab: "",
+    mgnMode: "",
+    ts: "1637312400000",
+    type: "1",
+  },
+  {
+    ccy: "USDT",
+    instId: "",
+    interest: "0.0004083333333334",
+    interestRate: "0.0000040833333333",
+    liab: "100",
+    totalLiab: "",
+    interestFreeLiab: "",
+    mgnMode: "",
+    ts: "1637049600000",
+    type: "1",
+  },
 ];
 
 function record(overrides: Partial<InterestRecord>): InterestRecord {
-  return { type: "2", ccy: "USDT", instId: "", mgnMode: "cross", interest: "0", interestRate: "0", liab: "0", totalLiab: "", interestFreeLiab: "", ts: "0", ...overrides };
+  return {
+    type: "2",
+    ccy: "USDT",
+    instId: "",
+    mgnMode: "cross",
+    interest: "0",
+    interestRate: "0",
+    liab: "0",
+    totalLiab: "",
+    interestFreeLiab: "",
+    ts: "0",
+    ...overrides,
+  };
 }
 
 describe("summary", () => {
@@ -97,7 +131,17 @@ describe("summary", () => {
   });
 
   it("sums decimal strings exactly, as decimal.js does", () => {
-    const values = ["0.1", "0.2", "-0.3", "2512.70739406", "0.0000040833333333", "97", "-1.5", "0.123456789123456789", "1e-3".replace("1e-3", "0.001")];
+    const values = [
+      "0.1",
+      "0.2",
+      "-0.3",
+      "2512.70739406",
+      "0.0000040833333333",
+      "97",
+      "-1.5",
+      "0.123456789123456789",
+      "1e-3".replace("1e-3", "0.001"),
+    ];
     let random = 7;
     for (let i = 0; i < 2000; i++) {
       random = (random * 48271) % 2147483647;
@@ -141,18 +185,35 @@ describe("summary from cached blocks", () => {
     const blocks: RecordBlock[] = [];
     for (const key of new Set(records.map(lineOf))) {
       const ofLine = records.filter((record) => lineOf(record) === key).reverse();
-      for (const month of new Set(ofLine.map((record) => Date.UTC(new Date(Number(record.ts)).getUTCFullYear(), new Date(Number(record.ts)).getUTCMonth(), 1)))) {
-        const inMonth = ofLine.filter((record) => Number(record.ts) >= month && new Date(Number(record.ts)).getUTCMonth() === new Date(month).getUTCMonth());
+      for (const month of new Set(
+        ofLine.map((record) => Date.UTC(new Date(Number(record.ts)).getUTCFullYear(), new Date(Number(record.ts)).getUTCMonth(), 1)),
+      )) {
+        const inMonth = ofLine.filter(
+          (record) => Number(record.ts) >= month && new Date(Number(record.ts)).getUTCMonth() === new Date(month).getUTCMonth(),
+        );
         blocks.push(new RecordBlock(inMonth[0]!, month, encodeBlock(month, inMonth)));
       }
     }
     blocks.sort((a, b) => a.base - b.base);
     const from = to - 50 * 24 * 3600_000 + 1800_000;
-    const views: InterestView[] = [{ period: "30d" }, { period: "30d", ccy: "USDT" }, { period: "30d", mgnMode: "isolated" }, { period: "30d", ccy: "USDT", instId: "BTC-USDT" }];
+    const views: InterestView[] = [
+      { period: "30d" },
+      { period: "30d", ccy: "USDT" },
+      { period: "30d", mgnMode: "isolated" },
+      { period: "30d", ccy: "USDT", instId: "BTC-USDT" },
+    ];
     for (const view of views) {
       const matching = (line: { ccy: string; mgnMode: string; instId: string }) => matchesView(view, line);
       const latest = Math.max(...records.filter((record) => matching(record) && Number(record.ts) <= to).map((record) => Number(record.ts)));
-      expect(summarizeBlocks(blocks.filter((block) => matching(block.line)), from, to, latest), JSON.stringify(view)).toEqual(summarize(records.filter(matching), from, to));
+      expect(
+        summarizeBlocks(
+          blocks.filter((block) => matching(block.line)),
+          from,
+          to,
+          latest,
+        ),
+        JSON.stringify(view),
+      ).toEqual(summarize(records.filter(matching), from, to));
     }
   });
 });

@@ -21,7 +21,23 @@ describe("view encoding", () => {
   });
 
   it("refuses malformed and forged data", () => {
-    for (const data of ["", "iv", "iv:7d", "iv:5d:-:-:-", "iv:7d:usdt:-:-", "iv:7d:-:x:-", "iv:7d:-:-:BTCUSDT", "iv:7d:-:-:-:a1:b2", "iv:7d:-:-:-:c1", "iv:7d:-:-:-:a1.", "iv:7d:-:-:-:a.1", "iv:7d:-:-:-:aZZ.1", "iv:7d:-:-:-:a1.123456", `iv:7d:${"A".repeat(60)}:-:-`, "IV:7d:-:-:-"]) {
+    for (const data of [
+      "",
+      "iv",
+      "iv:7d",
+      "iv:5d:-:-:-",
+      "iv:7d:usdt:-:-",
+      "iv:7d:-:x:-",
+      "iv:7d:-:-:BTCUSDT",
+      "iv:7d:-:-:-:a1:b2",
+      "iv:7d:-:-:-:c1",
+      "iv:7d:-:-:-:a1.",
+      "iv:7d:-:-:-:a.1",
+      "iv:7d:-:-:-:aZZ.1",
+      "iv:7d:-:-:-:a1.123456",
+      `iv:7d:${"A".repeat(60)}:-:-`,
+      "IV:7d:-:-:-",
+    ]) {
       expect(decodeView(data)).toBeUndefined();
     }
   });

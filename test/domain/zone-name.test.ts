@@ -37,13 +37,35 @@ describe("canonicalZone: the zone's IANA name, whatever the case typed", () => {
 
 describe("looksLikeZoneName: typed text meant as a time zone, known or not", () => {
   it("takes Area/Location names, known or misspelt, and UTC", () => {
-    for (const text of ["Europe/Paris", "europe/paris", "europe/pariss", "us/eastern", "America/Argentina/Buenos_Aires", "Etc/GMT+5", "Mars/Olympus_Mons", "UTC", "utc"]) {
+    for (const text of [
+      "Europe/Paris",
+      "europe/paris",
+      "europe/pariss",
+      "us/eastern",
+      "America/Argentina/Buenos_Aires",
+      "Etc/GMT+5",
+      "Mars/Olympus_Mons",
+      "UTC",
+      "utc",
+    ]) {
       expect(looksLikeZoneName(text), text).toBe(true);
     }
   });
 
   it("does not take other text with a slash, or names with spaces", () => {
-    for (const text of ["and/or", "yes/no", "BTC/USDT", "a/b", "buy and/or sell", "Europe / Paris", "Europe/Paris please", "/digest", "Europe/", "18:02", "9"]) {
+    for (const text of [
+      "and/or",
+      "yes/no",
+      "BTC/USDT",
+      "a/b",
+      "buy and/or sell",
+      "Europe / Paris",
+      "Europe/Paris please",
+      "/digest",
+      "Europe/",
+      "18:02",
+      "9",
+    ]) {
       expect(looksLikeZoneName(text), text).toBe(false);
     }
   });

@@ -80,7 +80,16 @@ describe("OKX client against the fake OKX", () => {
 
   it("refuses bad parameters before sending anything", async () => {
     const { client, fake } = await start();
-    for (const params of [{ limit: 0 }, { limit: 101 }, { mgnMode: "portfolio" }, { ccy: "US DT" }, { instId: "BTCUSDT" }, { after: "yesterday" }, { type: "1" }, { after: "5", before: "9" }]) {
+    for (const params of [
+      { limit: 0 },
+      { limit: 101 },
+      { mgnMode: "portfolio" },
+      { ccy: "US DT" },
+      { instId: "BTCUSDT" },
+      { after: "yesterday" },
+      { type: "1" },
+      { after: "5", before: "9" },
+    ]) {
       const error = await failureOf(fetchInterestAccrued(client, credentialsOf(alice), params as never, interactive(alice)));
       expect(error.category).toBe("bad-parameter");
     }
@@ -236,7 +245,12 @@ describe("history paging", () => {
   });
 
   it("goes back one year by default", async () => {
-    const longAgo = fakeAccount({ name: "grace", endTs: END, hours: 24 * 400, lines: [{ ccy: "USDT", mgnMode: "cross", instId: "", liability: 10, hourlyRate: 0.000004 }] });
+    const longAgo = fakeAccount({
+      name: "grace",
+      endTs: END,
+      hours: 24 * 400,
+      lines: [{ ccy: "USDT", mgnMode: "cross", instId: "", liability: 10, hourlyRate: 0.000004 }],
+    });
     const { client } = await start({ windowMs: 20, accounts: [longAgo] });
     let oldest = Infinity;
     let count = 0;

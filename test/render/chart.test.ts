@@ -45,7 +45,11 @@ describe("chart", () => {
   }, 20_000);
 
   it("draws Chinese text with glyphs (not empty boxes): the picture changes with the words", async () => {
-    const records = generateAccruals({ hours: 24 * 30, endTs: to, lines: [{ ccy: "USDT", mgnMode: "cross", instId: "", liability: 1000, hourlyRate: 0.000004 }] }).reverse();
+    const records = generateAccruals({
+      hours: 24 * 30,
+      endTs: to,
+      lines: [{ ccy: "USDT", mgnMode: "cross", instId: "", liability: 1000, hourlyRate: 0.000004 }],
+    }).reverse();
     const daily = dailyInterest(records, to - 30 * 24 * HOUR_MS, to, "UTC");
     const picture = chartPicture(translations("zh"), "zh", { period: "30d", ccy: "USDT" }, daily);
     expect(picture.title).toBe("每日利息 · USDT · 最近 30 天");
@@ -69,7 +73,13 @@ describe("chart", () => {
   });
 
   it("draws at most four currencies, the costliest, and names the rest in the caption", () => {
-    const lines = ["USDT", "BTC", "ETH", "SOL", "DOGE", "XRP"].map((ccy, index) => ({ ccy, mgnMode: "cross" as const, instId: "", liability: 1000 / (index + 1), hourlyRate: 0.000004 }));
+    const lines = ["USDT", "BTC", "ETH", "SOL", "DOGE", "XRP"].map((ccy, index) => ({
+      ccy,
+      mgnMode: "cross" as const,
+      instId: "",
+      liability: 1000 / (index + 1),
+      hourlyRate: 0.000004,
+    }));
     const records = generateAccruals({ hours: 48, endTs: to, lines });
     const daily = dailyInterest(records, to - 7 * 24 * HOUR_MS, to, "UTC");
     const t = translations("en");

@@ -13,7 +13,13 @@ import { testRedis } from "../support/redis.js";
 
 const USER = 5806613942;
 const UID = "918273645501";
-const secrets = { apiKey: "2bd806c9-7f0e-00af-1a1f-c3328fa763a9", secret: "0F3A9C2B7D1E4F5A6B7C8D9E0F1A2B3C", passphrase: "Correct-Horse-9!", demo: false, region: "global" as const };
+const secrets = {
+  apiKey: "2bd806c9-7f0e-00af-1a1f-c3328fa763a9",
+  secret: "0F3A9C2B7D1E4F5A6B7C8D9E0F1A2B3C",
+  passphrase: "Correct-Horse-9!",
+  demo: false,
+  region: "global" as const,
+};
 const info = { uid: UID, label: "reader", permissions: ["read_only"], region: "global" as const, demo: false, connectedAt: 1_700_000_000_000 };
 
 describe("forgetUser", () => {

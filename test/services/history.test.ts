@@ -104,7 +104,10 @@ describe("one walk per account", () => {
     const account = fakeAccount({ name: "moving", endTs: clock, hours: 24 * 30 });
     const { loader } = await setUp([account], "newest-first", () => (clock += 60_000));
     const history = loader();
-    const answer = await history.ensure(account.uid, credentialsOf(account), clock - YEAR_MS, { priority: "interactive", deadline: clock + 24 * 3_600_000 });
+    const answer = await history.ensure(account.uid, credentialsOf(account), clock - YEAR_MS, {
+      priority: "interactive",
+      deadline: clock + 24 * 3_600_000,
+    });
     expect(answer.complete).toBe(true);
   });
 

@@ -35,7 +35,14 @@ async function serviceFor(account: FakeOkxAccount) {
     },
   });
   const credentials = new CredentialStore(redis, new Vault([{ id: "k1", key: randomBytes(32) }]), prefix);
-  await credentials.save(USER, credentialsOf(account), { uid: account.uid, label: account.label, permissions: ["read_only"], region: "global", demo: false, connectedAt: Date.now() });
+  await credentials.save(USER, credentialsOf(account), {
+    uid: account.uid,
+    label: account.label,
+    permissions: ["read_only"],
+    region: "global",
+    demo: false,
+    connectedAt: Date.now(),
+  });
   const cache = new InterestCache(redis, prefix);
   const history = new HistoryLoader(harness.client, cache, { pollMs: 20 });
   const service = new InterestService({ credentials, cache, history, logger: pino({ level: "info" }, sink) });
@@ -76,7 +83,11 @@ describe("an OKX answer the bot could not read", () => {
     const { service, lines } = await serviceFor(account);
     expect(await service.accrued(USER, Date.now() - 24 * 3_600_000, { priority: "interactive" })).toMatchObject({ kind: "records" });
     // A new hour at OKX with a figure written as a number.
-    account.records.unshift({ ...account.records[0]!, ts: String(Number(account.records[0]!.ts) + 3_600_000), interest: 0.0004 as unknown as string });
+    account.records.unshift({
+      ...account.records[0]!,
+      ts: String(Number(account.records[0]!.ts) + 3_600_000),
+      interest: 0.0004 as unknown as string,
+    });
     const answer = await service.accrued(USER, Date.now() - 24 * 3_600_000, { priority: "interactive" });
     expect(answer).toMatchObject({ kind: "records", stale: { code: "BAD_RESPONSE", category: "bad-response" } });
     expect(lines).toHaveLength(1);
@@ -84,7 +95,13 @@ describe("an OKX answer the bot could not read", () => {
     expect(answer.records.length).toBeGreaterThan(24 * 4 - 1);
 
     const display = { zone: "UTC", locale: "en" };
-    expect(figureNotes(translate("en"), answer, display)).toEqual([expect.stringMatching(/^⚠️ OKX sent figures I could not read \(BAD_RESPONSE\)\. I stored none of them; these figures are the ones I held, from /)]);
-    expect(figureNotes(translate("zh"), answer, { ...display, locale: "zh" })).toEqual([expect.stringMatching(/^⚠️ OKX 发来了我无法读取的数据（BAD_RESPONSE）。/)]);
+    expect(figureNotes(translate("en"), answer, display)).toEqual([
+      expect.stringMatching(
+        /^⚠️ OKX sent figures I could not read \(BAD_RESPONSE\)\. I stored none of them; these figures are the ones I held, from /,
+      ),
+    ]);
+    expect(figureNotes(translate("zh"), answer, { ...display, locale: "zh" })).toEqual([
+      expect.stringMatching(/^⚠️ OKX 发来了我无法读取的数据（BAD_RESPONSE）。/),
+    ]);
   });
 });

@@ -8,7 +8,15 @@ const line = { type: "2", ccy: "USDT", mgnMode: "cross", instId: "" };
 
 /** A block of `hours` records, each hour's interest `interest`. */
 function bytesOf(hours: number, interest = "0.0001"): Buffer {
-  const records = Array.from({ length: hours }, (_, hour) => ({ ...line, interest, interestRate: "0.000004", liab: "25", totalLiab: "", interestFreeLiab: "", ts: String(MONTH + hour * HOUR_MS) }));
+  const records = Array.from({ length: hours }, (_, hour) => ({
+    ...line,
+    interest,
+    interestRate: "0.000004",
+    liab: "25",
+    totalLiab: "",
+    interestFreeLiab: "",
+    ts: String(MONTH + hour * HOUR_MS),
+  }));
   return Buffer.from(encodeBlock(MONTH, records));
 }
 

@@ -10,8 +10,21 @@ import { Vault } from "../../src/store/vault.js";
 import { testRedis } from "../support/redis.js";
 
 const vault = new Vault([{ id: "k1", key: randomBytes(32) }]);
-const credentials = { apiKey: "2bd806c9-7f0e-00af-1a1f-c3328fa763a9", secret: "0F3A9C2B7D1E4F5A6B7C8D9E0F1A2B3C", passphrase: "Correct-Horse-9!", demo: false, region: "global" as const };
-const info = (uid: string) => ({ uid, label: "reader", permissions: ["read_only"], region: "global" as const, demo: false, connectedAt: 1_700_000_000_000 });
+const credentials = {
+  apiKey: "2bd806c9-7f0e-00af-1a1f-c3328fa763a9",
+  secret: "0F3A9C2B7D1E4F5A6B7C8D9E0F1A2B3C",
+  passphrase: "Correct-Horse-9!",
+  demo: false,
+  region: "global" as const,
+};
+const info = (uid: string) => ({
+  uid,
+  label: "reader",
+  permissions: ["read_only"],
+  region: "global" as const,
+  demo: false,
+  connectedAt: 1_700_000_000_000,
+});
 
 describe("each store forgets its own key family for one user, and nobody else's", () => {
   it("credentials: an account is shared until the last of its Telegram users leaves", async () => {

@@ -8,7 +8,11 @@ describe("answers in progress across replicas", () => {
   it("are taken over once their replica stops renewing them, by one replica only", async () => {
     const { redis, prefix } = testRedis();
     let clock = 1_000_000;
-    const [dead, alive, other] = [0, 1, 2].map(() => new PendingAnswers(redis, prefix, 1_000, () => clock)) as [PendingAnswers, PendingAnswers, PendingAnswers];
+    const [dead, alive, other] = [0, 1, 2].map(() => new PendingAnswers(redis, prefix, 1_000, () => clock)) as [
+      PendingAnswers,
+      PendingAnswers,
+      PendingAnswers,
+    ];
     await dead.register(answer(7, 70));
     await alive.register(answer(8, 80));
     expect(await other.takeOver()).toEqual([]);

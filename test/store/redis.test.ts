@@ -9,7 +9,11 @@ describe("the Redis connection", () => {
     const { redis, url, prefix } = testRedis();
     const sentinel = await startSentinel(url, "okxtest");
     onTestFinished(() => sentinel.stop());
-    const viaSentinel = connectRedis({ url: "redis://no-such-host:1", sentinels: [{ host: "127.0.0.1", port: sentinel.port }], sentinelName: "okxtest" });
+    const viaSentinel = connectRedis({
+      url: "redis://no-such-host:1",
+      sentinels: [{ host: "127.0.0.1", port: sentinel.port }],
+      sentinelName: "okxtest",
+    });
     onTestFinished(async () => void (await viaSentinel.quit()));
     const value = randomBytes(8).toString("hex");
     await viaSentinel.set(`${prefix}through-sentinel`, value);

@@ -3,7 +3,12 @@ import type { InterestRecord } from "../../src/domain/interest-record.js";
 import type { InterestCache } from "../../src/store/interest-cache.js";
 
 /** Puts records into an account's cache as a walk would, under the account's lease, claiming `span` as held. */
-export async function fillCache(cache: InterestCache, uid: string, records: readonly InterestRecord[], span: Span = { from: 1, to: 0 }): Promise<void> {
+export async function fillCache(
+  cache: InterestCache,
+  uid: string,
+  records: readonly InterestRecord[],
+  span: Span = { from: 1, to: 0 },
+): Promise<void> {
   const lease = { token: `fill-${uid}`, leaseMs: 60_000 };
   if (!(await cache.takeLease(uid, lease.token, lease.leaseMs))) throw new Error(`a walk holds account ${uid}`);
   try {

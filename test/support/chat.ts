@@ -26,7 +26,10 @@ export function chatWith(telegram: FakeTelegram, user: FakeUser, chat?: FakeChat
       for (;;) {
         const found = telegram
           .botMessages(chatId)
-          .find((message) => !message.deleted && pattern.test(message.text ?? message.caption ?? "") && !returned.has(`${message.message_id}:${message.text}`));
+          .find(
+            (message) =>
+              !message.deleted && pattern.test(message.text ?? message.caption ?? "") && !returned.has(`${message.message_id}:${message.text}`),
+          );
         if (found !== undefined) {
           returned.add(`${found.message_id}:${found.text}`);
           return found;
@@ -44,6 +47,10 @@ export function chatWith(telegram: FakeTelegram, user: FakeUser, chat?: FakeChat
       if (button === undefined || !("callback_data" in button)) throw new Error(`no button ${label} on message ${message.message_id}`);
       return telegram.pressButton(user, message, button.callback_data);
     },
-    transcript: () => telegram.botMessages(chatId).filter((message) => !message.deleted).map((message) => message.text ?? message.caption ?? ""),
+    transcript: () =>
+      telegram
+        .botMessages(chatId)
+        .filter((message) => !message.deleted)
+        .map((message) => message.text ?? message.caption ?? ""),
   };
 }

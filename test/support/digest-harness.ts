@@ -61,14 +61,24 @@ function withTransformers(api: Api, transformers: Transformer[]): Api {
 export function digestHarness(options: DigestHarnessOptions): DigestHarness {
   const { redis, prefix } = options;
   const vault = new Vault([{ id: "k1", key: Buffer.from(options.masterKey ?? randomBytes(32).toString("base64"), "base64") }]);
-  const scheduler: RequestScheduler = createAccountLimiter({ redis, prefix, ...(options.okxWindowMs === undefined ? {} : { windowMs: options.okxWindowMs }) });
+  const scheduler: RequestScheduler = createAccountLimiter({
+    redis,
+    prefix,
+    ...(options.okxWindowMs === undefined ? {} : { windowMs: options.okxWindowMs }),
+  });
   const okx = new OkxClient({ urls: options.okxUrls, scheduler, backoffBaseMs: 20, backoffMaxMs: 200 });
   const credentials = new CredentialStore(redis, vault, prefix);
   const preferences = new PreferenceStore(redis, prefix);
   const cache = new InterestCache(redis, prefix);
   const now = options.now;
   const logger = options.logger ?? createLogger("silent");
-  const interest = new InterestService({ credentials, cache, history: new HistoryLoader(okx, cache, now === undefined ? {} : { now }), logger, ...(now === undefined ? {} : { now }) });
+  const interest = new InterestService({
+    credentials,
+    cache,
+    history: new HistoryLoader(okx, cache, now === undefined ? {} : { now }),
+    logger,
+    ...(now === undefined ? {} : { now }),
+  });
   const connection = redis.duplicate({ maxRetriesPerRequest: null, commandTimeout: undefined });
   const bullPrefix = `${prefix}bull`;
   const queue = new Queue<DigestJobData>(DIGEST_QUEUE, { connection, prefix: bullPrefix });

@@ -104,8 +104,7 @@ export class UploadedFile {
 export type ApiParams = Record<string, unknown>;
 
 export type ApiResponse =
-  | { ok: true; result: unknown }
-  | { ok: false; error_code: number; description: string; parameters?: { retry_after: number } };
+  { ok: true; result: unknown } | { ok: false; error_code: number; description: string; parameters?: { retry_after: number } };
 
 export interface ApiCall {
   /** Position in the log, from 0. */
@@ -493,7 +492,7 @@ function decodeHtmlEntity(source: string, at: number): { char: string; end: numb
 
 function decodeHtmlEntities(value: string): string {
   let decoded = "";
-  for (let i = 0; i < value.length; ) {
+  for (let i = 0; i < value.length;) {
     const entity = value[i] === "&" ? decodeHtmlEntity(value, i) : undefined;
     decoded += entity?.char ?? value[i];
     i = entity?.end ?? i + 1;
@@ -698,7 +697,7 @@ function imageSize(bytes: Buffer): { width: number; height: number } | undefined
     return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
   }
   if (bytes.length < 4 || bytes.readUInt16BE(0) !== 0xffd8) return undefined;
-  for (let offset = 2; offset + 9 < bytes.length; ) {
+  for (let offset = 2; offset + 9 < bytes.length;) {
     if (bytes[offset] !== 0xff) return undefined;
     const marker = bytes[offset + 1]!;
     // SOF0–SOF15 carry the size, except DHT (C4), JPG (C8) and DAC (CC).
@@ -1400,7 +1399,9 @@ class FakeTelegramServer implements FakeTelegram {
 
   sendUserMedia(user: FakeUser, kind: MediaKind, caption?: string, chat?: FakeChat): StoredMessage {
     const state = this.userChat(user, chat);
-    const file = this.registerFile(kind === "photo" ? { kind, width: 1280, height: 720, byteLength: 90_000 } : { kind, filename: "key.txt", byteLength: 120 });
+    const file = this.registerFile(
+      kind === "photo" ? { kind, width: 1280, height: 720, byteLength: 90_000 } : { kind, filename: "key.txt", byteLength: 120 },
+    );
     const content: MessageContent = { file };
     if (caption !== undefined && caption !== "") Object.assign(content, { caption, entities: commandEntities(caption) });
     const message = this.store(state, user, content);
@@ -1425,7 +1426,9 @@ class FakeTelegramServer implements FakeTelegram {
     const stored = this.userChat(user, message.chat).messages[message.message_id - 1];
     const buttons = inlineKeyboardOf(stored?.reply_markup)?.inline_keyboard.flat() ?? [];
     if (stored !== undefined && !buttons.some((button) => "callback_data" in button && button.callback_data === callbackData)) {
-      throw new Error(`message ${stored.message_id} has no button with callback data ${JSON.stringify(callbackData)}; it has ${JSON.stringify(buttons)}`);
+      throw new Error(
+        `message ${stored.message_id} has no button with callback data ${JSON.stringify(callbackData)}; it has ${JSON.stringify(buttons)}`,
+      );
     }
     return this.forgeButton(user, message, callbackData);
   }
@@ -1573,7 +1576,8 @@ class FakeTelegramServer implements FakeTelegram {
 
   async nextBotMessage(chatId: number, timeoutMs = DEFAULT_WAIT_MS): Promise<StoredMessage> {
     const call = await this.waitForCall(
-      (candidate) => SEND_METHODS.has(candidate.method) && candidate.response?.ok === true && (candidate.response.result as Message).chat.id === chatId,
+      (candidate) =>
+        SEND_METHODS.has(candidate.method) && candidate.response?.ok === true && (candidate.response.result as Message).chat.id === chatId,
       timeoutMs,
       undefined,
       `sending a message to chat ${chatId}`,

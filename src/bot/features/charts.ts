@@ -54,7 +54,13 @@ export function chartFeature(dependencies: ChartFeatureDependencies): Composer<B
    * A status message that shows progress while history loads; it makes way for the answer. `work` runs
    * while it is registered as an answer in progress (`again` asks once more if it is cut short).
    */
-  async function prepared(ctx: BotContext, chatId: number, loadingKey: string, again: string, work: (status: Status) => Promise<void>): Promise<void> {
+  async function prepared(
+    ctx: BotContext,
+    chatId: number,
+    loadingKey: string,
+    again: string,
+    work: (status: Status) => Promise<void>,
+  ): Promise<void> {
     const display = await timeDisplay(ctx, dependencies.preferences);
     const status = await ctx.api.sendMessage(chatId, ctx.t(loadingKey));
     const ticket = await pendingTicket(ctx, dependencies.pending, { chat: chatId, message: status.message_id, again });
@@ -64,7 +70,12 @@ export function chartFeature(dependencies: ChartFeatureDependencies): Composer<B
       budgetMs: dependencies.historyBudgetMs,
     };
     await withTicket(ticket, () =>
-      work({ display, options, say: (text: string) => edit(ctx, chatId, status.message_id, text), done: () => ctx.api.deleteMessage(chatId, status.message_id) }),
+      work({
+        display,
+        options,
+        say: (text: string) => edit(ctx, chatId, status.message_id, text),
+        done: () => ctx.api.deleteMessage(chatId, status.message_id),
+      }),
     );
   }
 
@@ -76,7 +87,10 @@ export function chartFeature(dependencies: ChartFeatureDependencies): Composer<B
       await ctx.api.sendChatAction(chatId, "upload_photo");
       const png = await renderChart(chartPicture(ctx.t, display.locale, view, answer.daily));
       const name = `interest-${view.ccy ?? "all"}-${view.period}.png`;
-      await ctx.api.sendPhoto(chatId, new InputFile(png, name), { caption: chartCaption(ctx.t, view, answer.daily, figureNotes(ctx.t, answer, display, "chart-partial")), parse_mode: "HTML" });
+      await ctx.api.sendPhoto(chatId, new InputFile(png, name), {
+        caption: chartCaption(ctx.t, view, answer.daily, figureNotes(ctx.t, answer, display, "chart-partial")),
+        parse_mode: "HTML",
+      });
       await done();
     });
   }
@@ -92,7 +106,11 @@ export function chartFeature(dependencies: ChartFeatureDependencies): Composer<B
     const documents = new CsvDocuments(answer.batches, zone);
     const dates = { from: isoDate(localDate(answer.from, zone)), to: isoDate(localDate(answer.to, zone)) };
     const caption = [
-      ctx.t("export-caption", { what: escapeHtml(describeView(ctx.t, view)), period: ctx.t(`period-${view.period}`), zone: zoneNames(answer.to, zone) }),
+      ctx.t("export-caption", {
+        what: escapeHtml(describeView(ctx.t, view)),
+        period: ctx.t(`period-${view.period}`),
+        zone: zoneNames(answer.to, zone),
+      }),
       ...figureNotes(ctx.t, answer, display, "chart-partial"),
     ].join("\n");
     // Each document goes to a file first, so a retried upload sends the same bytes again.
@@ -105,7 +123,10 @@ export function chartFeature(dependencies: ChartFeatureDependencies): Composer<B
         await pipeline(Readable.from(document), createWriteStream(path));
         await ctx.api.sendChatAction(chatId, "upload_document");
         const partCaption = part === 1 ? caption : `${caption}\n${ctx.t("export-part", { part })}`;
-        await ctx.api.sendDocument(chatId, new InputFile(path, exportFileName(answer.account, view, dates, part)), { caption: partCaption, parse_mode: "HTML" });
+        await ctx.api.sendDocument(chatId, new InputFile(path, exportFileName(answer.account, view, dates, part)), {
+          caption: partCaption,
+          parse_mode: "HTML",
+        });
         await rm(path);
       }
       if (part === 0) return say(ctx.t("export-empty"));
@@ -123,9 +144,9 @@ export function chartFeature(dependencies: ChartFeatureDependencies): Composer<B
     const view = await commandView(ctx, dependencies.preferences, dependencies.interest);
     if (view !== undefined) await sendExport(ctx, ctx.chat.id, view);
   });
-  feature.chatType(["group", "supergroup"]).command(["chart", "export"], (ctx) =>
-    ctx.reply(ctx.t("connect-private-only", { link: `https://t.me/${ctx.me.username}?start=interest` })),
-  );
+  feature
+    .chatType(["group", "supergroup"])
+    .command(["chart", "export"], (ctx) => ctx.reply(ctx.t("connect-private-only", { link: `https://t.me/${ctx.me.username}?start=interest` })));
 
   // 📈 Chart (`ch`) and ⬇ CSV (`ex`) under a summary: honoured only in the private chat of the user who pressed them, and only when well formed.
   feature.on("callback_query:data", async (ctx, next) => {

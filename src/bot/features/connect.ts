@@ -97,7 +97,13 @@ const passphraseProblemText = (value: string) => {
 };
 
 /** Waits for a press of one of `question`'s buttons whose data matches; other messages are deleted and get `note`. */
-async function askButton(conversation: BotConversation, ctx: ConversationContext, question: { message_id: number }, accept: RegExp, note: string): Promise<string> {
+async function askButton(
+  conversation: BotConversation,
+  ctx: ConversationContext,
+  question: { message_id: number },
+  accept: RegExp,
+  note: string,
+): Promise<string> {
   for (;;) {
     const answer = await nextUpdate(conversation, ctx, false);
     const data = answer.callbackQuery?.data;

@@ -69,7 +69,13 @@ export function digestFeature(dependencies: DigestFeatureDependencies): Composer
     const saved = await preferences.savedTimeZone(userId);
     const zone = saved ?? guessTimeZone(ctx.from?.language_code);
     const next = settings.on ? await schedule.next(userId) : undefined;
-    const context = { zone, locale: await ctx.i18n.getLocale(), zoneChosen: saved !== undefined, now: now(), ...(next === undefined ? {} : { next }) };
+    const context = {
+      zone,
+      locale: await ctx.i18n.getLocale(),
+      zoneChosen: saved !== undefined,
+      now: now(),
+      ...(next === undefined ? {} : { next }),
+    };
     const text = renderDigestSettings(ctx.t, settings, context);
     return { text, keyboard: digestSettingsKeyboard(ctx.t, settings) };
   }
@@ -85,7 +91,8 @@ export function digestFeature(dependencies: DigestFeatureDependencies): Composer
   }
 
   /** The currencies the picker offers: those the account borrowed (its lines in the cache). */
-  const knownCurrencies = async (userId: number) => [...new Set((await dependencies.interest.lines(userId)).map((line) => line.ccy))].sort().slice(0, 40);
+  const knownCurrencies = async (userId: number) =>
+    [...new Set((await dependencies.interest.lines(userId)).map((line) => line.ccy))].sort().slice(0, 40);
 
   /** What a typed message is taken as from now on: a time (at the time step), a zone (at the zone step), or neither. */
   const awaiting = (ctx: BotContext, what: DigestAwaiting | undefined) => preferences.setDigestAwaiting(ctx.from!.id, what, now());
@@ -95,7 +102,8 @@ export function digestFeature(dependencies: DigestFeatureDependencies): Composer
     await awaiting(ctx, undefined);
   }
 
-  const zoneUnknown = (ctx: BotContext, typed: string) => ctx.reply(ctx.t("digest-zone-unknown", { zone: escapeHtml(cutText(typed, 40)) }), { parse_mode: "HTML" });
+  const zoneUnknown = (ctx: BotContext, typed: string) =>
+    ctx.reply(ctx.t("digest-zone-unknown", { zone: escapeHtml(cutText(typed, 40)) }), { parse_mode: "HTML" });
 
   async function replySettings(ctx: BotContext): Promise<void> {
     const { text, keyboard } = await settingsMessage(ctx);
@@ -115,9 +123,9 @@ export function digestFeature(dependencies: DigestFeatureDependencies): Composer
     await replySettings(ctx);
   });
 
-  feature.chatType(["group", "supergroup"]).command("digest", (ctx) =>
-    ctx.reply(ctx.t("connect-private-only", { link: `https://t.me/${ctx.me.username}?start=digest` })),
-  );
+  feature
+    .chatType(["group", "supergroup"])
+    .command("digest", (ctx) => ctx.reply(ctx.t("connect-private-only", { link: `https://t.me/${ctx.me.username}?start=digest` })));
 
   privateChats.on("message:location", async (ctx) => {
     const { latitude, longitude } = ctx.message.location;
@@ -250,7 +258,8 @@ export function digestFeature(dependencies: DigestFeatureDependencies): Composer
         if (first === "*") currencies = [];
         else if (settings.currencies.includes(first!)) currencies = kept;
         else if (!known.includes(first!)) return ctx.answerCallbackQuery({ text: ctx.t("button-stale") });
-        else if (kept.length >= MAX_DIGEST_CURRENCIES) return ctx.answerCallbackQuery({ text: ctx.t("digest-currencies-full", { max: MAX_DIGEST_CURRENCIES }) });
+        else if (kept.length >= MAX_DIGEST_CURRENCIES)
+          return ctx.answerCallbackQuery({ text: ctx.t("digest-currencies-full", { max: MAX_DIGEST_CURRENCIES }) });
         else currencies = [...kept, first!].sort();
         await save(ctx, { ...settings, currencies });
         await ctx.answerCallbackQuery();

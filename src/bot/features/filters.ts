@@ -83,7 +83,9 @@ export function filtersConversation(dependencies: FiltersDependencies) {
     ) as MarginMode | undefined;
     let instId: string | undefined;
     if (mgnMode !== "cross") {
-      const instruments = [...new Set(lines.filter((line) => line.instId !== "" && (ccy === undefined || line.ccy === ccy)).map((line) => line.instId))];
+      const instruments = [
+        ...new Set(lines.filter((line) => line.instId !== "" && (ccy === undefined || line.ccy === ccy)).map((line) => line.instId)),
+      ];
       instId = pick(
         await choose(conversation, ctx, ctx.t("filters-step-instrument"), [all, ...instruments.map((value) => ({ label: value, value }))], {
           parse: (text) => (INSTRUMENT.test(text.toUpperCase()) ? text.toUpperCase() : undefined),
@@ -98,10 +100,16 @@ export function filtersConversation(dependencies: FiltersDependencies) {
       PERIOD_NAMES.map((value) => ({ label: value, value })),
     )) as Period;
     const pageSize = Number(
-      await choose(conversation, ctx, ctx.t("filters-step-limit"), ["10", "25", "50", "100"].map((value) => ({ label: value, value })), {
-        parse: (text) => (/^\d{1,3}$/.test(text) && Number(text) >= 1 && Number(text) <= 100 ? String(Number(text)) : undefined),
-        problem: "filters-bad-limit",
-      }),
+      await choose(
+        conversation,
+        ctx,
+        ctx.t("filters-step-limit"),
+        ["10", "25", "50", "100"].map((value) => ({ label: value, value })),
+        {
+          parse: (text) => (/^\d{1,3}$/.test(text) && Number(text) >= 1 && Number(text) <= 100 ? String(Number(text)) : undefined),
+          problem: "filters-bad-limit",
+        },
+      ),
     );
     await conversation.external(() => dependencies.preferences.setPageSize(userId, pageSize));
 

@@ -104,7 +104,8 @@ export function interestFeature(dependencies: InterestFeatureDependencies): Comp
     if (answer.kind !== "summary") return { text: answerText(ctx.t, answer) };
     const notes = figureNotes(ctx.t, answer, display);
     const keyboard = summaryKeyboard(ctx.t, view);
-    if (answer.summary.currencies.length > 0) return { text: renderSummary(ctx.t, view, answer.summary, { ...display, now: now(), notes }), keyboard };
+    if (answer.summary.currencies.length > 0)
+      return { text: renderSummary(ctx.t, view, answer.summary, { ...display, now: now(), notes }), keyboard };
     const known = [...new Set(answer.lines.map((line) => line.ccy))];
     let text: string;
     if (known.length === 0) text = ctx.t("interest-no-history");
@@ -138,7 +139,15 @@ export function interestFeature(dependencies: InterestFeatureDependencies): Comp
    * so far at most every `FOLLOW_PROGRESS_MS`, then once more when all is in. Stops as soon as a later
    * answer claims the message.
    */
-  async function follow(ctx: BotContext, chatId: number, messageId: number, view: InterestView, display: TimeDisplay, claim: string, ticket: PendingTicket): Promise<void> {
+  async function follow(
+    ctx: BotContext,
+    chatId: number,
+    messageId: number,
+    view: InterestView,
+    display: TimeDisplay,
+    claim: string,
+    ticket: PendingTicket,
+  ): Promise<void> {
     const ours = () => dependencies.claims.holds(chatId, messageId, claim);
     try {
       await keepUp(ctx, chatId, messageId, view, display, ours);
@@ -150,7 +159,14 @@ export function interestFeature(dependencies: InterestFeatureDependencies): Comp
     await ticket.done().catch((error: unknown) => dependencies.onFollowError?.(error));
   }
 
-  async function keepUp(ctx: BotContext, chatId: number, messageId: number, view: InterestView, display: TimeDisplay, ours: () => Promise<boolean>): Promise<void> {
+  async function keepUp(
+    ctx: BotContext,
+    chatId: number,
+    messageId: number,
+    view: InterestView,
+    display: TimeDisplay,
+    ours: () => Promise<boolean>,
+  ): Promise<void> {
     const userId = ctx.from!.id;
     let shown = now();
     const onProgress = async (progress: HistoryProgress) => {
@@ -173,9 +189,9 @@ export function interestFeature(dependencies: InterestFeatureDependencies): Comp
     await show(ctx, ctx.chat.id, message.message_id, parsed);
   });
 
-  feature.chatType(["group", "supergroup"]).command("interest", (ctx) =>
-    ctx.reply(ctx.t("connect-private-only", { link: `https://t.me/${ctx.me.username}?start=interest` })),
-  );
+  feature
+    .chatType(["group", "supergroup"])
+    .command("interest", (ctx) => ctx.reply(ctx.t("connect-private-only", { link: `https://t.me/${ctx.me.username}?start=interest` })));
 
   // Buttons: honoured only in the private chat of the user who pressed them, and only when well formed.
   feature.on("callback_query:data", async (ctx, next) => {

@@ -15,7 +15,18 @@ export const MINUTE_CHOICES = [0, 15, 30, 45] as const;
 export function sparkline(values: readonly Decimal[]): string {
   const highest = values.reduce((max, value) => Decimal.max(max, value), new Decimal(0));
   if (highest.isZero()) return BARS[0]!.repeat(values.length);
-  return values.map((value) => BARS[value.dividedBy(highest).times(BARS.length - 1).round().toNumber()]).join("");
+  return values
+    .map(
+      (value) =>
+        BARS[
+          value
+            .dividedBy(highest)
+            .times(BARS.length - 1)
+            .round()
+            .toNumber()
+        ],
+    )
+    .join("");
 }
 
 const signedPercent = (fraction: Decimal) => `${fraction.isNegative() ? "−" : "+"}${formatPercent(fraction.abs(), 2)}`;
@@ -33,7 +44,9 @@ export interface DigestContext extends TimeDisplay {
 export function renderDigest(t: Translate, digest: Digest, context: DigestContext): string {
   const title = t("digest-title", { day: formatDay(digest.day, context.locale) });
   const late =
-    context.lateFrom === undefined ? [] : [t("digest-late", { time: `${formatDateTime(context.lateFrom, context)} ${zoneLabel(context.lateFrom, context.zone)}` })];
+    context.lateFrom === undefined
+      ? []
+      : [t("digest-late", { time: `${formatDateTime(context.lateFrom, context)} ${zoneLabel(context.lateFrom, context.zone)}` })];
   if (digest.currencies.length === 0) return [title, ...late, ...context.notes, t("digest-nothing")].join("\n");
   const blocks = digest.currencies.slice(0, MAX_CURRENCIES).map((currency) => {
     const { ccy } = currency;
@@ -79,8 +92,14 @@ export interface SettingsContext extends TimeDisplay {
 export function renderDigestSettings(t: Translate, settings: DigestSettings, context: SettingsContext): string {
   const lines = [
     t(settings.on ? "digest-settings-on" : "digest-settings-off"),
-    t("digest-settings-time", { time: clockTime(settings.hour, settings.minute), zone: escapeHtml(context.zone), offset: zoneLabel(context.next ?? context.now, context.zone) }),
-    t("digest-settings-currencies", { list: settings.currencies.length === 0 ? t("digest-all-currencies") : escapeHtml(settings.currencies.join(", ")) }),
+    t("digest-settings-time", {
+      time: clockTime(settings.hour, settings.minute),
+      zone: escapeHtml(context.zone),
+      offset: zoneLabel(context.next ?? context.now, context.zone),
+    }),
+    t("digest-settings-currencies", {
+      list: settings.currencies.length === 0 ? t("digest-all-currencies") : escapeHtml(settings.currencies.join(", ")),
+    }),
   ];
   if (!context.zoneChosen) lines.push(t("digest-zone-guessed"));
   if (settings.on && context.next !== undefined) lines.push(t("digest-settings-next", { time: formatDateTime(context.next, context) }));
@@ -127,7 +146,10 @@ export function zoneKeyboard(t: Translate, current: string): InlineKeyboard {
 
 /** The account's currencies to toggle; none chosen means all. */
 export function currencyKeyboard(t: Translate, settings: DigestSettings, known: readonly string[]): InlineKeyboard {
-  const keyboard = new InlineKeyboard().text(settings.currencies.length === 0 ? `· ${t("digest-all-currencies")} ·` : t("digest-all-currencies"), "dg:c:*");
+  const keyboard = new InlineKeyboard().text(
+    settings.currencies.length === 0 ? `· ${t("digest-all-currencies")} ·` : t("digest-all-currencies"),
+    "dg:c:*",
+  );
   known.forEach((ccy, index) => {
     if (index % 4 === 0) keyboard.row();
     keyboard.text(settings.currencies.includes(ccy) ? `✓ ${ccy}` : ccy, `dg:c:${ccy}`);

@@ -105,7 +105,10 @@ export function summaryKeyboard(t: Translate, view: InterestView): InlineKeyboar
   keyboard.text(view.ccy ? t("button-currency", { ccy: view.ccy }) : t("button-any-currency"), encodeView("ic", view));
   keyboard.text(view.instId ? t("button-instrument", { inst: view.instId }) : t("button-any-instrument"), encodeView("ii", view));
   keyboard.row();
-  keyboard.text(t("button-records"), encodeView("ir", view)).text(t("button-chart"), encodeView("ch", view)).text(t("button-export"), encodeView("ex", view));
+  keyboard
+    .text(t("button-records"), encodeView("ir", view))
+    .text(t("button-chart"), encodeView("ch", view))
+    .text(t("button-export"), encodeView("ex", view));
   keyboard.row().text(t("button-filters"), "open:filters").text(t("button-refresh"), encodeView("iv", view));
   return keyboard;
 }
@@ -137,7 +140,9 @@ export function renderRecords(
   const timeWidth = Math.max(12, displayWidth(time), ...times.map(displayWidth));
   const modeWidth = Math.max(4, displayWidth(mode), ...modes.map(displayWidth));
   const rows = records.map((record, index) =>
-    escapeHtml(`${padEndTo(times[index]!, timeWidth)} ${padEndTo(record.ccy, 5)} ${padEndTo(modes[index]!, modeWidth)} ${formatAmount(new Decimal(record.interest), record.ccy)}`),
+    escapeHtml(
+      `${padEndTo(times[index]!, timeWidth)} ${padEndTo(record.ccy, 5)} ${padEndTo(modes[index]!, modeWidth)} ${formatAmount(new Decimal(record.interest), record.ccy)}`,
+    ),
   );
   const header = escapeHtml(`${padEndTo(time, timeWidth)} ${padEndTo(ccy, 5)} ${padEndTo(mode, modeWidth)} ${interest}`);
   // As many rows as fit, those next to where the page starts: going newer, the oldest of them. The rest

@@ -3,15 +3,7 @@ import type { Region } from "../../../src/okx/regions.js";
 import { generateAccruals, type AccrualOptions } from "./accruals.js";
 import type { FakeOkxAccount } from "./server.js";
 
-export {
-  BEFORE_READINGS,
-  startFakeOkx,
-  type BeforeReading,
-  type FakeOkx,
-  type FakeOkxAccount,
-  type FakeOkxOptions,
-  type Fault,
-} from "./server.js";
+export { BEFORE_READINGS, startFakeOkx, type BeforeReading, type FakeOkx, type FakeOkxAccount, type FakeOkxOptions, type Fault } from "./server.js";
 export { generateAccruals, DEFAULT_LINES, HOUR_MS, type LoanLine } from "./accruals.js";
 
 /** A UUID-shaped API key derived from a name, so fixtures are stable. */

@@ -194,7 +194,8 @@ export async function startFakeOkx(options: FakeOkxOptions): Promise<FakeOkx> {
       (ccy === null || record.ccy === ccy) && (instId === null || record.instId === instId) && (mgnMode === null || record.mgnMode === mgnMode);
     const newestFirst = before === null || beforeReading === "newest-first";
     const matching: InterestRecord[] = [];
-    for (let index = start; index < end && !(newestFirst && matching.length === limit); index++) if (wanted(records[index]!)) matching.push(records[index]!);
+    for (let index = start; index < end && !(newestFirst && matching.length === limit); index++)
+      if (wanted(records[index]!)) matching.push(records[index]!);
     if (newestFirst) return ok(matching);
     const nearest = matching.slice(-limit);
     return ok(beforeReading === "nearest-oldest-first" ? nearest.reverse() : nearest);
