@@ -9,7 +9,8 @@ import type { PreferenceStore } from "../store/preferences.js";
 import type { SendPacer } from "../store/send-pacer.js";
 import { escapeHtml } from "../bot/html.js";
 import { digestKeyboard, renderDigest } from "../bot/views/digest.js";
-import { figureNotes, type Translate } from "../bot/views/interest.js";
+import { figureNotes } from "../bot/views/interest.js";
+import type { Translate } from "../domain/translate.js";
 import type { DigestSchedule } from "./schedule.js";
 
 export interface DigestDeliveryDependencies {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createI18n } from "../../src/bot/i18n.js";
 import { displayWidth, padEndTo } from "../../src/bot/views/columns.js";
-import { lineName, renderRecords, type Translate } from "../../src/bot/views/interest.js";
+import { lineName, renderRecords } from "../../src/bot/views/interest.js";
+import type { Translate } from "../../src/domain/translate.js";
 import { PreferenceStore } from "../../src/store/preferences.js";
 import { generateAccruals } from "../support/fake-okx/index.js";
 import { testRedis } from "../support/redis.js";

@@ -2,7 +2,7 @@ import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
 import { createI18n } from "../../src/bot/i18n.js";
 import { chartCaption, chartPicture, dayLabel, MAX_PANELS } from "../../src/bot/views/chart.js";
-import type { Translate } from "../../src/bot/views/interest.js";
+import type { Translate } from "../../src/domain/translate.js";
 import { dailyInterest } from "../../src/domain/daily.js";
 import { chartSize, renderChart } from "../../src/render/chart.js";
 import { PreferenceStore } from "../../src/store/preferences.js";

@@ -11,7 +11,8 @@ import type { BotContext } from "../context.js";
 import { escapeHtml } from "../html.js";
 import { pendingTicket, type PendingTicket } from "../pending.js";
 import { unlessUnchanged } from "../unchanged.js";
-import { figureNotes, pickerKeyboard, renderRecords, renderSummary, summaryKeyboard, type Translate } from "../views/interest.js";
+import { figureNotes, pickerKeyboard, renderRecords, renderSummary, summaryKeyboard } from "../views/interest.js";
+import type { Translate } from "../../domain/translate.js";
 
 export interface InterestFeatureDependencies {
   interest: InterestService;

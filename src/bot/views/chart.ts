@@ -5,7 +5,8 @@ import { formatDate, zoneLabel } from "../../domain/time.js";
 import type { InterestView } from "../../domain/view.js";
 import type { ChartPicture } from "../../render/chart.js";
 import { escapeHtml } from "../html.js";
-import { describeView, lineName, type Translate } from "./interest.js";
+import type { Translate } from "../../domain/translate.js";
+import { describeView, lineName } from "./interest.js";
 
 /** Currencies drawn in one picture; the caption names the rest, each can be charted alone. */
 export const MAX_PANELS = 4;

@@ -4,7 +4,7 @@ import { Decimal, formatAmount, formatPercent } from "../../domain/money.js";
 import { COMMON_ZONES, formatDateTime, formatDay, zoneLabel, type TimeDisplay } from "../../domain/time.js";
 import { encodeView } from "../../domain/view.js";
 import { escapeHtml } from "../html.js";
-import type { Translate } from "./interest.js";
+import type { Translate } from "../../domain/translate.js";
 
 const BARS = "▁▂▃▄▅▆▇█";
 /** Currencies per digest message; the rest are named in one line. */

@@ -7,11 +7,11 @@ import { encodeView, PERIOD_NAMES, type InterestView } from "../../domain/view.j
 import type { InterestRecord } from "../../domain/interest-record.js";
 import { cursorOf, type RecordsPage } from "../../domain/records-page.js";
 import type { FigureNotes } from "../../services/interest.js";
+import type { Translate } from "../../domain/translate.js";
 import { escapeHtml } from "../html.js";
 import { fitting, MESSAGE_LIMIT } from "./budget.js";
 import { displayWidth, padEndTo } from "./columns.js";
 
-export type Translate = (key: string, variables?: Record<string, string | number>) => string;
 
 /**
  * Lines that qualify figures: from a stale cache while OKX is down, or from a history still loading (said
