@@ -5,6 +5,9 @@ import { createBot } from "./bot/bot.js";
 import { registerCommands } from "./bot/commands.js";
 import { UpdatesInFlight } from "./bot/in-flight.js";
 import { startAnswerSweeper } from "./bot/pending.js";
+import type { ConversationContext } from "./bot/context.js";
+import { floodGuard } from "./bot/guards/flood.js";
+import { sharedUpdates } from "./bot/guards/replicas.js";
 import { createI18n } from "./bot/i18n.js";
 import { telegramTransformers } from "./bot/telegram-api.js";
 import { WebhookAnswers } from "./bot/webhook-answers.js";
@@ -19,11 +22,12 @@ import { createAccountLimiter } from "./okx/limiter.js";
 import { startHttpServer } from "./server/http.js";
 import { createMetrics } from "./server/metrics.js";
 import { createWebhook } from "./server/webhook.js";
-import { forgetConversation } from "./store/conversation-storage.js";
+import { conversationKeyPrefix, forgetConversation, sealedStateStorage } from "./store/conversation-storage.js";
 import { CredentialStore } from "./store/credentials.js";
 import { DigestMarks } from "./store/digest-marks.js";
 import { forgetUser } from "./services/forget.js";
 import { HistoryLoader } from "./services/history.js";
+import { checkKey } from "./services/key-check.js";
 import { InterestService } from "./services/interest.js";
 import { InterestCache } from "./store/interest-cache.js";
 import { RedisLocks } from "./store/locks.js";
@@ -33,6 +37,9 @@ import { PreferenceStore } from "./store/preferences.js";
 import { connectRedis, duplicateRedis, readyForCommands, slotTag } from "./store/redis.js";
 import { SendPacer } from "./store/send-pacer.js";
 import { Vault } from "./store/vault.js";
+
+/** An abandoned conversation (and every secret in its state) is gone after this long. */
+const CONVERSATION_TTL_MS = 10 * 60_000;
 
 /** The composition root: builds every part from the configuration, starts them, and stops them in reverse. */
 async function main(): Promise<void> {
@@ -94,33 +101,49 @@ async function main(): Promise<void> {
   const transformers = telegramTransformers(config.telegramMaxPerSecond);
   const webhookAnswers = new WebhookAnswers();
   const inFlight = new UpdatesInFlight();
+  const i18n = createI18n<ConversationContext>(preferences);
   const bot = createBot({
     token: config.botToken,
     apiRoot: config.telegramApiRoot,
-    redis,
-    prefix: config.redisPrefix,
-    vault,
-    okx,
-    credentials,
-    preferences,
-    interest,
-    digestSchedule,
-    historyBudgetMs: config.historyBudgetMs,
-    forget,
     logger,
+    i18n,
+    timeZone: (userId) => preferences.timeZone(userId),
     telegramTransformers: transformers,
     webhookAnswers,
-    locks,
-    sharedUpdates: config.webhook !== undefined,
-    allowedUserIds: config.allowedUserIds,
-    flood: config.flood,
-    onUpdate: metrics.updateHandled,
     inFlight,
-    pendingAnswers,
+    onUpdate: metrics.updateHandled,
+    guards: {
+      allowedUserIds: config.allowedUserIds,
+      // The lock's wait is long enough for the slowest question (a first /interest pages back for up to the history budget).
+      replicas: config.webhook === undefined ? undefined : sharedUpdates(locks, { waitMs: config.historyBudgetMs + 30_000 }),
+      flood: floodGuard({ redis, prefix: config.redisPrefix, ...config.flood }),
+    },
+    conversations: {
+      storage: { type: "key", prefix: conversationKeyPrefix(config.redisPrefix), adapter: sealedStateStorage(redis, vault, CONVERSATION_TTL_MS) },
+      ttlMs: CONVERSATION_TTL_MS,
+    },
+    features: {
+      connect: {
+        checkKey: (draft) => checkKey(okx, draft),
+        credentials,
+        loadHistory: (uid, key) => interest.loadHistory(uid, key),
+      },
+      status: { credentials, forget },
+      language: preferences,
+      filters: { interest, preferences },
+      interest: {
+        interest,
+        preferences,
+        historyBudgetMs: config.historyBudgetMs,
+        claims: new MessageClaims(redis, config.redisPrefix),
+        pending: pendingAnswers,
+      },
+      charts: { interest, preferences, historyBudgetMs: config.historyBudgetMs, pending: pendingAnswers },
+      digest: { preferences, schedule: digestSchedule, interest },
+    },
   });
 
   await bot.init();
-  const i18n = createI18n(preferences);
   await registerCommands(bot.api, i18n);
   // Answers left saying "Loading…" by a replica that was killed or crashed, this one's last run included.
   const sweeper = startAnswerSweeper({ pending: pendingAnswers, api: bot.api, translate: (locale, key) => i18n.t(locale, key), logger });

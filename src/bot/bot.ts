@@ -1,74 +1,61 @@
-import { conversations, createConversation } from "@grammyjs/conversations";
+import { conversations, createConversation, type ConversationOptions } from "@grammyjs/conversations";
+import type { I18n } from "@grammyjs/i18n";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, type MiddlewareFn, type Transformer } from "grammy";
-import type { RedisClient } from "../store/redis.js";
 import type { Logger } from "../log.js";
-import type { OkxClient } from "../okx/client.js";
-import type { DigestSchedule } from "../digest/schedule.js";
-import type { InterestService } from "../services/interest.js";
-import { MessageClaims } from "../store/message-claims.js";
-import { conversationKeyPrefix, sealedStateStorage } from "../store/conversation-storage.js";
-import type { CredentialStore } from "../store/credentials.js";
-import type { RedisLocks } from "../store/locks.js";
-import type { PendingAnswers } from "../store/pending-answers.js";
-import type { PreferenceStore } from "../store/preferences.js";
-import type { Vault } from "../store/vault.js";
 import type { BotContext, ConversationContext } from "./context.js";
 import { errorBoundary, lastResort } from "./errors.js";
-import { CONNECT, connectConversation, connectFeature } from "./features/connect.js";
+import { CONNECT, connectConversation, connectFeature, type ConnectDependencies } from "./features/connect.js";
+import { chartFeature, type ChartFeatureDependencies } from "./features/charts.js";
+import { digestFeature, type DigestFeatureDependencies } from "./features/digest/index.js";
 import { fallbackFeature, secretGuard } from "./features/fallback.js";
-import { FILTERS, filtersConversation, filtersFeature } from "./features/filters.js";
-import { digestFeature } from "./features/digest.js";
-import { chartFeature } from "./features/charts.js";
-import { interestFeature } from "./features/interest.js";
+import { FILTERS, filtersConversation, filtersFeature, type FiltersDependencies } from "./features/filters.js";
+import { interestFeature, type InterestFeatureDependencies } from "./features/interest.js";
 import { languageFeature } from "./features/language.js";
 import { cancelFeature, startFeature } from "./features/start.js";
-import { statusFeature } from "./features/status.js";
+import { statusFeature, type StatusDependencies } from "./features/status.js";
 import { allowList } from "./guards/allow-list.js";
-import { floodGuard } from "./guards/flood.js";
-import { sharedUpdates } from "./guards/replicas.js";
-import { createI18n } from "./i18n.js";
-import { deleteWhatMustGo, noteConnect, type ConnectKnowledge } from "./secrets.js";
+import { handlerContext } from "./handler-context.js";
 import type { UpdatesInFlight } from "./in-flight.js";
+import { deleteWhatMustGo, noteConnect, type ConnectKnowledge } from "./secrets.js";
 import type { WebhookAnswers } from "./webhook-answers.js";
+import type { PreferenceStore } from "../store/preferences.js";
 
 export interface BotDependencies {
   token: string;
   apiRoot: string;
-  redis: RedisClient;
-  prefix: string;
-  vault: Vault;
-  okx: OkxClient;
-  credentials: CredentialStore;
-  preferences: PreferenceStore;
-  interest: InterestService;
-  /** Each user's daily digest job. */
-  digestSchedule: DigestSchedule;
-  historyBudgetMs: number;
-  /** `/disconnect`: erases everything stored for the user (`forgetUser`). */
-  forget(userId: number): Promise<boolean>;
   logger: Logger;
+  /** The bot's one set of translations, which its conversations use too. */
+  i18n: I18n<ConversationContext>;
+  /** The time zone each person's answers are shown in. */
+  timeZone: (userId: number) => Promise<string>;
   /** Retries and throttling of every outgoing call (see `telegramTransformers`). */
   telegramTransformers: Transformer[];
   /** The webhook's open answers, which `ctx.say` replies may ride in. */
   webhookAnswers: WebhookAnswers;
-  locks: RedisLocks;
-  /**
-   * Several replicas may take updates (webhook mode): each update is handled once and one chat's updates
-   * one at a time across all of them.
-   */
-  sharedUpdates: boolean;
-  /** Only these users may use the bot; everyone when unset. */
-  allowedUserIds?: ReadonlySet<number>;
-  flood: { limit: number; windowMs: number };
-  /** Told of every update handled, for metrics. */
-  onUpdate?: (kind: string, outcome: "ok" | "error", seconds: number) => void;
-  /** An abandoned conversation (and every secret in its state) is gone after this long. */
-  conversationTtlMs?: number;
-  /** The answers in progress ("Loading…" messages), which another replica finishes if this one dies. */
-  pendingAnswers?: PendingAnswers;
   /** Counts the updates being handled, which a stop waits for. */
   inFlight?: UpdatesInFlight;
+  /** Told of every update handled, for metrics. */
+  onUpdate?: (kind: string, outcome: "ok" | "error", seconds: number) => void;
+  guards: {
+    /** Only these people may use the bot; everyone when unset. */
+    allowedUserIds?: ReadonlySet<number>;
+    /** Several replicas take updates (webhook mode): each update handled once, one chat's updates one at a time. */
+    replicas?: MiddlewareFn<BotContext>;
+    /** Stops a person who sends too many updates too fast. */
+    flood: MiddlewareFn<BotContext>;
+  };
+  /** Where conversations keep their state, and how long an abandoned one (and every secret in it) lasts. */
+  conversations: { storage: NonNullable<ConversationOptions<BotContext, ConversationContext>["storage"]>; ttlMs: number };
+  features: {
+    connect: ConnectDependencies;
+    status: StatusDependencies;
+    language: Pick<PreferenceStore, "setLanguage">;
+    filters: FiltersDependencies & { preferences: Pick<PreferenceStore, "setDefaultView"> };
+    interest: InterestFeatureDependencies;
+    charts: ChartFeatureDependencies;
+    digest: DigestFeatureDependencies;
+  };
 }
 
 /** One line per update: what it was, how long it took, how it ended. Never its text. */
@@ -112,7 +99,8 @@ function stopsDeleting(
 }
 
 export function createBot(dependencies: BotDependencies): Bot<BotContext> {
-  const ttl = dependencies.conversationTtlMs ?? 10 * 60_000;
+  const { logger, i18n, guards, features } = dependencies;
+  const ttl = dependencies.conversations.ttlMs;
   const bot = new Bot<BotContext>(dependencies.token, { client: { apiRoot: dependencies.apiRoot } });
   // Innermost first: a reply goes into the webhook's answer only once the throttle has let it through.
   bot.api.config.use(dependencies.webhookAnswers.transformer, ...dependencies.telegramTransformers);
@@ -121,38 +109,31 @@ export function createBot(dependencies: BotDependencies): Bot<BotContext> {
     ctx.api.config.use(...dependencies.telegramTransformers);
     return next();
   };
-  const i18n = createI18n<BotContext>(dependencies.preferences);
 
   // Outermost: an update waiting for its chat's turn is in flight too.
   if (dependencies.inFlight !== undefined) bot.use(dependencies.inFlight.middleware());
   // The conversations plugin reads and writes a chat's state without locks: one update of a chat at a time.
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
   // Every update, polled or from the webhook, and within its chat's turn, so its answer comes before the next one's.
-  bot.use(errorBoundary(dependencies.logger, (locale, key) => i18n.t(locale, key)));
-  bot.use(updateLog(dependencies.logger, dependencies.onUpdate));
+  bot.use(errorBoundary(logger, (locale, key) => i18n.t(locale, key)));
+  bot.use(updateLog(logger, dependencies.onUpdate));
   bot.use(i18n);
+  bot.use(handlerContext({ logger, timeZone: dependencies.timeZone }));
   bot.use(dependencies.webhookAnswers.middleware());
   // Someone refused never runs /connect; a key they paste goes all the same.
   bot.use(
-    stopsDeleting(allowList(dependencies.allowedUserIds), "not-running", (ctx) =>
+    stopsDeleting(allowList(guards.allowedUserIds), "not-running", (ctx) =>
       ctx.reply(ctx.t(ctx.chat?.type === "private" ? "secret-deleted" : "secret-in-group")),
     ),
   );
-  if (dependencies.sharedUpdates) {
-    // The lock's wait is long enough for the slowest question (a first /interest pages back for up to the history budget).
-    // An update it drops was seen by another replica, which deals with it.
-    bot.use(sharedUpdates(dependencies.locks, { waitMs: dependencies.historyBudgetMs + 30_000 }));
-  }
+  // An update the replicas' guard drops was seen by another replica, which deals with it.
+  if (guards.replicas !== undefined) bot.use(guards.replicas);
   // An update over the limit is dropped unread: whether /connect runs is not known (its one note says why).
-  bot.use(stopsDeleting(floodGuard({ redis: dependencies.redis, prefix: dependencies.prefix, ...dependencies.flood }), "unknown"));
+  bot.use(stopsDeleting(guards.flood, "unknown"));
   bot.use(
     conversations<BotContext, ConversationContext>({
-      storage: {
-        type: "key",
-        prefix: conversationKeyPrefix(dependencies.prefix),
-        adapter: sealedStateStorage(dependencies.redis, dependencies.vault, ttl),
-      },
-      plugins: [createI18n<ConversationContext>(dependencies.preferences), telegramInConversations],
+      storage: dependencies.conversations.storage,
+      plugins: [i18n, telegramInConversations],
     }),
   );
   // From here on the chat's conversation state is read: the error boundary knows whether /connect runs.
@@ -163,36 +144,19 @@ export function createBot(dependencies: BotDependencies): Bot<BotContext> {
   // A key or secret goes before any feature can take it (a command's arguments, /filters); /connect sees to its own.
   bot.use(secretGuard());
   bot.use(cancelFeature());
-  const connect = connectConversation({
-    okx: dependencies.okx,
-    credentials: dependencies.credentials,
-    loadHistory: (uid, credentials) => dependencies.interest.loadHistory(uid, credentials),
-  });
-  bot.use(createConversation(connect, { id: CONNECT, maxMillisecondsToWait: ttl }));
-  bot.use(createConversation(filtersConversation(dependencies), { id: FILTERS, maxMillisecondsToWait: ttl }));
+  bot.use(createConversation(connectConversation(features.connect), { id: CONNECT, maxMillisecondsToWait: ttl }));
+  bot.use(createConversation(filtersConversation(features.filters), { id: FILTERS, maxMillisecondsToWait: ttl }));
   bot.use(
     connectFeature(),
     startFeature(),
-    statusFeature(dependencies),
-    languageFeature(dependencies.preferences),
-    filtersFeature(dependencies.preferences),
-    interestFeature({
-      interest: dependencies.interest,
-      historyBudgetMs: dependencies.historyBudgetMs,
-      preferences: dependencies.preferences,
-      claims: new MessageClaims(dependencies.redis, dependencies.prefix),
-      pending: dependencies.pendingAnswers,
-      onFollowError: (error) => dependencies.logger.warn({ err: error }, "a summary could not keep itself up to date"),
-    }),
-    chartFeature({
-      interest: dependencies.interest,
-      historyBudgetMs: dependencies.historyBudgetMs,
-      preferences: dependencies.preferences,
-      pending: dependencies.pendingAnswers,
-    }),
-    digestFeature({ preferences: dependencies.preferences, schedule: dependencies.digestSchedule, interest: dependencies.interest }),
+    statusFeature(features.status),
+    languageFeature(features.language),
+    filtersFeature(features.filters.preferences),
+    interestFeature(features.interest),
+    chartFeature(features.charts),
+    digestFeature(features.digest),
     fallbackFeature(),
   );
-  bot.catch(lastResort(dependencies.logger));
+  bot.catch(lastResort(logger));
   return bot;
 }

@@ -35,3 +35,6 @@ export function parseClockTime(text: string): ClockTime | undefined {
   if (hourOnly !== null) return toClock(Number(hourOnly[1]), 0, hourOnly[2]);
   return undefined;
 }
+
+/** The minutes a digest can be sent at within its hour. */
+export const MINUTE_CHOICES = [0, 15, 30, 45] as const;

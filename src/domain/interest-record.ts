@@ -26,3 +26,13 @@ export function recordIdentity(record: Pick<InterestRecord, "ts" | "type" | "ccy
 export function lineLabel(line: Pick<InterestRecord, "mgnMode" | "instId">): string {
   return `${line.mgnMode || "—"} ${line.instId}`.trim();
 }
+
+type Line = Pick<InterestRecord, "ccy" | "mgnMode" | "instId">;
+
+/** The currencies of an account's borrowing lines, each once, in the lines' order. */
+export const currenciesOf = (lines: readonly Line[]): string[] => [...new Set(lines.map((line) => line.ccy))];
+
+/** The instruments of an account's isolated lines (of one currency, if given), each once. */
+export const instrumentsOf = (lines: readonly Line[], ccy?: string): string[] => [
+  ...new Set(lines.filter((line) => line.instId !== "" && (ccy === undefined || line.ccy === ccy)).map((line) => line.instId)),
+];

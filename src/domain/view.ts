@@ -28,42 +28,44 @@ export const INSTRUMENT = /^[A-Z0-9]{1,12}-[A-Z0-9]{1,12}$/;
 const MODE_CODES = { c: "cross", i: "isolated" } as const satisfies Record<string, MarginMode>;
 const codeOfMode = (mode: MarginMode | undefined) => (mode === "cross" ? "c" : mode === "isolated" ? "i" : "-");
 
-/**
- * A view as callback data, e.g. `iv:7d:USDT:i:BTC-USDT`; `-` for no filter. Every part is bounded, so the
- * longest form stays under Telegram's 64 bytes.
- */
-export function encodeView(action: string, view: InterestView, page: RecordsPage = {}): string {
-  const parts = [action, view.period, view.ccy ?? "-", codeOfMode(view.mgnMode), view.instId ?? "-"];
-  const cursor = encodeCursor(page);
-  if (cursor !== undefined) parts.push(cursor);
-  return parts.join(":");
+/** A view with the page of its records a button shows (none: the newest). */
+export interface PagedView {
+  view: InterestView;
+  page?: RecordsPage;
 }
 
-const callbackSchema = z
+/**
+ * A view as fields of callback data, e.g. `7d USDT i BTC-USDT`; `-` for no filter, then the page's cursor
+ * if any. Every field is bounded, so the longest stays well under Telegram's 64 bytes with a button's name.
+ */
+export function viewFields({ view, page = {} }: PagedView): string[] {
+  const fields = [view.period, view.ccy ?? "-", codeOfMode(view.mgnMode), view.instId ?? "-"];
+  const cursor = encodeCursor(page);
+  if (cursor !== undefined) fields.push(cursor);
+  return fields;
+}
+
+/** Reads `viewFields` back; fails for anything malformed or forged. */
+export const pagedView: z.ZodType<Required<PagedView>, string[]> = z
   .tuple([
-    z.string().regex(/^[a-z]{1,3}$/),
     z.enum(PERIOD_NAMES as [Period, ...Period[]]),
     z.union([z.literal("-"), z.string().regex(CURRENCY)]),
     z.enum(["-", "c", "i"]),
     z.union([z.literal("-"), z.string().regex(INSTRUMENT)]),
   ])
-  .rest(z.string().max(24));
-
-/** The action, view and page in callback data; undefined for anything malformed or forged. */
-export function decodeView(data: string): { action: string; view: InterestView; page: RecordsPage } | undefined {
-  if (Buffer.byteLength(data) > 64) return undefined;
-  const parsed = callbackSchema.safeParse(data.split(":"));
-  if (!parsed.success) return undefined;
-  const [action, period, ccy, mode, instId, ...paging] = parsed.data;
-  if (paging.length > 1) return undefined;
-  const view: InterestView = { period };
-  if (ccy !== "-") view.ccy = ccy;
-  if (mode !== "-") view.mgnMode = MODE_CODES[mode];
-  if (instId !== "-") view.instId = instId;
-  const page = paging[0] === undefined ? {} : decodeCursor(paging[0]);
-  if (page === undefined) return undefined;
-  return { action, view, page };
-}
+  .rest(z.string().max(24))
+  .transform(([period, ccy, mode, instId, ...paging], ctx) => {
+    const page = paging.length > 1 ? undefined : paging[0] === undefined ? {} : decodeCursor(paging[0]);
+    if (page === undefined) {
+      ctx.addIssue({ code: "custom", message: "not a page of records" });
+      return z.NEVER;
+    }
+    const view: InterestView = { period };
+    if (ccy !== "-") view.ccy = ccy;
+    if (mode !== "-") view.mgnMode = MODE_CODES[mode];
+    if (instId !== "-") view.instId = instId;
+    return { view, page };
+  });
 
 export type ArgumentProblem = { problem: "currency" | "period" | "unknown"; value: string };
 

@@ -1,6 +1,6 @@
 import { scanKeys, type RedisClient } from "./redis.js";
 import { DEFAULT_DIGEST, type DigestSettings } from "../domain/digest.js";
-import { decodeView, encodeView, type InterestView } from "../domain/view.js";
+import { pagedView, viewFields, type InterestView } from "../domain/view.js";
 
 /** Currencies a digest may be limited to; more is none of the picker's doing. */
 export const MAX_DIGEST_CURRENCIES = 20;
@@ -44,11 +44,13 @@ export class PreferenceStore {
   /** The view `/interest` starts from: the user's saved filters, or the last 7 days of everything. */
   async defaultView(userId: number): Promise<InterestView> {
     const saved = await this.redis.hget(this.key(userId), "view");
-    return (saved === null ? undefined : decodeView(saved)?.view) ?? { period: "7d" };
+    const read = saved === null ? undefined : pagedView.safeParse(saved.split(":").slice(1));
+    return read?.success === true ? read.data.view : { period: "7d" };
   }
 
   async setDefaultView(userId: number, view: InterestView): Promise<void> {
-    await this.redis.hset(this.key(userId), "view", encodeView("iv", view));
+    // Stored as a summary button's data once was (`iv:7d:USDT:-:-`), so settings saved then still read.
+    await this.redis.hset(this.key(userId), "view", ["iv", ...viewFields({ view })].join(":"));
   }
 
   /** Hourly records shown per page (OKX's `limit`, 1 to 100). */

@@ -64,7 +64,7 @@ describe("an answer whose process dies", () => {
     e2e.bot = await startBotProcess(e2e.env);
     const interrupted = await chat.expect(/cut short/, 10_000);
     chat.press(interrupted, /Ask again/);
-    await chat.expect(/interest per day|USDT/, 15_000);
+    await chat.expect(/interest per day|USDT/, 30_000);
     const photos = e2e.telegram.calls("sendPhoto").filter((call) => call.params.chat_id === chat.user.id);
     expect(photos).toHaveLength(1);
   }, 60_000);

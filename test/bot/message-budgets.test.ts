@@ -1,5 +1,6 @@
 import type { InlineKeyboard } from "grammy";
 import { describe, expect, it } from "vitest";
+import { interestButtons } from "../../src/bot/buttons.js";
 import { createI18n } from "../../src/bot/i18n.js";
 import { CAPTION_LIMIT, MESSAGE_LIMIT } from "../../src/bot/views/budget.js";
 import { chartCaption } from "../../src/bot/views/chart.js";
@@ -11,7 +12,6 @@ import { buildDigest, DEFAULT_DIGEST, digestWindows } from "../../src/domain/dig
 import { recordsPage, type RecordsPage } from "../../src/domain/records-page.js";
 import { summarize } from "../../src/domain/summary.js";
 import { localDate } from "../../src/domain/time.js";
-import { decodeView } from "../../src/domain/view.js";
 import { PreferenceStore } from "../../src/store/preferences.js";
 import { generateAccruals, HOUR_MS } from "../support/fake-okx/index.js";
 import { testRedis } from "../support/redis.js";
@@ -81,9 +81,9 @@ describe.each(["en", "zh"] as const)("messages for an account of 40 lines and 20
       if (text.includes(t("records-empty"))) break;
       seen.push(...rows);
       const older = callbackData(keyboard)
-        .map(decodeView)
-        .find((decoded) => decoded?.page.after !== undefined);
-      page = older!.page;
+        .map((data) => interestButtons.records.read(data))
+        .find((decoded) => decoded?.page?.after !== undefined);
+      page = older!.page!;
     }
     expect(seen).toHaveLength(matching.length);
   });

@@ -1,47 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeView, encodeView, isArgumentProblem, matchesView, parseInterestArguments, PERIOD_NAMES } from "../../src/domain/view.js";
-
-describe("view encoding", () => {
-  it("round-trips every view within Telegram's 64 bytes", () => {
-    const longest = { period: "90d" as const, ccy: "ABCDEFGHIJKL", mgnMode: "isolated" as const, instId: "ABCDEFGHIJKL-ABCDEFGHIJKL" };
-    for (const period of PERIOD_NAMES) {
-      for (const view of [{ period }, { period, ccy: "USDT" }, { period, mgnMode: "cross" as const }, { ...longest, period }]) {
-        for (const page of [{}, { after: { ts: 1637312400000, line: 36 ** 5 - 1 } }, { before: { ts: 4102444800000, line: 0 } }]) {
-          const data = encodeView("ir", view, page);
-          expect(Buffer.byteLength(data)).toBeLessThanOrEqual(64);
-          expect(decodeView(data)).toEqual({ action: "ir", view, page });
-        }
-      }
-    }
-  });
-
-  it("reads the hour-only cursors of buttons made before", () => {
-    expect(decodeView("ir:7d:-:-:-:a1637312400000")?.page).toEqual({ after: { ts: 1637312400000 } });
-    expect(decodeView("ir:7d:-:-:-:b1637312400000")?.page).toEqual({ before: { ts: 1637312400000 } });
-  });
-
-  it("refuses malformed and forged data", () => {
-    for (const data of [
-      "",
-      "iv",
-      "iv:7d",
-      "iv:5d:-:-:-",
-      "iv:7d:usdt:-:-",
-      "iv:7d:-:x:-",
-      "iv:7d:-:-:BTCUSDT",
-      "iv:7d:-:-:-:a1:b2",
-      "iv:7d:-:-:-:c1",
-      "iv:7d:-:-:-:a1.",
-      "iv:7d:-:-:-:a.1",
-      "iv:7d:-:-:-:aZZ.1",
-      "iv:7d:-:-:-:a1.123456",
-      `iv:7d:${"A".repeat(60)}:-:-`,
-      "IV:7d:-:-:-",
-    ]) {
-      expect(decodeView(data)).toBeUndefined();
-    }
-  });
-});
+import { isArgumentProblem, matchesView, parseInterestArguments } from "../../src/domain/view.js";
 
 describe("/interest arguments", () => {
   const fallback = { period: "7d" as const };

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { Writable } from "node:stream";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
-import { answerText } from "../../src/bot/features/interest.js";
+import { answerText } from "../../src/bot/views/answers.js";
 import { createI18n } from "../../src/bot/i18n.js";
 import { figureNotes } from "../../src/bot/views/interest.js";
 import type { Translate } from "../../src/domain/translate.js";

@@ -7,7 +7,7 @@ import { pipeline } from "node:stream/promises";
 import { Composer, InputFile } from "grammy";
 import { CsvDocuments, exportFileName } from "../../domain/csv.js";
 import { isoDate, localDate, zoneLabel, type TimeDisplay } from "../../domain/time.js";
-import { decodeView, encodeView, type InterestView } from "../../domain/view.js";
+import type { InterestView } from "../../domain/view.js";
 import { renderChart } from "../../render/chart.js";
 import type { InterestService, SummaryOptions } from "../../services/interest.js";
 import type { PendingAnswers } from "../../store/pending-answers.js";
@@ -17,11 +17,16 @@ import { escapeHtml } from "../html.js";
 import { pendingTicket, withTicket } from "../pending.js";
 import { chartCaption, chartPicture } from "../views/chart.js";
 import { describeView, figureNotes } from "../views/interest.js";
-import { answerText, commandView, edit, progressEdits, timeDisplay } from "./interest.js";
+import { interestButtons } from "../buttons.js";
+import { onPress } from "../callback-data.js";
+import { editText } from "../edit.js";
+import { privateOnly } from "../private-only.js";
+import { commandView, progressEdits } from "../question.js";
+import { answerText } from "../views/answers.js";
 
 export interface ChartFeatureDependencies {
-  interest: InterestService;
-  preferences: PreferenceStore;
+  interest: Pick<InterestService, "hasKey" | "daily" | "export">;
+  preferences: Pick<PreferenceStore, "defaultView">;
   /** How long a question may page back through history before answering with what is held. */
   historyBudgetMs: number;
   /** The answers in progress, which another replica finishes if this one dies. */
@@ -61,26 +66,26 @@ export function chartFeature(dependencies: ChartFeatureDependencies): Composer<B
     again: string,
     work: (status: Status) => Promise<void>,
   ): Promise<void> {
-    const display = await timeDisplay(ctx, dependencies.preferences);
+    const display = await ctx.display();
     const status = await ctx.api.sendMessage(chatId, ctx.t(loadingKey));
     const ticket = await pendingTicket(ctx, dependencies.pending, { chat: chatId, message: status.message_id, again });
     const options: SummaryOptions = {
       priority: "interactive",
-      onProgress: progressEdits(ctx, chatId, status.message_id, display, now),
+      onProgress: await progressEdits(ctx, chatId, status.message_id, now),
       budgetMs: dependencies.historyBudgetMs,
     };
     await withTicket(ticket, () =>
       work({
         display,
         options,
-        say: (text: string) => edit(ctx, chatId, status.message_id, text),
+        say: (text: string) => editText(ctx.api, chatId, status.message_id, text),
         done: () => ctx.api.deleteMessage(chatId, status.message_id),
       }),
     );
   }
 
   function sendChart(ctx: BotContext, chatId: number, view: InterestView): Promise<void> {
-    return prepared(ctx, chatId, "chart-loading", encodeView("ch", view), async ({ display, options, say, done }) => {
+    return prepared(ctx, chatId, "chart-loading", interestButtons.chart.data({ view }), async ({ display, options, say, done }) => {
       const answer = await dependencies.interest.daily(ctx.from!.id, view, display.zone, options);
       if (answer.kind !== "daily") return say(answerText(ctx.t, answer));
       if (answer.daily.currencies.length === 0) return say(ctx.t("chart-empty"));
@@ -96,7 +101,7 @@ export function chartFeature(dependencies: ChartFeatureDependencies): Composer<B
   }
 
   function sendExport(ctx: BotContext, chatId: number, view: InterestView): Promise<void> {
-    return prepared(ctx, chatId, "export-loading", encodeView("ex", view), (status) => exportTo(ctx, chatId, view, status));
+    return prepared(ctx, chatId, "export-loading", interestButtons.export.data({ view }), (status) => exportTo(ctx, chatId, view, status));
   }
 
   async function exportTo(ctx: BotContext, chatId: number, view: InterestView, { display, options, say, done }: Status): Promise<void> {
@@ -137,28 +142,23 @@ export function chartFeature(dependencies: ChartFeatureDependencies): Composer<B
   }
 
   privateChats.command("chart", async (ctx) => {
-    const view = await commandView(ctx, dependencies.preferences, dependencies.interest);
+    const view = await commandView(ctx, dependencies);
     if (view !== undefined) await sendChart(ctx, ctx.chat.id, view);
   });
   privateChats.command("export", async (ctx) => {
-    const view = await commandView(ctx, dependencies.preferences, dependencies.interest);
+    const view = await commandView(ctx, dependencies);
     if (view !== undefined) await sendExport(ctx, ctx.chat.id, view);
   });
-  feature
-    .chatType(["group", "supergroup"])
-    .command(["chart", "export"], (ctx) => ctx.reply(ctx.t("connect-private-only", { link: `https://t.me/${ctx.me.username}?start=interest` })));
+  privateOnly(feature, ["chart", "export"], "interest");
 
-  // 📈 Chart (`ch`) and ⬇ CSV (`ex`) under a summary: honoured only in the private chat of the user who pressed them, and only when well formed.
-  feature.on("callback_query:data", async (ctx, next) => {
-    const decoded = decodeView(ctx.callbackQuery.data);
-    if (decoded === undefined || (decoded.action !== "ch" && decoded.action !== "ex")) return next();
-    const message = ctx.callbackQuery.message;
-    if (message === undefined || message.chat.type !== "private" || message.chat.id !== ctx.from.id) {
-      return ctx.answerCallbackQuery({ text: ctx.t("button-stale") });
-    }
+  // 📈 Chart and ⬇ CSV under a summary: each answers with a new message and leaves the summary as it is.
+  onPress(feature, interestButtons.chart, async (ctx, { view }, { chatId }) => {
     await ctx.answerCallbackQuery();
-    if (decoded.action === "ch") return sendChart(ctx, message.chat.id, decoded.view);
-    return sendExport(ctx, message.chat.id, decoded.view);
+    await sendChart(ctx, chatId, view);
+  });
+  onPress(feature, interestButtons.export, async (ctx, { view }, { chatId }) => {
+    await ctx.answerCallbackQuery();
+    await sendExport(ctx, chatId, view);
   });
   return feature;
 }

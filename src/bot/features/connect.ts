@@ -1,22 +1,21 @@
 import { Composer, InlineKeyboard } from "grammy";
 import { API_KEY_PATTERN, looksLikeSecret, passphraseProblem, SECRET_PATTERN } from "../../domain/key-format.js";
-import type { OkxClient, OkxCredentials } from "../../okx/client.js";
+import type { OkxCredentials } from "../../okx/client.js";
 import { REGION_NAMES } from "../../okx/regions.js";
-import { checkKey, type KeyCheck } from "../../services/key-check.js";
+import type { KeyCheck } from "../../services/key-check.js";
 import type { CredentialStore } from "../../store/credentials.js";
-import { cancelData } from "../answers.js";
+import { CANCEL, connectButton } from "../buttons.js";
 import { COMMANDS } from "../commands.js";
 import type { BotContext, BotConversation, ConversationContext } from "../context.js";
 import { escapeHtml } from "../html.js";
+import { privateOnly } from "../private-only.js";
 
 export const CONNECT = "connect";
-const CANCEL = cancelData("connect");
-const STORE = "connect:store";
-const ENVIRONMENT = /^connect:env:(live|demo)$/;
 
 export interface ConnectDependencies {
-  okx: OkxClient;
-  credentials: CredentialStore;
+  /** Asks OKX what the key may do, and which account and region it is of. */
+  checkKey: (draft: OkxCredentials) => Promise<KeyCheck>;
+  credentials: Pick<CredentialStore, "load" | "save">;
   /** Starts loading the account's history in the background as soon as the key is stored. */
   loadHistory: (uid: string, credentials: OkxCredentials) => void;
 }
@@ -26,7 +25,7 @@ type Failure = Extract<KeyCheck, { ok: false }>;
 
 const BOT_COMMANDS = [...COMMANDS];
 
-const cancelKeyboard = (ctx: ConversationContext) => new InlineKeyboard().text(ctx.t("button-cancel"), CANCEL);
+const cancelKeyboard = (ctx: ConversationContext) => new InlineKeyboard().text(ctx.t("button-cancel"), connectButton.data(CANCEL));
 
 /**
  * The next update meant for /connect, once what every step does alike is done. Every message the person
@@ -43,14 +42,15 @@ async function nextUpdate(conversation: BotConversation, ctx: ConversationContex
   for (;;) {
     const answer = await conversation.wait();
     const data = answer.callbackQuery?.data;
+    const pressed = data === undefined ? undefined : connectButton.read(data);
     // A command carrying a key or secret is no command here: it is deleted like any other text.
     const command = !secretStep && answer.hasCommand(BOT_COMMANDS) && !looksLikeSecret(answer.message?.text ?? "");
-    if (data === CANCEL || (command && answer.hasCommand("cancel"))) {
-      if (data === CANCEL) await answer.answerCallbackQuery();
+    if (pressed === CANCEL || (command && answer.hasCommand("cancel"))) {
+      if (pressed === CANCEL) await answer.answerCallbackQuery();
       await answer.reply(ctx.t("cancel-done"));
       return conversation.halt();
     }
-    if ((data !== undefined && !data.startsWith(`${CONNECT}:`)) || command) return conversation.skip({ next: true });
+    if ((data !== undefined && !connectButton.names(data)) || command) return conversation.skip({ next: true });
     const message = answer.message ?? answer.editedMessage;
     if (message !== undefined) await answer.api.deleteMessage(message.chat.id, message.message_id).catch(() => undefined);
     if (answer.editedMessage !== undefined) {
@@ -96,21 +96,24 @@ const passphraseProblemText = (value: string) => {
   return problem === undefined ? undefined : PASSPHRASE_PROBLEMS[problem];
 };
 
-/** Waits for a press of one of `question`'s buttons whose data matches; other messages are deleted and get `note`. */
-async function askButton(
+type Choice = NonNullable<ReturnType<typeof connectButton.read>>;
+
+/** Waits for a press of one of `question`'s buttons that `accept`s; other messages are deleted and get `note`. */
+async function askButton<C extends Choice>(
   conversation: BotConversation,
   ctx: ConversationContext,
   question: { message_id: number },
-  accept: RegExp,
+  accept: readonly C[],
   note: string,
-): Promise<string> {
+): Promise<C> {
   for (;;) {
     const answer = await nextUpdate(conversation, ctx, false);
     const data = answer.callbackQuery?.data;
-    if (data !== undefined && accept.test(data) && answer.callbackQuery?.message?.message_id === question.message_id) {
+    const choice = data === undefined ? undefined : connectButton.read(data);
+    if (accept.includes(choice as C) && answer.callbackQuery?.message?.message_id === question.message_id) {
       await answer.answerCallbackQuery();
       await answer.editMessageReplyMarkup().catch(() => undefined);
-      return data;
+      return choice as C;
     }
     if (answer.callbackQuery !== undefined) await answer.answerCallbackQuery({ text: ctx.t("button-stale") });
     else if (answer.message !== undefined) await answer.reply(ctx.t(note));
@@ -119,19 +122,20 @@ async function askButton(
 
 async function askEnvironment(conversation: BotConversation, ctx: ConversationContext, prompt: string): Promise<boolean> {
   const keyboard = new InlineKeyboard()
-    .text(ctx.t("button-live"), "connect:env:live")
-    .text(ctx.t("button-demo"), "connect:env:demo")
+    .text(ctx.t("button-live"), connectButton.data("env:live"))
+    .text(ctx.t("button-demo"), connectButton.data("env:demo"))
     .row()
-    .text(ctx.t("button-cancel"), CANCEL);
+    .text(ctx.t("button-cancel"), connectButton.data(CANCEL));
   const question = await ctx.reply(prompt, { reply_markup: keyboard });
-  const choice = await askButton(conversation, ctx, question, ENVIRONMENT, "connect-choose-env");
-  return ENVIRONMENT.exec(choice)?.[1] === "demo";
+  return (await askButton(conversation, ctx, question, ["env:live", "env:demo"], "connect-choose-env")) === "env:demo";
 }
 
 async function confirmTrading(conversation: BotConversation, ctx: ConversationContext): Promise<void> {
-  const keyboard = new InlineKeyboard().text(ctx.t("button-store-anyway"), STORE).text(ctx.t("button-cancel"), CANCEL);
+  const keyboard = new InlineKeyboard()
+    .text(ctx.t("button-store-anyway"), connectButton.data("store"))
+    .text(ctx.t("button-cancel"), connectButton.data(CANCEL));
   const question = await ctx.reply(ctx.t("connect-warn-trade"), { reply_markup: keyboard });
-  await askButton(conversation, ctx, question, new RegExp(`^${STORE}$`), "connect-use-buttons");
+  await askButton(conversation, ctx, question, ["store"], "connect-use-buttons");
 }
 
 /** What to say about a failed check, and which answer to ask for again (none: the conversation ends). */
@@ -190,7 +194,7 @@ export function connectConversation(dependencies: ConnectDependencies) {
         step = "check";
       } else {
         await ctx.reply(ctx.t("connect-checking"));
-        const check = await conversation.external(() => checkKey(dependencies.okx, { ...draft, region: "global" }));
+        const check = await conversation.external(() => dependencies.checkKey({ ...draft, region: "global" }));
         if (!check.ok) {
           const { text, retry } = explainFailure(ctx, check, draft.demo);
           if (retry === undefined) {
@@ -260,10 +264,6 @@ export function connectFeature(): Composer<BotContext> {
     if (ctx.match !== "connect") return next();
     if (ctx.conversation.active(CONNECT) === 0) await ctx.conversation.enter(CONNECT);
   });
-  feature.chatType(["group", "supergroup"]).command(["connect", "status", "disconnect"], (ctx) =>
-    ctx.reply(ctx.t("connect-private-only", { link: `https://t.me/${ctx.me.username}?start=connect` }), {
-      reply_parameters: { message_id: ctx.msg.message_id },
-    }),
-  );
+  privateOnly(feature, ["connect", "status", "disconnect"], "connect");
   return feature;
 }

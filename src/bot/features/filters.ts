@@ -1,8 +1,11 @@
 import { Composer, InlineKeyboard } from "grammy";
-import { CURRENCY, decodeView, encodeView, INSTRUMENT, PERIOD_NAMES, type InterestView, type MarginMode, type Period } from "../../domain/view.js";
+import { currenciesOf, instrumentsOf } from "../../domain/interest-record.js";
+import { CURRENCY, INSTRUMENT, PERIOD_NAMES, type InterestView, type MarginMode, type Period } from "../../domain/view.js";
 import type { InterestService } from "../../services/interest.js";
 import type { PreferenceStore } from "../../store/preferences.js";
-import { cancelData, nextAnswer } from "../answers.js";
+import { nextAnswer } from "../answers.js";
+import { CANCEL, filtersButton, interestButtons, openButton } from "../buttons.js";
+import { onPress } from "../callback-data.js";
 import type { BotContext, BotConversation, ConversationContext } from "../context.js";
 import { escapeHtml } from "../html.js";
 import { describeView } from "../views/interest.js";
@@ -11,8 +14,8 @@ export const FILTERS = "filters";
 const ALL = "*";
 
 export interface FiltersDependencies {
-  interest: InterestService;
-  preferences: PreferenceStore;
+  interest: Pick<InterestService, "lines">;
+  preferences: Pick<PreferenceStore, "setPageSize">;
 }
 
 interface Choice {
@@ -34,15 +37,15 @@ async function choose(
   const keyboard = new InlineKeyboard();
   choices.forEach((choice, index) => {
     if (index > 0 && index % 4 === 0) keyboard.row();
-    keyboard.text(choice.label, `${FILTERS}:${choice.value}`);
+    keyboard.text(choice.label, filtersButton.data(choice.value));
   });
-  keyboard.row().text(ctx.t("button-cancel"), cancelData(FILTERS));
+  keyboard.row().text(ctx.t("button-cancel"), filtersButton.data(CANCEL));
   const question = await ctx.reply(prompt, { parse_mode: "HTML", reply_markup: keyboard });
   for (;;) {
-    const answer = await nextAnswer(conversation, ctx, FILTERS);
+    const answer = await nextAnswer(conversation, ctx, filtersButton);
     const query = answer.callbackQuery;
     if (query !== undefined) {
-      const value = query.data?.slice(FILTERS.length + 1);
+      const value = query.data === undefined ? undefined : filtersButton.read(query.data);
       if (query.message?.message_id === question.message_id && choices.some((choice) => choice.value === value)) {
         await answer.answerCallbackQuery();
         await answer.editMessageReplyMarkup().catch(() => undefined);
@@ -67,7 +70,7 @@ export function filtersConversation(dependencies: FiltersDependencies) {
     const pick = (value: string) => (value === ALL ? undefined : value);
 
     await ctx.reply(ctx.t("filters-intro"));
-    const currencies = [...new Set(lines.map((line) => line.ccy))];
+    const currencies = currenciesOf(lines);
     const ccy = pick(
       await choose(conversation, ctx, ctx.t("filters-step-currency"), [all, ...currencies.map((value) => ({ label: value, value }))], {
         parse: (text) => (CURRENCY.test(text.toUpperCase()) ? text.toUpperCase() : undefined),
@@ -83,9 +86,7 @@ export function filtersConversation(dependencies: FiltersDependencies) {
     ) as MarginMode | undefined;
     let instId: string | undefined;
     if (mgnMode !== "cross") {
-      const instruments = [
-        ...new Set(lines.filter((line) => line.instId !== "" && (ccy === undefined || line.ccy === ccy)).map((line) => line.instId)),
-      ];
+      const instruments = instrumentsOf(lines, ccy);
       instId = pick(
         await choose(conversation, ctx, ctx.t("filters-step-instrument"), [all, ...instruments.map((value) => ({ label: value, value }))], {
           parse: (text) => (INSTRUMENT.test(text.toUpperCase()) ? text.toUpperCase() : undefined),
@@ -115,10 +116,10 @@ export function filtersConversation(dependencies: FiltersDependencies) {
 
     const view: InterestView = { period, ...(ccy && { ccy }), ...(mgnMode && { mgnMode }), ...(instId && { instId }) };
     const keyboard = new InlineKeyboard()
-      .text(ctx.t("button-show"), encodeView("iv", view))
-      .text(ctx.t("button-records"), encodeView("ir", view))
+      .text(ctx.t("button-show"), interestButtons.summary.data({ view }))
+      .text(ctx.t("button-records"), interestButtons.records.data({ view }))
       .row()
-      .text(ctx.t("button-save-default"), encodeView("fs", view));
+      .text(ctx.t("button-save-default"), interestButtons.saveDefault.data({ view }));
     await ctx.reply(ctx.t("filters-done", { view: escapeHtml(describeView(ctx.t, view)), period: ctx.t(`period-${period}`), limit: pageSize }), {
       parse_mode: "HTML",
       reply_markup: keyboard,
@@ -127,7 +128,7 @@ export function filtersConversation(dependencies: FiltersDependencies) {
 }
 
 /** `/filters` and the ⚙ Filters button start the conversation; "Save as default" keeps its result. */
-export function filtersFeature(preferences: PreferenceStore): Composer<BotContext> {
+export function filtersFeature(preferences: Pick<PreferenceStore, "setDefaultView">): Composer<BotContext> {
   const feature = new Composer<BotContext>();
   const privateChats = feature.chatType("private");
   const start = async (ctx: BotContext) => {
@@ -135,14 +136,12 @@ export function filtersFeature(preferences: PreferenceStore): Composer<BotContex
     await ctx.conversation.enter(FILTERS);
   };
   privateChats.command("filters", start);
-  privateChats.callbackQuery("open:filters", async (ctx) => {
+  onPress(feature, openButton, async (ctx) => {
     await ctx.answerCallbackQuery();
     await start(ctx);
   });
-  privateChats.callbackQuery(/^fs:/, async (ctx) => {
-    const decoded = decodeView(ctx.callbackQuery.data);
-    if (decoded === undefined) return ctx.answerCallbackQuery({ text: ctx.t("button-stale") });
-    await preferences.setDefaultView(ctx.from.id, decoded.view);
+  onPress(feature, interestButtons.saveDefault, async (ctx, { view }) => {
+    await preferences.setDefaultView(ctx.from.id, view);
     await ctx.answerCallbackQuery({ text: ctx.t("filters-saved") });
   });
   return feature;

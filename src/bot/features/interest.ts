@@ -1,98 +1,39 @@
 import { Composer, type InlineKeyboard } from "grammy";
-import { formatDate, type TimeDisplay } from "../../domain/time.js";
-import { isPassingTrouble } from "../../okx/errors.js";
-import { decodeView, encodeView, isArgumentProblem, parseInterestArguments, type InterestView } from "../../domain/view.js";
+import { currenciesOf, instrumentsOf } from "../../domain/interest-record.js";
+import type { TimeDisplay } from "../../domain/time.js";
+import type { InterestView, PagedView } from "../../domain/view.js";
 import type { HistoryProgress } from "../../services/history.js";
 import type { InterestAnswer, InterestService } from "../../services/interest.js";
 import type { MessageClaims } from "../../store/message-claims.js";
 import type { PendingAnswers } from "../../store/pending-answers.js";
 import type { PreferenceStore } from "../../store/preferences.js";
+import { interestButtons } from "../buttons.js";
+import { onPress, type PressContext, type PressedMessage } from "../callback-data.js";
 import type { BotContext } from "../context.js";
-import { escapeHtml } from "../html.js";
+import { editText } from "../edit.js";
 import { pendingTicket, type PendingTicket } from "../pending.js";
-import { unlessUnchanged } from "../unchanged.js";
+import { privateOnly } from "../private-only.js";
+import { commandView, progressEdits } from "../question.js";
+import { answerText } from "../views/answers.js";
 import { figureNotes, pickerKeyboard, renderRecords, renderSummary, summaryKeyboard } from "../views/interest.js";
-import type { Translate } from "../../domain/translate.js";
 
 export interface InterestFeatureDependencies {
-  interest: InterestService;
-  /** Time zone, default view and page size of each user. */
-  preferences: PreferenceStore;
+  interest: Pick<InterestService, "hasKey" | "summary" | "heldSummary" | "records" | "lines">;
+  /** Default view and page size of each person. */
+  preferences: Pick<PreferenceStore, "defaultView" | "pageSize">;
   /** How long a question may page back through history before answering with what is held. */
   historyBudgetMs: number;
   /** Which answer each message shows now, so a summary that keeps itself up to date stops once superseded. */
   claims: MessageClaims;
-  /** A summary that could not keep itself up to date (the message says it was interrupted). */
-  onFollowError?: (error: unknown) => void;
   /** The answers in progress, which another replica finishes if this one dies. */
   pending?: PendingAnswers;
   now?: () => number;
 }
 
-/** Progress edits at most this often: Telegram limits edits of one message. */
-const PROGRESS_EVERY_MS = 1_500;
 /** A summary of part of the history shows the figures held so far at most this often while the rest loads. */
 const FOLLOW_PROGRESS_MS = 5_000;
 /** How long such a summary keeps itself up to date: a year of one account loads in about three minutes. */
 const FOLLOW_FOR_MS = 15 * 60_000;
-
-/** Edits the message in place; an edit that changes nothing is fine. */
-export function edit(ctx: BotContext, chatId: number, messageId: number, text: string, keyboard?: InlineKeyboard): Promise<void> {
-  return unlessUnchanged(ctx.api.editMessageText(chatId, messageId, text, { parse_mode: "HTML", reply_markup: keyboard }));
-}
-
-export function answerText(t: Translate, answer: Exclude<InterestAnswer, { kind: "summary" }>): string {
-  switch (answer.kind) {
-    case "no-key":
-      return t("interest-no-key");
-    case "unreadable-key":
-      return t("status-unreadable");
-    case "okx-error":
-      // Not the key's fault, and not worth /connect again: OKX's answer could not be read.
-      if (answer.category === "bad-response") return t("interest-okx-unreadable", { code: escapeHtml(answer.code) });
-      return isPassingTrouble(answer.category)
-        ? t("interest-okx-down", { code: escapeHtml(answer.code) })
-        : t("interest-key-broken", { code: escapeHtml(answer.code), message: escapeHtml(answer.message) });
-  }
-}
-
-/**
- * The view a command's arguments ask for, from the user's defaults; undefined once a bad argument, or the
- * lack of any key, is answered (at once, with no "Asking OKX…" before it).
- */
-export async function commandView(
-  ctx: BotContext & { match: string; from: { id: number } },
-  preferences: PreferenceStore,
-  interest: InterestService,
-): Promise<InterestView | undefined> {
-  const [defaults, hasKey] = await Promise.all([preferences.defaultView(ctx.from.id), interest.hasKey(ctx.from.id)]);
-  const parsed = parseInterestArguments(ctx.match, defaults);
-  if (isArgumentProblem(parsed)) {
-    const key = parsed.problem === "period" ? "interest-bad-period" : parsed.problem === "currency" ? "interest-bad-currency" : "interest-usage";
-    await ctx.reply(ctx.t(key, { value: escapeHtml(parsed.value) }), { parse_mode: "HTML" });
-    return undefined;
-  }
-  if (!hasKey) {
-    await ctx.reply(ctx.t("interest-no-key"));
-    return undefined;
-  }
-  return parsed;
-}
-
-/** Shows how far back a long history has loaded, in the message, at most every `PROGRESS_EVERY_MS`. */
-export function progressEdits(ctx: BotContext, chatId: number, messageId: number, display: TimeDisplay, now: () => number) {
-  let lastProgress = 0;
-  return async (progress: HistoryProgress) => {
-    if (now() - lastProgress < PROGRESS_EVERY_MS) return;
-    lastProgress = now();
-    await edit(ctx, chatId, messageId, ctx.t("interest-progress", { date: formatDate(progress.coveredFrom, display), pages: progress.pages }));
-  };
-}
-
-/** The user's zone and language, which every time in an answer is shown in. */
-export async function timeDisplay(ctx: BotContext, preferences: PreferenceStore): Promise<TimeDisplay> {
-  return { zone: await preferences.timeZone(ctx.from!.id), locale: await ctx.i18n.getLocale() };
-}
 
 /** `/interest [CCY] [PERIOD]`: a summary with filter buttons; every press edits the same message. */
 export function interestFeature(dependencies: InterestFeatureDependencies): Composer<BotContext> {
@@ -107,7 +48,7 @@ export function interestFeature(dependencies: InterestFeatureDependencies): Comp
     const keyboard = summaryKeyboard(ctx.t, view);
     if (answer.summary.currencies.length > 0)
       return { text: renderSummary(ctx.t, view, answer.summary, { ...display, now: now(), notes }), keyboard };
-    const known = [...new Set(answer.lines.map((line) => line.ccy))];
+    const known = currenciesOf(answer.lines);
     let text: string;
     if (known.length === 0) text = ctx.t("interest-no-history");
     else if (view.ccy !== undefined && !known.includes(view.ccy)) text = ctx.t("interest-never-borrowed", { ccy: view.ccy, known: known.join(", ") });
@@ -118,14 +59,18 @@ export function interestFeature(dependencies: InterestFeatureDependencies): Comp
   async function show(ctx: BotContext, chatId: number, messageId: number, view: InterestView): Promise<void> {
     const userId = ctx.from!.id;
     // Registered first: whatever fails after, the message does not go on saying "Loading…".
-    const ticket = await pendingTicket(ctx, dependencies.pending, { chat: chatId, message: messageId, again: encodeView("iv", view) });
+    const ticket = await pendingTicket(ctx, dependencies.pending, {
+      chat: chatId,
+      message: messageId,
+      again: interestButtons.summary.data({ view }),
+    });
     let answer: InterestAnswer, claim: string, display: TimeDisplay;
     try {
-      [claim, display] = await Promise.all([dependencies.claims.claim(chatId, messageId, FOLLOW_FOR_MS), timeDisplay(ctx, dependencies.preferences)]);
-      const onProgress = progressEdits(ctx, chatId, messageId, display, now);
+      [claim, display] = await Promise.all([dependencies.claims.claim(chatId, messageId, FOLLOW_FOR_MS), ctx.display()]);
+      const onProgress = await progressEdits(ctx, chatId, messageId, now);
       answer = await dependencies.interest.summary(userId, view, { priority: "interactive", onProgress, budgetMs: dependencies.historyBudgetMs });
       const { text, keyboard } = message(ctx, view, answer, display);
-      await edit(ctx, chatId, messageId, text, keyboard);
+      await editText(ctx.api, chatId, messageId, text, keyboard);
     } catch (error) {
       await ticket.failed();
       throw error;
@@ -153,11 +98,11 @@ export function interestFeature(dependencies: InterestFeatureDependencies): Comp
     try {
       await keepUp(ctx, chatId, messageId, view, display, ours);
     } catch (error) {
-      dependencies.onFollowError?.(error);
+      ctx.logger.warn({ err: error }, "a summary could not keep itself up to date");
       // A later answer may have the message now: it is not told this one failed.
       if (await ours().catch(() => true)) return ticket.failed();
     }
-    await ticket.done().catch((error: unknown) => dependencies.onFollowError?.(error));
+    await ticket.done().catch((error: unknown) => ctx.logger.warn({ err: error }, "a summary could not keep itself up to date"));
   }
 
   async function keepUp(
@@ -175,50 +120,43 @@ export function interestFeature(dependencies: InterestFeatureDependencies): Comp
       shown = now();
       const held = await dependencies.interest.heldSummary(userId, view, progress.coveredFrom);
       const { text, keyboard } = message(ctx, view, held, display);
-      await edit(ctx, chatId, messageId, text, keyboard);
+      await editText(ctx.api, chatId, messageId, text, keyboard);
     };
     const answer = await dependencies.interest.summary(userId, view, { priority: "background", onProgress, budgetMs: FOLLOW_FOR_MS });
     if (!(await ours())) return;
     const { text, keyboard } = message(ctx, view, answer, display);
-    await edit(ctx, chatId, messageId, text, keyboard);
+    await editText(ctx.api, chatId, messageId, text, keyboard);
   }
 
   privateChats.command("interest", async (ctx) => {
-    const parsed = await commandView(ctx, dependencies.preferences, dependencies.interest);
+    const parsed = await commandView(ctx, dependencies);
     if (parsed === undefined) return;
     const message = await ctx.reply(ctx.t("interest-loading"));
     await show(ctx, ctx.chat.id, message.message_id, parsed);
   });
 
-  feature
-    .chatType(["group", "supergroup"])
-    .command("interest", (ctx) => ctx.reply(ctx.t("connect-private-only", { link: `https://t.me/${ctx.me.username}?start=interest` })));
+  privateOnly(feature, ["interest"], "interest");
 
-  // Buttons: honoured only in the private chat of the user who pressed them, and only when well formed.
-  feature.on("callback_query:data", async (ctx, next) => {
-    const decoded = decodeView(ctx.callbackQuery.data);
-    if (decoded === undefined || !["iv", "ic", "ii", "ir"].includes(decoded.action)) return next();
-    const message = ctx.callbackQuery.message;
-    if (message === undefined || message.chat.type !== "private" || message.chat.id !== ctx.from.id) {
-      return ctx.answerCallbackQuery({ text: ctx.t("button-stale") });
-    }
+  onPress(feature, interestButtons.summary, async (ctx, { view }, { chatId, messageId }) => {
     await ctx.answerCallbackQuery();
-    const { action, view, page } = decoded;
-    if (action === "iv") return show(ctx, message.chat.id, message.message_id, view);
-    if (action === "ir") {
-      const records = await dependencies.interest.records(ctx.from.id, view, page, await dependencies.preferences.pageSize(ctx.from.id));
-      if (records === undefined) return edit(ctx, message.chat.id, message.message_id, ctx.t("interest-no-key"));
-      const { text, keyboard } = renderRecords(ctx.t, view, page, records, await timeDisplay(ctx, dependencies.preferences));
-      return edit(ctx, message.chat.id, message.message_id, text, keyboard);
-    }
-    const lines = await dependencies.interest.lines(ctx.from.id);
-    const choices =
-      action === "ic"
-        ? [...new Set(lines.map((line) => line.ccy))]
-        : [...new Set(lines.filter((line) => line.instId !== "" && (view.ccy === undefined || line.ccy === view.ccy)).map((line) => line.instId))];
-    await ctx.api.editMessageReplyMarkup(message.chat.id, message.message_id, {
-      reply_markup: pickerKeyboard(ctx.t, view, action === "ic" ? "ccy" : "instId", choices.slice(0, 40)),
-    });
+    await show(ctx, chatId, messageId, view);
   });
+  onPress(feature, interestButtons.records, async (ctx, { view, page = {} }, { chatId, messageId }) => {
+    await ctx.answerCallbackQuery();
+    const records = await dependencies.interest.records(ctx.from.id, view, page, await dependencies.preferences.pageSize(ctx.from.id));
+    if (records === undefined) return editText(ctx.api, chatId, messageId, ctx.t("interest-no-key"));
+    const { text, keyboard } = renderRecords(ctx.t, view, page, records, await ctx.display());
+    await editText(ctx.api, chatId, messageId, text, keyboard);
+  });
+  const picker =
+    (kind: "ccy" | "instId") =>
+    async (ctx: PressContext, { view }: PagedView, { chatId, messageId }: PressedMessage) => {
+      await ctx.answerCallbackQuery();
+      const lines = await dependencies.interest.lines(ctx.from.id);
+      const choices = kind === "ccy" ? currenciesOf(lines) : instrumentsOf(lines, view.ccy);
+      await ctx.api.editMessageReplyMarkup(chatId, messageId, { reply_markup: pickerKeyboard(ctx.t, view, kind, choices.slice(0, 40)) });
+    };
+  onPress(feature, interestButtons.currencies, picker("ccy"));
+  onPress(feature, interestButtons.instruments, picker("instId"));
   return feature;
 }

@@ -2,16 +2,12 @@ import { Composer } from "grammy";
 import { formatDateTimeYear, zoneLabel } from "../../domain/time.js";
 import { REGION_NAMES } from "../../okx/regions.js";
 import type { CredentialStore } from "../../store/credentials.js";
-import type { PreferenceStore } from "../../store/preferences.js";
 import { VaultError } from "../../store/vault.js";
 import type { BotContext } from "../context.js";
 import { escapeHtml } from "../html.js";
-import { timeDisplay } from "./interest.js";
 
 export interface StatusDependencies {
-  credentials: CredentialStore;
-  /** The person's time zone, which the times shown are in. */
-  preferences: PreferenceStore;
+  credentials: Pick<CredentialStore, "load">;
   /** Erases everything stored for a user: the key, settings, digests, and whatever was derived from them. */
   forget(userId: number): Promise<boolean>;
 }
@@ -31,7 +27,7 @@ export function statusFeature(dependencies: StatusDependencies): Composer<BotCon
     }
     if (connection === undefined) return ctx.reply(ctx.t("status-none"));
     const { info, maskedKey } = connection;
-    const display = await timeDisplay(ctx, dependencies.preferences);
+    const display = await ctx.display();
     return ctx.reply(
       ctx.t("status-connected", {
         mask: escapeHtml(maskedKey),

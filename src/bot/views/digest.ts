@@ -2,14 +2,14 @@ import { InlineKeyboard } from "grammy";
 import type { Digest, DigestSettings } from "../../domain/digest.js";
 import { Decimal, formatAmount, formatPercent } from "../../domain/money.js";
 import { COMMON_ZONES, formatDateTime, formatDay, zoneLabel, type TimeDisplay } from "../../domain/time.js";
-import { encodeView } from "../../domain/view.js";
+import { MINUTE_CHOICES } from "../../domain/clock-time.js";
+import { digestButton, interestButtons } from "../buttons.js";
 import { escapeHtml } from "../html.js";
 import type { Translate } from "../../domain/translate.js";
 
 const BARS = "▁▂▃▄▅▆▇█";
 /** Currencies per digest message; the rest are named in one line. */
 const MAX_CURRENCIES = 8;
-export const MINUTE_CHOICES = [0, 15, 30, 45] as const;
 
 /** Seven days at a glance: each day's bar scaled to the highest. */
 export function sparkline(values: readonly Decimal[]): string {
@@ -76,9 +76,12 @@ export function digestKeyboard(t: Translate, digest: Digest): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   digest.currencies.slice(0, MAX_CURRENCIES).forEach((currency, index) => {
     if (index > 0 && index % 3 === 0) keyboard.row();
-    keyboard.text(t("digest-button-details", { ccy: currency.ccy }), encodeView("iv", { period: "7d", ccy: currency.ccy }));
+    keyboard.text(t("digest-button-details", { ccy: currency.ccy }), interestButtons.summary.data({ view: { period: "7d", ccy: currency.ccy } }));
   });
-  return keyboard.row().text(t("digest-button-settings"), "dg:menu").text(t("digest-button-off"), "dg:stop");
+  return keyboard
+    .row()
+    .text(t("digest-button-settings"), digestButton.data({ step: "menu" }))
+    .text(t("digest-button-off"), digestButton.data({ step: "stop" }));
 }
 
 export interface SettingsContext extends TimeDisplay {
@@ -108,12 +111,12 @@ export function renderDigestSettings(t: Translate, settings: DigestSettings, con
 
 export function digestSettingsKeyboard(t: Translate, settings: DigestSettings): InlineKeyboard {
   return new InlineKeyboard()
-    .text(t(settings.on ? "digest-button-off" : "digest-button-on"), settings.on ? "dg:off" : "dg:on")
-    .text(t("digest-button-now"), "dg:now")
+    .text(t(settings.on ? "digest-button-off" : "digest-button-on"), digestButton.data({ step: settings.on ? "off" : "on" }))
+    .text(t("digest-button-now"), digestButton.data({ step: "now" }))
     .row()
-    .text(t("digest-button-time"), "dg:time")
-    .text(t("digest-button-zone"), "dg:zone")
-    .text(t("digest-button-currencies"), "dg:ccy");
+    .text(t("digest-button-time"), digestButton.data({ step: "time" }))
+    .text(t("digest-button-zone"), digestButton.data({ step: "zone" }))
+    .text(t("digest-button-currencies"), digestButton.data({ step: "ccy" }));
 }
 
 /** 24 hours, six a row; the chosen one marked. */
@@ -122,16 +125,16 @@ export function hourKeyboard(t: Translate, settings: DigestSettings): InlineKeyb
   for (let hour = 0; hour < 24; hour++) {
     if (hour > 0 && hour % 6 === 0) keyboard.row();
     const label = clockTime(hour, 0).slice(0, 2);
-    keyboard.text(hour === settings.hour ? `· ${label} ·` : label, `dg:h:${hour}`);
+    keyboard.text(hour === settings.hour ? `· ${label} ·` : label, digestButton.data({ step: "hour", hour }));
   }
-  return keyboard.row().text(t("button-back"), "dg:show");
+  return keyboard.row().text(t("button-back"), digestButton.data({ step: "show" }));
 }
 
 /** The minutes of a chosen hour. */
 export function minuteKeyboard(t: Translate, hour: number): InlineKeyboard {
   const keyboard = new InlineKeyboard();
-  for (const minute of MINUTE_CHOICES) keyboard.text(clockTime(hour, minute), `dg:m:${hour}:${minute}`);
-  return keyboard.row().text(t("button-back"), "dg:time");
+  for (const minute of MINUTE_CHOICES) keyboard.text(clockTime(hour, minute), digestButton.data({ step: "minute", hour, minute }));
+  return keyboard.row().text(t("button-back"), digestButton.data({ step: "time" }));
 }
 
 /** Common zones by their index in `COMMON_ZONES` (names can be longer than callback data allows), and a location button. */
@@ -139,20 +142,24 @@ export function zoneKeyboard(t: Translate, current: string): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   COMMON_ZONES.forEach((zone, index) => {
     if (index > 0 && index % 3 === 0) keyboard.row();
-    keyboard.text(zone === current ? `· ${zone} ·` : zone, `dg:z:${index}`);
+    keyboard.text(zone === current ? `· ${zone} ·` : zone, digestButton.data({ step: "common-zone", zone }));
   });
-  return keyboard.row().text(t("digest-button-location"), "dg:loc").row().text(t("button-back"), "dg:show");
+  return keyboard
+    .row()
+    .text(t("digest-button-location"), digestButton.data({ step: "loc" }))
+    .row()
+    .text(t("button-back"), digestButton.data({ step: "show" }));
 }
 
 /** The account's currencies to toggle; none chosen means all. */
 export function currencyKeyboard(t: Translate, settings: DigestSettings, known: readonly string[]): InlineKeyboard {
   const keyboard = new InlineKeyboard().text(
     settings.currencies.length === 0 ? `· ${t("digest-all-currencies")} ·` : t("digest-all-currencies"),
-    "dg:c:*",
+    digestButton.data({ step: "currency", ccy: "*" }),
   );
   known.forEach((ccy, index) => {
     if (index % 4 === 0) keyboard.row();
-    keyboard.text(settings.currencies.includes(ccy) ? `✓ ${ccy}` : ccy, `dg:c:${ccy}`);
+    keyboard.text(settings.currencies.includes(ccy) ? `✓ ${ccy}` : ccy, digestButton.data({ step: "currency", ccy }));
   });
-  return keyboard.row().text(t("button-back"), "dg:show");
+  return keyboard.row().text(t("button-back"), digestButton.data({ step: "show" }));
 }

@@ -3,7 +3,8 @@ import { Decimal, displayDecimals, formatAmount, formatPercent } from "../../dom
 import type { CurrencySummary, Summary } from "../../domain/summary.js";
 import { yearlyRate } from "../../domain/summary.js";
 import { formatDate, formatDateTime, formatRange, zoneLabel, type TimeDisplay } from "../../domain/time.js";
-import { encodeView, PERIOD_NAMES, type InterestView } from "../../domain/view.js";
+import { PERIOD_NAMES, type InterestView } from "../../domain/view.js";
+import { interestButtons, openButton } from "../buttons.js";
 import type { InterestRecord } from "../../domain/interest-record.js";
 import { cursorOf, type RecordsPage } from "../../domain/records-page.js";
 import type { FigureNotes } from "../../services/interest.js";
@@ -11,7 +12,6 @@ import type { Translate } from "../../domain/translate.js";
 import { escapeHtml } from "../html.js";
 import { fitting, MESSAGE_LIMIT } from "./budget.js";
 import { displayWidth, padEndTo } from "./columns.js";
-
 
 /**
  * Lines that qualify figures: from a stale cache while OKX is down, or from a history still loading (said
@@ -96,33 +96,39 @@ export function renderSummary(t: Translate, view: InterestView, summary: Summary
 export function summaryKeyboard(t: Translate, view: InterestView): InlineKeyboard {
   const mark = (label: string, on: boolean) => (on ? `· ${label} ·` : label);
   const keyboard = new InlineKeyboard();
-  for (const period of PERIOD_NAMES) keyboard.text(mark(period, view.period === period), encodeView("iv", { ...view, period }));
+  for (const period of PERIOD_NAMES) keyboard.text(mark(period, view.period === period), interestButtons.summary.data({ view: { ...view, period } }));
   keyboard.row();
-  keyboard.text(mark(t("button-all-modes"), view.mgnMode === undefined), encodeView("iv", { ...view, mgnMode: undefined, instId: undefined }));
-  keyboard.text(mark(t("button-cross"), view.mgnMode === "cross"), encodeView("iv", { ...view, mgnMode: "cross", instId: undefined }));
-  keyboard.text(mark(t("button-isolated"), view.mgnMode === "isolated"), encodeView("iv", { ...view, mgnMode: "isolated" }));
+  keyboard.text(
+    mark(t("button-all-modes"), view.mgnMode === undefined),
+    interestButtons.summary.data({ view: { ...view, mgnMode: undefined, instId: undefined } }),
+  );
+  keyboard.text(
+    mark(t("button-cross"), view.mgnMode === "cross"),
+    interestButtons.summary.data({ view: { ...view, mgnMode: "cross", instId: undefined } }),
+  );
+  keyboard.text(mark(t("button-isolated"), view.mgnMode === "isolated"), interestButtons.summary.data({ view: { ...view, mgnMode: "isolated" } }));
   keyboard.row();
-  keyboard.text(view.ccy ? t("button-currency", { ccy: view.ccy }) : t("button-any-currency"), encodeView("ic", view));
-  keyboard.text(view.instId ? t("button-instrument", { inst: view.instId }) : t("button-any-instrument"), encodeView("ii", view));
+  keyboard.text(view.ccy ? t("button-currency", { ccy: view.ccy }) : t("button-any-currency"), interestButtons.currencies.data({ view }));
+  keyboard.text(view.instId ? t("button-instrument", { inst: view.instId }) : t("button-any-instrument"), interestButtons.instruments.data({ view }));
   keyboard.row();
   keyboard
-    .text(t("button-records"), encodeView("ir", view))
-    .text(t("button-chart"), encodeView("ch", view))
-    .text(t("button-export"), encodeView("ex", view));
-  keyboard.row().text(t("button-filters"), "open:filters").text(t("button-refresh"), encodeView("iv", view));
+    .text(t("button-records"), interestButtons.records.data({ view }))
+    .text(t("button-chart"), interestButtons.chart.data({ view }))
+    .text(t("button-export"), interestButtons.export.data({ view }));
+  keyboard.row().text(t("button-filters"), openButton.data("filters")).text(t("button-refresh"), interestButtons.summary.data({ view }));
   return keyboard;
 }
 
 /** A choice among the account's own currencies or instruments; each button opens the summary with it. */
 export function pickerKeyboard(t: Translate, view: InterestView, kind: "ccy" | "instId", choices: readonly string[]): InlineKeyboard {
   const keyboard = new InlineKeyboard();
-  keyboard.text(t("button-all"), encodeView("iv", { ...view, [kind]: undefined }));
+  keyboard.text(t("button-all"), interestButtons.summary.data({ view: { ...view, [kind]: undefined } }));
   choices.forEach((choice, index) => {
     if ((index + 1) % 4 === 0) keyboard.row();
     const next = kind === "ccy" ? { ...view, ccy: choice } : { ...view, instId: choice, mgnMode: "isolated" as const };
-    keyboard.text(view[kind] === choice ? `· ${choice} ·` : choice, encodeView("iv", next));
+    keyboard.text(view[kind] === choice ? `· ${choice} ·` : choice, interestButtons.summary.data({ view: next }));
   });
-  return keyboard.row().text(t("button-back"), encodeView("iv", view));
+  return keyboard.row().text(t("button-back"), interestButtons.summary.data({ view }));
 }
 
 /** A page of raw hourly records, newest first, with older/newer buttons. */
@@ -158,8 +164,8 @@ export function renderRecords(
   const keyboard = new InlineKeyboard();
   const newest = shown[0];
   const oldest = shown[shown.length - 1];
-  if (newest !== undefined) keyboard.text(t("button-newer"), encodeView("ir", view, { before: cursorOf(newest) }));
-  if (oldest !== undefined) keyboard.text(t("button-older"), encodeView("ir", view, { after: cursorOf(oldest) }));
-  keyboard.row().text(t("button-back"), encodeView("iv", view));
+  if (newest !== undefined) keyboard.text(t("button-newer"), interestButtons.records.data({ view, page: { before: cursorOf(newest) } }));
+  if (oldest !== undefined) keyboard.text(t("button-older"), interestButtons.records.data({ view, page: { after: cursorOf(oldest) } }));
+  keyboard.row().text(t("button-back"), interestButtons.summary.data({ view }));
   return { text: [title, body, ...(left > 0 ? [t("records-more", { count: left })] : [])].join("\n"), keyboard };
 }

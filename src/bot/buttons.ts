@@ -1,0 +1,115 @@
+import { z } from "zod";
+import { CURRENCY, INSTRUMENT, pagedView, viewFields, type PagedView } from "../domain/view.js";
+import { MINUTE_CHOICES } from "../domain/clock-time.js";
+import { COMMON_ZONES } from "../domain/time.js";
+import { buttonKind } from "./callback-data.js";
+import { LOCALES, type Locale } from "./i18n.js";
+
+/** Every kind of button the bot makes, by name: the registry `callback-data.ts` keeps. */
+
+const view = (name: string) => buttonKind<PagedView>(name, viewFields, pagedView);
+
+/** Under a summary and the records, each a view of `/interest`. */
+export const interestButtons = {
+  /** The summary of a view (periods, modes, ↻ Refresh, ◀ Back). */
+  summary: view("iv"),
+  /** The currency picker. */
+  currencies: view("ic"),
+  /** The instrument picker. */
+  instruments: view("ii"),
+  /** A page of the view's hourly records. */
+  records: view("ir"),
+  chart: view("ch"),
+  export: view("ex"),
+  /** The end of /filters: keep the view as the person's default. */
+  saveDefault: view("fs"),
+};
+
+/** A press in the digest's settings. */
+export type DigestPress =
+  | { step: "menu" | "show" | "on" | "off" | "stop" | "now" | "time" | "zone" | "loc" | "ccy" }
+  | { step: "hour"; hour: number }
+  | { step: "minute"; hour: number; minute: number }
+  | { step: "common-zone"; zone: string }
+  /** A currency, or `*` for all of them. */
+  | { step: "currency"; ccy: string };
+
+const STEPS = ["menu", "show", "on", "off", "stop", "now", "time", "zone", "loc", "ccy"] as const;
+const hour = z
+  .string()
+  .regex(/^\d{1,2}$/)
+  .transform(Number)
+  .pipe(z.number().max(23));
+const minute = z
+  .string()
+  .regex(/^\d{1,2}$/)
+  .transform(Number)
+  .refine((value) => (MINUTE_CHOICES as readonly number[]).includes(value));
+const zoneIndex = z
+  .string()
+  .regex(/^\d{1,2}$/)
+  .transform(Number)
+  .pipe(z.number().max(COMMON_ZONES.length - 1))
+  .transform((index): string => COMMON_ZONES[index]!);
+
+/** `dg:h:18`, `dg:m:18:30`, `dg:z:3` (zones by their place in `COMMON_ZONES`: names can pass 64 bytes), `dg:c:ETH`. */
+export const digestButton = buttonKind<DigestPress>(
+  "dg",
+  (press) => {
+    switch (press.step) {
+      case "hour":
+        return ["h", String(press.hour)];
+      case "minute":
+        return ["m", String(press.hour), String(press.minute)];
+      case "common-zone":
+        return ["z", String(COMMON_ZONES.indexOf(press.zone as (typeof COMMON_ZONES)[number]))];
+      case "currency":
+        return ["c", press.ccy];
+      default:
+        return [press.step];
+    }
+  },
+  z.union([
+    z.tuple([z.enum(STEPS)]).transform(([step]) => ({ step })),
+    z.tuple([z.literal("h"), hour]).transform(([, hour]) => ({ step: "hour" as const, hour })),
+    z.tuple([z.literal("m"), hour, minute]).transform(([, hour, minute]) => ({ step: "minute" as const, hour, minute })),
+    z.tuple([z.literal("z"), zoneIndex]).transform(([, zone]) => ({ step: "common-zone" as const, zone })),
+    z.tuple([z.literal("c"), z.union([z.literal("*"), z.string().regex(CURRENCY)])]).transform(([, ccy]) => ({ step: "currency" as const, ccy })),
+  ]),
+);
+
+/** `/lang`'s choices. */
+export const languageButton = buttonKind<Locale>(
+  "lang",
+  (locale) => [locale],
+  z.tuple([z.enum(LOCALES)]).transform(([locale]) => locale),
+);
+
+/** The ⚙ Filters button under a summary, which starts `/filters`. */
+export const openButton = buttonKind<"filters">(
+  "open",
+  (what) => [what],
+  z.tuple([z.literal("filters")]).transform(([what]) => what),
+);
+
+/** The Cancel button every conversation's questions carry. */
+export const CANCEL = "cancel";
+
+/** `/filters`' choices: a currency, mode, instrument, period or page size, `*` for all; or Cancel. */
+export const filtersButton = buttonKind<string>(
+  "filters",
+  (choice) => [choice],
+  z
+    .tuple([z.union([z.string().regex(/^(\*|[a-z0-9]{1,10})$/), z.string().regex(CURRENCY), z.string().regex(INSTRUMENT)])])
+    .transform(([choice]) => choice),
+);
+
+/** `/connect`'s choices: the environment, storing a key that can trade, or Cancel. */
+export const connectButton = buttonKind<"env:live" | "env:demo" | "store" | typeof CANCEL>(
+  "connect",
+  (choice) => choice.split(":"),
+  z.union([
+    z.tuple([z.literal("env"), z.enum(["live", "demo"])]).transform(([, env]) => `env:${env}` as const),
+    z.tuple([z.enum(["store", CANCEL])]).transform(([choice]) => choice),
+  ]),
+);
