@@ -19,7 +19,7 @@ import { wallClock } from "../src/domain/time.js";
 import { digestHarness } from "../test/support/digest-harness.js";
 import type { DigestReplicaJob } from "../test/support/digest-replica.js";
 import { fakeAccount, HOUR_MS, startFakeOkx } from "../test/support/fake-okx/index.js";
-import { startFakeTelegram } from "../test/support/fake-telegram.js";
+import { startFakeTelegram } from "../test/support/fake-telegram/index.js";
 import { startRedis } from "../test/support/redis-server.js";
 
 const { values } = parseArgs({ options: { users: { type: "string", default: "10000" } } });

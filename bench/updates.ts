@@ -22,7 +22,7 @@ import { startBotProcess, type BotProcess } from "../test/support/bot-process.js
 import { chatWith } from "../test/support/chat.js";
 import { connect } from "../test/support/e2e.js";
 import { fakeAccount, startFakeOkx } from "../test/support/fake-okx/index.js";
-import { startFakeTelegram, type FakeTelegram, type FakeUser } from "../test/support/fake-telegram.js";
+import { startFakeTelegram, type FakeTelegram, type FakeUser } from "../test/support/fake-telegram/index.js";
 import { startRedis } from "../test/support/redis-server.js";
 
 const { values } = parseArgs({

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import type { StoredMessage } from "../test/support/fake-telegram.js";
+import type { StoredMessage } from "../test/support/fake-telegram/index.js";
 
 /*
  * The files the bot sends (the chart PNG, the CSV export), written to a folder as they arrive, so that a person

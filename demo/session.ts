@@ -1,7 +1,7 @@
 import type { InlineKeyboardButton, Message } from "grammy/types";
 import type { ChatDriver } from "../test/support/chat.js";
 import type { EndToEnd } from "../test/support/e2e.js";
-import type { ApiCall, StoredMessage } from "../test/support/fake-telegram.js";
+import type { ApiCall, StoredMessage } from "../test/support/fake-telegram/index.js";
 import type { SavedFiles } from "./files.js";
 import { inlineButtons, renderBotMessage, renderDeletion, renderNotice, renderPress, renderSent } from "./transcript.js";
 

@@ -1,6 +1,6 @@
 import { clearLine, cursorTo, type Interface } from "node:readline";
 import type { FakeOkxAccount } from "../test/support/fake-okx/index.js";
-import type { StoredMessage } from "../test/support/fake-telegram.js";
+import type { StoredMessage } from "../test/support/fake-telegram/index.js";
 import { outputOpen, print, write } from "./output.js";
 import { parseScript } from "./script.js";
 import type { ChatSession, StepOptions, StepOutcome } from "./session.js";

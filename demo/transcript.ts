@@ -1,5 +1,5 @@
 import type { InlineKeyboardButton } from "grammy/types";
-import type { StoredMessage } from "../test/support/fake-telegram.js";
+import type { StoredMessage } from "../test/support/fake-telegram/index.js";
 import type { SavedFile } from "./files.js";
 
 /*

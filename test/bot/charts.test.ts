@@ -7,7 +7,7 @@ import { chartSize } from "../../src/render/chart.js";
 import { chatWith, type ChatDriver } from "../support/chat.js";
 import { connect, startEndToEnd, type EndToEnd } from "../support/e2e.js";
 import { fakeAccount, HOUR_MS } from "../support/fake-okx/index.js";
-import type { StoredMessage } from "../support/fake-telegram.js";
+import type { StoredMessage } from "../support/fake-telegram/index.js";
 
 const now = Date.now();
 const accounts = {

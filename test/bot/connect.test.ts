@@ -4,7 +4,7 @@ import { chatWith, type ChatDriver } from "../support/chat.js";
 import { startBotProcess } from "../support/bot-process.js";
 import { startEndToEnd, type EndToEnd } from "../support/e2e.js";
 import { fakeAccount, type FakeOkx, type FakeOkxAccount } from "../support/fake-okx/index.js";
-import type { FakeTelegram, StoredMessage } from "../support/fake-telegram.js";
+import type { FakeTelegram, StoredMessage } from "../support/fake-telegram/index.js";
 
 const accounts = {
   alice: fakeAccount({ name: "alice", hours: 48 }),

@@ -3,7 +3,7 @@ import type { InlineKeyboardMarkup } from "grammy/types";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { connect, digestQueueOf, disposeQueue, startEndToEnd, type EndToEnd } from "../support/e2e.js";
 import { fakeAccount } from "../support/fake-okx/index.js";
-import type { StoredMessage } from "../support/fake-telegram.js";
+import type { StoredMessage } from "../support/fake-telegram/index.js";
 
 const LINES = [
   { ccy: "USDT", mgnMode: "cross" as const, instId: "", liability: 2500, hourlyRate: 0.0000040833 },

@@ -4,7 +4,7 @@ import { INTEREST_ACCRUED_PATH } from "../../src/okx/interest-accrued.js";
 import { chatWith, type ChatDriver } from "../support/chat.js";
 import { connect, digestQueueOf, disposeQueue, giveKey, startEndToEnd, type EndToEnd } from "../support/e2e.js";
 import { fakeAccount } from "../support/fake-okx/index.js";
-import type { StoredMessage } from "../support/fake-telegram.js";
+import type { StoredMessage } from "../support/fake-telegram/index.js";
 
 const now = Date.now();
 // Ids no timestamp, counter or token of the run would contain by chance.

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { BotContext } from "../../src/bot/context.js";
 import { errorBoundary } from "../../src/bot/errors.js";
 import { chatWith } from "../support/chat.js";
-import { startFakeTelegram, type FakeTelegram } from "../support/fake-telegram.js";
+import { startFakeTelegram, type FakeTelegram } from "../support/fake-telegram/index.js";
 
 let telegram: FakeTelegram | undefined;
 let bot: Bot<BotContext> | undefined;

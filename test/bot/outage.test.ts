@@ -4,7 +4,7 @@ import { startBalancer, type Balancer } from "../support/balancer.js";
 import { startBotProcess, type BotProcess } from "../support/bot-process.js";
 import { chatWith } from "../support/chat.js";
 import { fakeAccount, startFakeOkx, type FakeOkx } from "../support/fake-okx/index.js";
-import { startFakeTelegram, type FakeTelegram } from "../support/fake-telegram.js";
+import { startFakeTelegram, type FakeTelegram } from "../support/fake-telegram/index.js";
 import { startRedis, type RedisInstance } from "../support/redis-server.js";
 
 const alice = fakeAccount({ name: "alice", hours: 24 });

@@ -3,7 +3,7 @@ import type { Message, Update } from "grammy/types";
 import { describe, expect, it } from "vitest";
 import { passphraseProblem } from "../../src/domain/key-format.js";
 import { mustGo, type ConnectKnowledge } from "../../src/bot/secrets.js";
-import { fakeBotInfo } from "../support/fake-telegram.js";
+import { fakeBotInfo } from "../support/fake-telegram/index.js";
 
 const me = fakeBotInfo(1);
 const person = { id: 42, is_bot: false, first_name: "Ann" };

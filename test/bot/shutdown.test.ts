@@ -6,7 +6,7 @@ import { startBotProcess, type BotProcess } from "../support/bot-process.js";
 import { chatWith, type ChatDriver } from "../support/chat.js";
 import { connect, giveKey, historyLoaded } from "../support/e2e.js";
 import { fakeAccount, startFakeOkx, type FakeOkx, type FakeOkxAccount } from "../support/fake-okx/index.js";
-import { startFakeTelegram, type FakeTelegram } from "../support/fake-telegram.js";
+import { startFakeTelegram, type FakeTelegram } from "../support/fake-telegram/index.js";
 
 const now = Date.now();
 const accounts = {

@@ -5,7 +5,7 @@ import { Bot, type Transformer } from "grammy";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebhookAnswers, type SayFlavor } from "../../src/bot/webhook-answers.js";
 import { createWebhook } from "../../src/server/webhook.js";
-import { startFakeTelegram, type FakeTelegram } from "../support/fake-telegram.js";
+import { startFakeTelegram, type FakeTelegram } from "../support/fake-telegram/index.js";
 import type { Context } from "grammy";
 
 type SayContext = Context & SayFlavor;

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { SavedFiles } from "../../demo/files.js";
 import { parseScript, ScriptError } from "../../demo/script.js";
 import { renderBotMessage } from "../../demo/transcript.js";
-import type { StoredMessage } from "../support/fake-telegram.js";
+import type { StoredMessage } from "../support/fake-telegram/index.js";
 import { demoAccount } from "../../demo/stack.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));

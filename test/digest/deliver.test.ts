@@ -13,7 +13,7 @@ import { DigestMarks, type DayClaim } from "../../src/store/digest-marks.js";
 import { SendPacer } from "../../src/store/send-pacer.js";
 import { digestHarness, type DigestHarness } from "../support/digest-harness.js";
 import { fakeAccount, startFakeOkx, type FakeOkx, type FakeOkxAccount } from "../support/fake-okx/index.js";
-import { startFakeTelegram, type FakeTelegram } from "../support/fake-telegram.js";
+import { startFakeTelegram, type FakeTelegram } from "../support/fake-telegram/index.js";
 import { testRedis } from "../support/redis.js";
 
 const DAY = 24 * 3600_000;

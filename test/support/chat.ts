@@ -1,5 +1,5 @@
 import type { InlineKeyboardMarkup } from "grammy/types";
-import type { FakeChat, FakeTelegram, FakeUser, StoredMessage } from "./fake-telegram.js";
+import type { FakeChat, FakeTelegram, FakeUser, StoredMessage } from "./fake-telegram/index.js";
 
 /** A person in one chat with the bot: sends text, presses buttons, waits for what the bot says. */
 export interface ChatDriver {

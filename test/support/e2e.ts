@@ -6,7 +6,7 @@ import { INTEREST_ACCRUED_PATH } from "../../src/okx/interest-accrued.js";
 import { startBotProcess, type BotProcess } from "./bot-process.js";
 import { chatWith, type ChatDriver } from "./chat.js";
 import { startFakeOkx, type FakeOkx, type FakeOkxAccount, type FakeOkxOptions } from "./fake-okx/index.js";
-import { startFakeTelegram, type FakeTelegram, type StoredMessage } from "./fake-telegram.js";
+import { startFakeTelegram, type FakeTelegram, type StoredMessage } from "./fake-telegram/index.js";
 
 /** The bot process against the fake Bot API, the fake OKX and the run's Redis, under a prefix of its own. */
 export interface EndToEnd {

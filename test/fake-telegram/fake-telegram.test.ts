@@ -5,7 +5,7 @@ import { Bot, InlineKeyboard, InputFile } from "grammy";
 import { PNG } from "pngjs";
 import type { Update } from "grammy/types";
 import { describe, expect, it } from "vitest";
-import { startFakeTelegram, type FakeTelegram, type FakeTelegramOptions } from "./support/fake-telegram.js";
+import { startFakeTelegram, type FakeTelegram, type FakeTelegramOptions } from "../support/fake-telegram/index.js";
 
 interface RawAnswer {
   status: number;
