@@ -41,8 +41,9 @@ async function main(): Promise<void> {
   const vault = new Vault(config.masterKeys);
   const redis = connectRedis(config.redis);
   const scheduler = createAccountLimiter({
-    redis,
+    redis: duplicateRedis(redis, { enableAutoPipelining: false }),
     prefix: config.redisPrefix,
+    accountKey: (account) => slotTag(redis, account),
     onError: (error) => logger.warn({ err: error }, "limiter problem"),
   });
   const metrics = createMetrics(() => scheduler.queued());

@@ -62,7 +62,7 @@ export function digestHarness(options: DigestHarnessOptions): DigestHarness {
   const { redis, prefix } = options;
   const vault = new Vault([{ id: "k1", key: Buffer.from(options.masterKey ?? randomBytes(32).toString("base64"), "base64") }]);
   const scheduler: RequestScheduler = createAccountLimiter({
-    redis,
+    redis: redis.duplicate(),
     prefix,
     ...(options.okxWindowMs === undefined ? {} : { windowMs: options.okxWindowMs }),
   });
