@@ -1,5 +1,6 @@
 import Bottleneck from "bottleneck";
 import type { Cluster, Redis } from "ioredis";
+import { evenSpacing } from "../domain/spacing.js";
 
 export type Priority = "interactive" | "background";
 
@@ -67,13 +68,9 @@ class Redis7Connection extends ScriptingConnection {
   }
 }
 
-/**
- * The spacing that holds a sliding window: `requestsPerWindow` starts at least `minTime` apart never fit
- * more than `requestsPerWindow` into any window. A reservoir alone would not: it refills on fixed ticks,
- * letting a burst at the end of one tick and another at the start of the next through together.
- */
+/** Bottleneck's `minTime`: the even spacing that holds OKX's sliding window, rounded up to whole ms. */
 export function spacingMs(requestsPerWindow: number, windowMs: number, safetyMargin: number): number {
-  return Math.ceil((windowMs / requestsPerWindow) * (1 + safetyMargin));
+  return Math.ceil(evenSpacing(requestsPerWindow, windowMs, safetyMargin));
 }
 
 export function createAccountLimiter(options: AccountLimiterOptions): RequestScheduler {
