@@ -7,6 +7,7 @@ import { UpdatesInFlight } from "./bot/in-flight.js";
 import { startAnswerSweeper } from "./bot/pending.js";
 import { createI18n } from "./bot/i18n.js";
 import { telegramTransformers } from "./bot/telegram-api.js";
+import { digestRenderer } from "./bot/views/digest.js";
 import { WebhookAnswers } from "./bot/webhook-answers.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { DigestSchedule, openDigestQueue } from "./digest/schedule.js";
@@ -139,6 +140,7 @@ async function main(): Promise<void> {
     schedule: digestSchedule,
     api: digestApi,
     translate: (locale) => (key, variables) => i18n.t(locale, key, variables),
+    renderer: digestRenderer,
     logger,
     onFinished: (outcome) => {
       if (outcome === "failed") metrics.digestFailed();

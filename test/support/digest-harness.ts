@@ -3,6 +3,7 @@ import { Queue } from "bullmq";
 import { Api, type Transformer } from "grammy";
 import type { Redis } from "ioredis";
 import { createI18n } from "../../src/bot/i18n.js";
+import { digestRenderer } from "../../src/bot/views/digest.js";
 import { onTheWire, type DigestDeliveryDependencies } from "../../src/digest/deliver.js";
 import { DIGEST_QUEUE, DigestSchedule, type DigestJobData } from "../../src/digest/schedule.js";
 import { createLogger, type Logger } from "../../src/log.js";
@@ -91,6 +92,7 @@ export function digestHarness(options: DigestHarnessOptions): DigestHarness {
     schedule: new DigestSchedule(queue, redis),
     api: withTransformers(new Api(options.telegram.token, { apiRoot: options.telegram.apiRoot }), [onTheWire, ...(options.transformers ?? [])]),
     translate: (locale) => (key, variables) => i18n.t(locale, key, variables),
+    renderer: digestRenderer,
     logger,
     ...(now === undefined ? {} : { now }),
   };

@@ -1,10 +1,12 @@
 import { InlineKeyboard } from "grammy";
+import type { DigestRenderer } from "../../digest/deliver.js";
 import type { Digest, DigestSettings } from "../../domain/digest.js";
 import { Decimal, formatAmount, formatPercent } from "../../domain/money.js";
 import { COMMON_ZONES, formatDateTime, formatDay, zoneLabel, type TimeDisplay } from "../../domain/time.js";
 import { encodeView } from "../../domain/view.js";
 import { escapeHtml } from "../html.js";
 import type { Translate } from "../../domain/translate.js";
+import { figureNotes } from "./interest.js";
 
 const BARS = "▁▂▃▄▅▆▇█";
 /** Currencies per digest message; the rest are named in one line. */
@@ -80,6 +82,25 @@ export function digestKeyboard(t: Translate, digest: Digest): InlineKeyboard {
   });
   return keyboard.row().text(t("digest-button-settings"), "dg:menu").text(t("digest-button-off"), "dg:stop");
 }
+
+/** The digests' messages in the bot's words. */
+export const digestRenderer: DigestRenderer = {
+  digest: (t, digest, { figures, ...context }) => ({
+    text: renderDigest(t, digest, { ...context, notes: figureNotes(t, figures, context, "digest-partial") }),
+    keyboard: digestKeyboard(t, digest),
+  }),
+  keyNotice(t, answer) {
+    switch (answer.kind) {
+      case "no-key":
+        return t("digest-no-key");
+      case "unreadable-key":
+        return t("digest-key-unreadable");
+      case "okx-error":
+        if (answer.category === "bad-response") return t("digest-okx-unreadable", { code: escapeHtml(answer.code) });
+        return t("digest-key-broken", { code: escapeHtml(answer.code), message: escapeHtml(answer.message) });
+    }
+  },
+};
 
 export interface SettingsContext extends TimeDisplay {
   /** Whether the zone was chosen, or only guessed from the language. */
