@@ -193,15 +193,6 @@ export function localDay(date: LocalDate, zone: string): { from: number; to: num
   return { from: zonedTime(date, 0, 0, zone), to: zonedTime(addDays(date, 1), 0, 0, zone) };
 }
 
-/** The first instant after `after` at which the zone's clock shows `hour:minute` (see `zonedTime` for changes of offset). */
-export function nextLocalTime(after: number, hour: number, minute: number, zone: string): number {
-  const today = localDate(after, zone);
-  for (let days = 0; ; days++) {
-    const instant = zonedTime(addDays(today, days), hour, minute, zone);
-    if (instant > after) return instant;
-  }
-}
-
 const CHINESE_WEEKDAYS = ["日", "一", "二", "三", "四", "五", "六"];
 
 /** `Tue 24 Nov`, or `11月24日 周二` in Chinese. */
