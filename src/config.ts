@@ -148,7 +148,7 @@ const configSchema = z
             },
       /** Only these Telegram users may use the bot; everyone when unset. */
       allowedUserIds: settings.ALLOWED_USER_IDS,
-      /** Messages a second to Telegram across every replica; 0: no throttle. */
+      /** Calls to chats a second from this process (an in-memory throttle, not shared by replicas); 0: no throttle. */
       telegramMaxPerSecond: settings.TELEGRAM_MAX_PER_SECOND,
       /** Updates one user may send in `windowMs` before the bot stops answering them for the rest of it. */
       flood: { limit: settings.FLOOD_LIMIT, windowMs: settings.FLOOD_WINDOW_MS },

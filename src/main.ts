@@ -126,7 +126,7 @@ async function main(): Promise<void> {
   await registerCommands(bot.api, i18n);
   // Answers left saying "Loading…" by a replica that was killed or crashed, this one's last run included.
   const sweeper = startAnswerSweeper({ pending: pendingAnswers, api: bot.api, translate: (locale, key) => i18n.t(locale, key), logger });
-  // The bot's own Api (retries, the global throttle) with the digests' on-the-wire mark inside them all.
+  // The bot's own Api (retries, the process's throttle) with the digests' on-the-wire mark inside them all.
   const digestApi = new Api(config.botToken, { apiRoot: config.telegramApiRoot });
   digestApi.config.use(onTheWire, ...transformers);
   const digestWorker = startDigestWorker({

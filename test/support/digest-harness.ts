@@ -33,7 +33,7 @@ export interface DigestHarnessOptions {
   okxWindowMs?: number;
   logger?: Logger;
   now?: () => number;
-  /** Installed on the Api, as the bot installs its retries and global throttle on `bot.api`; none by default. */
+  /** Installed on the Api, as the bot installs its retries and its process's throttle on `bot.api`; none by default. */
   transformers?: Transformer[];
 }
 
