@@ -2,7 +2,7 @@ import { InlineKeyboard } from "grammy";
 import type { DigestRenderer } from "../../digest/deliver.js";
 import type { Digest, DigestSettings } from "../../domain/digest.js";
 import { Decimal, formatAmount, formatPercent } from "../../domain/money.js";
-import { COMMON_ZONES, formatDateTime, formatDay, zoneLabel, type TimeDisplay } from "../../domain/time.js";
+import { clockTime, COMMON_ZONES, formatDateTime, formatDay, zoneLabel, type TimeDisplay } from "../../domain/time.js";
 import { encodeView } from "../../domain/view.js";
 import { escapeHtml } from "../html.js";
 import type { Translate } from "../../domain/translate.js";
@@ -32,7 +32,6 @@ export function sparkline(values: readonly Decimal[]): string {
 }
 
 const signedPercent = (fraction: Decimal) => `${fraction.isNegative() ? "−" : "+"}${formatPercent(fraction.abs(), 2)}`;
-export const clockTime = (hour: number, minute: number) => `${String(hour).padStart(2, "0")}:${String(minute).padStart(2, "0")}`;
 
 export interface DigestContext extends TimeDisplay {
   now: number;
