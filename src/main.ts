@@ -10,6 +10,7 @@ import { floodGuard } from "./bot/guards/flood.js";
 import { sharedUpdates } from "./bot/guards/replicas.js";
 import { createI18n } from "./bot/i18n.js";
 import { telegramTransformers } from "./bot/telegram-api.js";
+import { digestRenderer } from "./bot/views/digest.js";
 import { WebhookAnswers } from "./bot/webhook-answers.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { DigestSchedule, openDigestQueue } from "./digest/schedule.js";
@@ -48,8 +49,9 @@ async function main(): Promise<void> {
   const vault = new Vault(config.masterKeys);
   const redis = connectRedis(config.redis);
   const scheduler = createAccountLimiter({
-    redis,
+    redis: duplicateRedis(redis, { enableAutoPipelining: false }),
     prefix: config.redisPrefix,
+    accountKey: (account) => slotTag(redis, account),
     onError: (error) => logger.warn({ err: error }, "limiter problem"),
   });
   const metrics = createMetrics(() => scheduler.queued());
@@ -147,7 +149,7 @@ async function main(): Promise<void> {
   await registerCommands(bot.api, i18n);
   // Answers left saying "Loading…" by a replica that was killed or crashed, this one's last run included.
   const sweeper = startAnswerSweeper({ pending: pendingAnswers, api: bot.api, translate: (locale, key) => i18n.t(locale, key), logger });
-  // The bot's own Api (retries, the global throttle) with the digests' on-the-wire mark inside them all.
+  // The bot's own Api (retries, the process's throttle) with the digests' on-the-wire mark inside them all.
   const digestApi = new Api(config.botToken, { apiRoot: config.telegramApiRoot });
   digestApi.config.use(onTheWire, ...transformers);
   const digestWorker = startDigestWorker({
@@ -161,6 +163,7 @@ async function main(): Promise<void> {
     schedule: digestSchedule,
     api: digestApi,
     translate: (locale) => (key, variables) => i18n.t(locale, key, variables),
+    renderer: digestRenderer,
     logger,
     onFinished: (outcome) => {
       if (outcome === "failed") metrics.digestFailed();

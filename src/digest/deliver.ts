@@ -1,17 +1,31 @@
 import { GrammyError, HttpError, type Api, type InlineKeyboard, type Transformer } from "grammy";
-import { buildDigest, digestWindows } from "../domain/digest.js";
-import { isoDate, localDate } from "../domain/time.js";
+import { buildDigest, digestWindows, type Digest } from "../domain/digest.js";
+import { isoDate, localDate, type TimeDisplay } from "../domain/time.js";
 import type { Logger } from "../log.js";
 import { isPassingTrouble } from "../okx/errors.js";
-import type { InterestService, NoFigures } from "../services/interest.js";
+import type { FigureNotes, InterestService, NoFigures } from "../services/interest.js";
 import type { BeginAnswer, DayClaim, DigestMarks } from "../store/digest-marks.js";
 import type { PreferenceStore } from "../store/preferences.js";
 import type { SendPacer } from "../store/send-pacer.js";
-import { escapeHtml } from "../bot/html.js";
-import { digestKeyboard, renderDigest } from "../bot/views/digest.js";
-import { figureNotes } from "../bot/views/interest.js";
 import type { Translate } from "../domain/translate.js";
 import type { DigestSchedule } from "./schedule.js";
+
+/** What a digest's message is made of besides the digest itself. */
+export interface DigestMessageContext extends TimeDisplay {
+  now: number;
+  /** What qualifies the figures: a stale cache, a history still loading. */
+  figures: FigureNotes;
+  /** Set when the digest went out well after it was due (every replica was down). */
+  lateFrom?: number;
+}
+
+/** The words of a digest's messages (HTML), passed in: digests know nothing of the bot's views. */
+export interface DigestRenderer {
+  /** The day's digest, and the buttons under it. */
+  digest(t: Translate, digest: Digest, context: DigestMessageContext): { text: string; keyboard: InlineKeyboard };
+  /** Tells the user their key gives no figures any more (gone, unreadable, refused by OKX). */
+  keyNotice(t: Translate, answer: NoFigures): string;
+}
 
 export interface DigestDeliveryDependencies {
   interest: Pick<InterestService, "accrued">;
@@ -22,6 +36,7 @@ export interface DigestDeliveryDependencies {
   /** grammY's Api against Telegram (or the fake Bot API), with `onTheWire` as its innermost transformer. */
   api: Api;
   translate(locale: string): Translate;
+  renderer: DigestRenderer;
   logger: Logger;
   now?: () => number;
   /** A digest sent this long after it was due says so. */
@@ -111,25 +126,13 @@ export class DigestRetry extends Error {
 const LATE_AFTER_MS = 15 * 60_000;
 const MAX_RATE_LIMITED = 5;
 
-function keyNotice(t: Translate, answer: NoFigures): string {
-  switch (answer.kind) {
-    case "no-key":
-      return t("digest-no-key");
-    case "unreadable-key":
-      return t("digest-key-unreadable");
-    case "okx-error":
-      if (answer.category === "bad-response") return t("digest-okx-unreadable", { code: escapeHtml(answer.code) });
-      return t("digest-key-broken", { code: escapeHtml(answer.code), message: escapeHtml(answer.message) });
-  }
-}
-
 /**
  * Makes and sends one user's digest, at most once per local day however often it is run (two replicas, a
  * retry, a run taken over after a crash): the day is claimed first, the message goes out in a send slot
  * shared by every replica, and the day is marked sent.
  */
 export async function deliverDigest(dependencies: DigestDeliveryDependencies, run: DigestRun): Promise<DigestOutcome> {
-  const { preferences, marks, logger } = dependencies;
+  const { preferences, marks, renderer, logger } = dependencies;
   const now = dependencies.now ?? Date.now;
   const startedAt = now();
   const settings = await preferences.digest(run.userId);
@@ -158,15 +161,13 @@ export async function deliverDigest(dependencies: DigestDeliveryDependencies, ru
       await claim.sent();
       return "quiet";
     }
-    message = { text: keyNotice(t, answer), delivered: "key-notice" };
+    message = { text: renderer.keyNotice(t, answer), delivered: "key-notice" };
   } else {
     await marks.keyWorks(run.userId);
     const digest = buildDigest(answer.records, windows, answer.to, settings.currencies);
-    const display = { zone, locale };
-    const notes = figureNotes(t, answer, display, "digest-partial");
     const late = !run.manual && startedAt - run.dueAt > (dependencies.lateAfterMs ?? LATE_AFTER_MS);
-    const context = { ...display, now: answer.to, notes, ...(late ? { lateFrom: run.dueAt } : {}) };
-    message = { text: renderDigest(t, digest, context), keyboard: digestKeyboard(t, digest), delivered: "sent" };
+    const context = { zone, locale, now: answer.to, figures: answer, ...(late ? { lateFrom: run.dueAt } : {}) };
+    message = { ...renderer.digest(t, digest, context), delivered: "sent" };
   }
 
   const outcome = await send(dependencies, run.userId, claim, message.text, message.keyboard);

@@ -1,35 +1,43 @@
-import dayjs from "dayjs";
-import timezone from "dayjs/plugin/timezone.js";
-import utc from "dayjs/plugin/utc.js";
-
-dayjs.extend(utc);
-dayjs.extend(timezone);
-
 /** How a person reads times: on their IANA zone's clock, in their language (`en` or `zh`). */
 export interface TimeDisplay {
   zone: string;
   locale: string;
 }
 
+// Every date is read off the zone's clock by `wallClock` (Intl) and written here: English month and day
+// names, Chinese in numbers.
+const MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const WEEKDAY_NAMES = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const CHINESE_WEEKDAYS = ["日", "一", "二", "三", "四", "五", "六"];
+
+/** `09:05`. */
+export const clockTime = (hour: number, minute: number) => `${String(hour).padStart(2, "0")}:${String(minute).padStart(2, "0")}`;
+
+/** `25 Nov`, or `11月25日` in Chinese. */
+export function formatMonthDay(date: LocalDate, locale: string): string {
+  return locale === "zh" ? `${date.month}月${date.day}日` : `${date.day} ${MONTH_NAMES[date.month - 1]}`;
+}
+
+/** `25 Nov 2026`, or `2026年11月25日` in Chinese. */
+function formatYearMonthDay(date: LocalDate, locale: string): string {
+  return locale === "zh" ? `${date.year}年${formatMonthDay(date, locale)}` : `${formatMonthDay(date, locale)} ${date.year}`;
+}
+
 /** `25 Nov 14:00`, or `11月25日 14:00` in Chinese. */
 export function formatDateTime(ms: number, display: TimeDisplay): string {
-  return dayjs(ms)
-    .tz(display.zone)
-    .format(display.locale === "zh" ? "M月D日 HH:mm" : "D MMM HH:mm");
+  const clock = wallClock(ms, display.zone);
+  return `${formatMonthDay(clock, display.locale)} ${clockTime(clock.hour, clock.minute)}`;
 }
 
 /** `25 Nov 2026 14:00`, or `2026年11月25日 14:00` in Chinese: a moment that may be long past. */
 export function formatDateTimeYear(ms: number, display: TimeDisplay): string {
-  return dayjs(ms)
-    .tz(display.zone)
-    .format(display.locale === "zh" ? "YYYY年M月D日 HH:mm" : "D MMM YYYY HH:mm");
+  const clock = wallClock(ms, display.zone);
+  return `${formatYearMonthDay(clock, display.locale)} ${clockTime(clock.hour, clock.minute)}`;
 }
 
 /** `25 Nov 2026`, or `2026年11月25日` in Chinese. */
 export function formatDate(ms: number, display: TimeDisplay): string {
-  return dayjs(ms)
-    .tz(display.zone)
-    .format(display.locale === "zh" ? "YYYY年M月D日" : "D MMM YYYY");
+  return formatYearMonthDay(wallClock(ms, display.zone), display.locale);
 }
 
 /**
@@ -37,14 +45,14 @@ export function formatDate(ms: number, display: TimeDisplay): string {
  * different years on the person's clock, with the years instead (`1 Dec 2025 – 1 Dec 2026`).
  */
 export function formatRange(from: number, to: number, display: TimeDisplay): { from: string; to: string } {
-  const sameYear = dayjs(from).tz(display.zone).year() === dayjs(to).tz(display.zone).year();
+  const sameYear = wallClock(from, display.zone).year === wallClock(to, display.zone).year;
   const format = sameYear ? formatDateTime : formatDate;
   return { from: format(from, display), to: format(to, display) };
 }
 
 /** `UTC+1`, `UTC+5:30`, `UTC` for the zone's offset at that moment. */
 export function zoneLabel(ms: number, zone: string): string {
-  const offset = dayjs(ms).tz(zone).utcOffset();
+  const offset = offsetMinutes(ms, zone);
   if (offset === 0) return "UTC";
   const sign = offset > 0 ? "+" : "-";
   const hours = Math.floor(Math.abs(offset) / 60);
@@ -193,21 +201,11 @@ export function localDay(date: LocalDate, zone: string): { from: number; to: num
   return { from: zonedTime(date, 0, 0, zone), to: zonedTime(addDays(date, 1), 0, 0, zone) };
 }
 
-/** The first instant after `after` at which the zone's clock shows `hour:minute` (see `zonedTime` for changes of offset). */
-export function nextLocalTime(after: number, hour: number, minute: number, zone: string): number {
-  const today = localDate(after, zone);
-  for (let days = 0; ; days++) {
-    const instant = zonedTime(addDays(today, days), hour, minute, zone);
-    if (instant > after) return instant;
-  }
-}
-
-const CHINESE_WEEKDAYS = ["日", "一", "二", "三", "四", "五", "六"];
-
 /** `Tue 24 Nov`, or `11月24日 周二` in Chinese. */
 export function formatDay(date: LocalDate, locale = "en"): string {
-  const day = dayjs.utc(Date.UTC(date.year, date.month - 1, date.day));
-  return locale === "zh" ? `${date.month}月${date.day}日 周${CHINESE_WEEKDAYS[day.day()]}` : day.format("ddd D MMM");
+  const weekday = new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay();
+  const monthDay = formatMonthDay(date, locale);
+  return locale === "zh" ? `${monthDay} 周${CHINESE_WEEKDAYS[weekday]}` : `${WEEKDAY_NAMES[weekday]} ${monthDay}`;
 }
 
 /**

@@ -12,17 +12,12 @@ export interface AccountConfig {
   label: string;
   /** Permissions of the key, e.g. `read_only`, `trade`, `withdraw`. */
   permissions: string[];
-  /** IP addresses the key is bound to; empty when it is not bound. */
-  ip: string;
-  acctLv: string;
 }
 
 const configSchema = z.object({
   uid: z.union([z.string(), z.number()]).transform(String),
   label: z.string().default(""),
   perm: z.string().default(""),
-  ip: z.string().default(""),
-  acctLv: z.union([z.string(), z.number()]).transform(String).default(""),
 });
 
 /**
@@ -44,12 +39,10 @@ export async function fetchAccountConfig(
   if (!parsed.success) {
     throw new OkxError({ code: "BAD_RESPONSE", category: "bad-response", message: "OKX sent an account configuration of an unexpected shape" });
   }
-  const { uid, label, perm, ip, acctLv } = parsed.data;
+  const { uid, label, perm } = parsed.data;
   return {
     uid,
     label,
-    ip,
-    acctLv,
     permissions: perm
       .split(",")
       .map((entry) => entry.trim())

@@ -43,8 +43,6 @@ export const interestAccruedParamsSchema = z
   });
 
 export type InterestAccruedParams = z.input<typeof interestAccruedParamsSchema>;
-/** The filters of a history walk: every parameter but the paging ones. */
-export type InterestFilters = Pick<InterestAccruedParams, "type" | "ccy" | "instId" | "mgnMode">;
 
 // Amounts stay the strings OKX sent: a JSON number may already have lost digits, and anything but a
 // plain decimal would be misread by the digit parser that sums them.
@@ -130,7 +128,6 @@ export interface PageWalkOptions {
   account: string;
   /** Read before each request: a walk may speed up when someone starts waiting for it. */
   priority: Priority | (() => Priority);
-  filters?: InterestFilters;
   /** Records strictly older than this, ms; undefined: from the newest record. */
   after?: number;
   /** The walk ends at the first page that reaches this time (ms); what is not newer is left out. */
@@ -174,12 +171,7 @@ export async function* walkPages(
   for (;;) {
     const askedAt = now();
     const priority = typeof options.priority === "function" ? options.priority() : options.priority;
-    const page = await fetchInterestAccrued(
-      client,
-      credentials,
-      { ...options.filters, after, limit: pageSize },
-      { account: options.account, priority },
-    );
+    const page = await fetchInterestAccrued(client, credentials, { after, limit: pageSize }, { account: options.account, priority });
     const times = page.map((record) => Number(record.ts));
     const oldest = Math.min(...times);
     const newest = Math.max(...times);
@@ -206,7 +198,6 @@ export async function* walkPages(
 }
 
 export interface HistoryOptions extends RequestOptions {
-  filters?: InterestFilters;
   /** Oldest time wanted (inclusive), in ms; default a year before `until` or now. */
   since?: number;
   /** Newest time wanted (exclusive), in ms; default: everything up to now. */

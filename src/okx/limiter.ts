@@ -1,5 +1,6 @@
 import Bottleneck from "bottleneck";
-import { duplicateRedis, slotTag, type RedisClient } from "../store/redis.js";
+import type { Cluster, Redis } from "ioredis";
+import { evenSpacing } from "../domain/spacing.js";
 
 export type Priority = "interactive" | "background";
 
@@ -15,13 +16,18 @@ export interface RequestScheduler {
 }
 
 export interface AccountLimiterOptions {
-  /** A connection to duplicate: the limiter owns its own client and subscriber. */
-  redis: RedisClient;
   /**
-   * Redis key prefix, e.g. `okxi:`; Bottleneck's keys become `b_<prefix>lim-<account>_*` (in a cluster
-   * `b_<prefix>lim-{<account>}_*`: its scripts touch all of an account's keys at once).
+   * A connection of the limiter's own, closed with it; Bottleneck duplicates it for its subscriber, so it
+   * should not auto-pipeline.
    */
+  redis: Redis | Cluster;
+  /** Redis key prefix, e.g. `okxi:`; Bottleneck's keys become `b_<prefix>lim-<accountKey(account)>_*`. */
   prefix: string;
+  /**
+   * An account's part of its keys, the account itself by default. In a cluster `{<account>}`: Bottleneck's
+   * scripts touch all of an account's keys at once, so they must share a slot.
+   */
+  accountKey?: (account: string) => string;
   /** OKX: 5 requests per 2 s per user ID for interest-accrued. */
   requestsPerWindow?: number;
   windowMs?: number;
@@ -62,17 +68,14 @@ class Redis7Connection extends ScriptingConnection {
   }
 }
 
-/**
- * The spacing that holds a sliding window: `requestsPerWindow` starts at least `minTime` apart never fit
- * more than `requestsPerWindow` into any window. A reservoir alone would not: it refills on fixed ticks,
- * letting a burst at the end of one tick and another at the start of the next through together.
- */
+/** Bottleneck's `minTime`: the even spacing that holds OKX's sliding window, rounded up to whole ms. */
 export function spacingMs(requestsPerWindow: number, windowMs: number, safetyMargin: number): number {
-  return Math.ceil((windowMs / requestsPerWindow) * (1 + safetyMargin));
+  return Math.ceil(evenSpacing(requestsPerWindow, windowMs, safetyMargin));
 }
 
 export function createAccountLimiter(options: AccountLimiterOptions): RequestScheduler {
-  const connection = new Redis7Connection({ client: duplicateRedis(options.redis, { enableAutoPipelining: false }) });
+  const connection = new Redis7Connection({ client: options.redis });
+  const accountKey = options.accountKey ?? ((account: string) => account);
   const group = new Bottleneck.Group({
     id: `${options.prefix}lim`,
     datastore: "ioredis",
@@ -101,7 +104,7 @@ export function createAccountLimiter(options: AccountLimiterOptions): RequestSch
         }
       };
       return group
-        .key(slotTag(options.redis, account))
+        .key(accountKey(account))
         .schedule({ priority: BOTTLENECK_PRIORITY[priority] }, () => {
           start();
           return task();

@@ -1,3 +1,4 @@
+import { evenSpacing } from "../domain/spacing.js";
 import { slotTag, type RedisClient } from "./redis.js";
 
 /**
@@ -39,8 +40,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Spaces messages evenly across every replica (`<prefix>digest:pace`): a rate per second becomes one
- * slot every 1000 / rate ms. Spacing rather than a count per second, which lets two bursts meet in one
- * sliding second; and slots are taken right before sending, after the slow work, so sends keep the spacing.
+ * slot every 1000 / rate ms (`evenSpacing`): no sliding second then holds more than the rate. Slots are
+ * taken right before sending, after the slow work, so sends keep the spacing.
  */
 export class SendPacer {
   private readonly key: string;
@@ -55,7 +56,7 @@ export class SendPacer {
     // One script touches both: in a cluster they share a slot.
     this.key = `${prefix}digest:${slotTag(redis, "pace")}`;
     this.pauseKey = `${this.key}:pause`;
-    this.spacingMicros = Math.round(1_000_000 / perSecond);
+    this.spacingMicros = Math.round(evenSpacing(perSecond, 1_000_000));
   }
 
   /** Resolves at this caller's send time: its slot, unless a pause began meanwhile or it woke too late. */

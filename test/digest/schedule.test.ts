@@ -3,7 +3,7 @@ import { Redis } from "ioredis";
 import { pino } from "pino";
 import { afterEach, describe, expect, it, onTestFinished, vi } from "vitest";
 import { DEFAULT_DIGEST } from "../../src/domain/digest.js";
-import { nextLocalTime } from "../../src/domain/time.js";
+import { localDate, zonedTime } from "../../src/domain/time.js";
 import { DIGEST_QUEUE, DigestSchedule, openDigestQueue, type DigestJobData } from "../../src/digest/schedule.js";
 import { testRedis } from "../support/redis.js";
 import { startRedis } from "../support/redis-server.js";
@@ -66,11 +66,10 @@ describe("BullMQ's job scheduler in the user's zone (real Redis)", () => {
       const { schedule } = scheduleOnRedis();
       const times = await dueTimes(schedule, start, hour, minute, zone, expected.length);
       expect(times).toEqual(expected);
-      // The same instants as the bot's own computation (used for local days and "next digest" texts).
-      let after = Date.parse(start);
+      // The same instants as the bot's own reading of a local time on a day (`zonedTime`, as local days use it).
       for (const time of times) {
-        after = nextLocalTime(after, hour, minute, zone);
-        expect(iso(after)).toBe(time);
+        const local = zonedTime(localDate(Date.parse(time), zone), hour, minute, zone);
+        expect(iso(local)).toBe(time);
       }
     });
   }

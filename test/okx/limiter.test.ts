@@ -14,7 +14,7 @@ afterEach(async () => {
 
 function limiter(options: { idleMs?: number; windowMs?: number } = {}) {
   const { redis, prefix, url } = testRedis();
-  const scheduler: RequestScheduler = createAccountLimiter({ redis, prefix, windowMs: options.windowMs ?? 200, ...options });
+  const scheduler: RequestScheduler = createAccountLimiter({ redis: redis.duplicate(), prefix, windowMs: options.windowMs ?? 200, ...options });
   closers.push(() => scheduler.close());
   return { redis, prefix, url, scheduler };
 }

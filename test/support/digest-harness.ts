@@ -3,6 +3,7 @@ import { Queue } from "bullmq";
 import { Api, type Transformer } from "grammy";
 import type { Redis } from "ioredis";
 import { createI18n } from "../../src/bot/i18n.js";
+import { digestRenderer } from "../../src/bot/views/digest.js";
 import { onTheWire, type DigestDeliveryDependencies } from "../../src/digest/deliver.js";
 import { DIGEST_QUEUE, DigestSchedule, type DigestJobData } from "../../src/digest/schedule.js";
 import { createLogger, type Logger } from "../../src/log.js";
@@ -32,7 +33,7 @@ export interface DigestHarnessOptions {
   okxWindowMs?: number;
   logger?: Logger;
   now?: () => number;
-  /** Installed on the Api, as the bot installs its retries and global throttle on `bot.api`; none by default. */
+  /** Installed on the Api, as the bot installs its retries and its process's throttle on `bot.api`; none by default. */
   transformers?: Transformer[];
 }
 
@@ -62,7 +63,7 @@ export function digestHarness(options: DigestHarnessOptions): DigestHarness {
   const { redis, prefix } = options;
   const vault = new Vault([{ id: "k1", key: Buffer.from(options.masterKey ?? randomBytes(32).toString("base64"), "base64") }]);
   const scheduler: RequestScheduler = createAccountLimiter({
-    redis,
+    redis: redis.duplicate(),
     prefix,
     ...(options.okxWindowMs === undefined ? {} : { windowMs: options.okxWindowMs }),
   });
@@ -91,6 +92,7 @@ export function digestHarness(options: DigestHarnessOptions): DigestHarness {
     schedule: new DigestSchedule(queue, redis),
     api: withTransformers(new Api(options.telegram.token, { apiRoot: options.telegram.apiRoot }), [onTheWire, ...(options.transformers ?? [])]),
     translate: (locale) => (key, variables) => i18n.t(locale, key, variables),
+    renderer: digestRenderer,
     logger,
     ...(now === undefined ? {} : { now }),
   };

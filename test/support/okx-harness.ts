@@ -25,7 +25,7 @@ export interface HarnessOptions {
 export async function startOkxHarness(options: HarnessOptions): Promise<OkxHarness> {
   const windowMs = options.windowMs ?? 2000;
   const fake = await startFakeOkx({ accounts: options.accounts, windowMs, beforeReading: options.beforeReading });
-  const scheduler = createAccountLimiter({ redis: options.redis, prefix: options.prefix, windowMs });
+  const scheduler = createAccountLimiter({ redis: options.redis.duplicate(), prefix: options.prefix, windowMs });
   const client = new OkxClient({ urls: fake.urls, scheduler, backoffBaseMs: 20, backoffMaxMs: 200, ...options.client });
   return {
     fake,

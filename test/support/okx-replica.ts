@@ -32,7 +32,7 @@ export interface ReplicaReport {
 
 async function run(job: ReplicaJob): Promise<ReplicaReport> {
   const redis = new Redis(job.redisUrl);
-  const scheduler = createAccountLimiter({ redis, prefix: job.prefix, windowMs: job.windowMs });
+  const scheduler = createAccountLimiter({ redis: redis.duplicate(), prefix: job.prefix, windowMs: job.windowMs });
   const client = new OkxClient({ urls: job.urls, scheduler });
   const options = { account: job.account, priority: "background" as const };
   // A running replica has its HTTP machinery loaded and a connection open; so should this one before the clock starts.

@@ -1,7 +1,7 @@
 import type { DailyInterest } from "../../domain/daily.js";
 import { displayDecimals } from "../../domain/money.js";
 import { yearlyRate } from "../../domain/summary.js";
-import { formatDate, zoneLabel } from "../../domain/time.js";
+import { formatDate, formatMonthDay, zoneLabel } from "../../domain/time.js";
 import type { InterestView } from "../../domain/view.js";
 import type { ChartPicture } from "../../render/chart.js";
 import { escapeHtml } from "../html.js";
@@ -11,13 +11,9 @@ import { describeView, lineName } from "./interest.js";
 /** Currencies drawn in one picture; the caption names the rest, each can be charted alone. */
 export const MAX_PANELS = 4;
 
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
 /** `2026-03-29` as the x axis shows it: `29 Mar`, or `3月29日` in Chinese. */
 export function dayLabel(date: string, locale: string): string {
-  const month = Number(date.slice(5, 7));
-  const day = Number(date.slice(8, 10));
-  return locale === "zh" ? `${month}月${day}日` : `${day} ${MONTHS[month - 1]}`;
+  return formatMonthDay({ year: Number(date.slice(0, 4)), month: Number(date.slice(5, 7)), day: Number(date.slice(8, 10)) }, locale);
 }
 
 /** What the chart shows, its words in the user's language: one panel per currency, the costliest first. */

@@ -1,11 +1,13 @@
 import { InlineKeyboard } from "grammy";
+import type { DigestRenderer } from "../../digest/deliver.js";
 import type { Digest, DigestSettings } from "../../domain/digest.js";
 import { Decimal, formatAmount, formatPercent } from "../../domain/money.js";
-import { COMMON_ZONES, formatDateTime, formatDay, zoneLabel, type TimeDisplay } from "../../domain/time.js";
+import { clockTime, COMMON_ZONES, formatDateTime, formatDay, zoneLabel, type TimeDisplay } from "../../domain/time.js";
 import { MINUTE_CHOICES } from "../../domain/clock-time.js";
 import { digestButton, interestButtons } from "../buttons.js";
 import { escapeHtml } from "../html.js";
 import type { Translate } from "../../domain/translate.js";
+import { figureNotes } from "./interest.js";
 
 const BARS = "▁▂▃▄▅▆▇█";
 /** Currencies per digest message; the rest are named in one line. */
@@ -30,7 +32,6 @@ export function sparkline(values: readonly Decimal[]): string {
 }
 
 const signedPercent = (fraction: Decimal) => `${fraction.isNegative() ? "−" : "+"}${formatPercent(fraction.abs(), 2)}`;
-export const clockTime = (hour: number, minute: number) => `${String(hour).padStart(2, "0")}:${String(minute).padStart(2, "0")}`;
 
 export interface DigestContext extends TimeDisplay {
   now: number;
@@ -83,6 +84,25 @@ export function digestKeyboard(t: Translate, digest: Digest): InlineKeyboard {
     .text(t("digest-button-settings"), digestButton.data({ step: "menu" }))
     .text(t("digest-button-off"), digestButton.data({ step: "stop" }));
 }
+
+/** The digests' messages in the bot's words. */
+export const digestRenderer: DigestRenderer = {
+  digest: (t, digest, { figures, ...context }) => ({
+    text: renderDigest(t, digest, { ...context, notes: figureNotes(t, figures, context, "digest-partial") }),
+    keyboard: digestKeyboard(t, digest),
+  }),
+  keyNotice(t, answer) {
+    switch (answer.kind) {
+      case "no-key":
+        return t("digest-no-key");
+      case "unreadable-key":
+        return t("digest-key-unreadable");
+      case "okx-error":
+        if (answer.category === "bad-response") return t("digest-okx-unreadable", { code: escapeHtml(answer.code) });
+        return t("digest-key-broken", { code: escapeHtml(answer.code), message: escapeHtml(answer.message) });
+    }
+  },
+};
 
 export interface SettingsContext extends TimeDisplay {
   /** Whether the zone was chosen, or only guessed from the language. */
