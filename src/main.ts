@@ -17,6 +17,7 @@ import { createLogger } from "./log.js";
 import { OkxClient } from "./okx/client.js";
 import { createAccountLimiter } from "./okx/limiter.js";
 import { startHttpServer } from "./server/http.js";
+import { createChartPool } from "./render/chart-pool.js";
 import { createMetrics } from "./server/metrics.js";
 import { createWebhook } from "./server/webhook.js";
 import { forgetConversation } from "./store/conversation-storage.js";
@@ -94,6 +95,8 @@ async function main(): Promise<void> {
   const transformers = telegramTransformers(config.telegramMaxPerSecond);
   const webhookAnswers = new WebhookAnswers();
   const inFlight = new UpdatesInFlight();
+  // Charts are drawn off the main thread, so one person's chart does not hold up everyone else's updates.
+  const charts = createChartPool(config.charts);
   const bot = createBot({
     token: config.botToken,
     apiRoot: config.telegramApiRoot,
@@ -117,6 +120,7 @@ async function main(): Promise<void> {
     onUpdate: metrics.updateHandled,
     inFlight,
     pendingAnswers,
+    renderChart: (picture) => charts.render(picture),
   });
 
   await bot.init();
@@ -206,6 +210,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, "stopping: no new updates, finishing those in flight");
     if (await withTimeout(stopUpdates(), config.shutdownTimeoutMs)) logger.warn("updates still in flight at the shutdown timeout");
     await http.close();
+    await charts.close();
     // What is still in progress here (a summary keeping itself up to date) says it was interrupted.
     await withTimeout(sweeper.stop(), 5_000);
     // A digest in flight finishes (its day is then marked); one still waiting at the timeout is taken up by another replica.

@@ -12,6 +12,7 @@ import type { CredentialStore } from "../store/credentials.js";
 import type { RedisLocks } from "../store/locks.js";
 import type { PendingAnswers } from "../store/pending-answers.js";
 import type { PreferenceStore } from "../store/preferences.js";
+import type { ChartPicture } from "../render/chart.js";
 import type { Vault } from "../store/vault.js";
 import type { BotContext, ConversationContext } from "./context.js";
 import { errorBoundary, lastResort } from "./errors.js";
@@ -69,6 +70,8 @@ export interface BotDependencies {
   pendingAnswers?: PendingAnswers;
   /** Counts the updates being handled, which a stop waits for. */
   inFlight?: UpdatesInFlight;
+  /** Draws a chart as a PNG (the chart pool's `render`). */
+  renderChart: (picture: ChartPicture) => Promise<Buffer>;
 }
 
 /** One line per update: what it was, how long it took, how it ended. Never its text. */
@@ -189,6 +192,7 @@ export function createBot(dependencies: BotDependencies): Bot<BotContext> {
       historyBudgetMs: dependencies.historyBudgetMs,
       preferences: dependencies.preferences,
       pending: dependencies.pendingAnswers,
+      renderChart: dependencies.renderChart,
     }),
     digestFeature({ preferences: dependencies.preferences, schedule: dependencies.digestSchedule, interest: dependencies.interest }),
     fallbackFeature(),
