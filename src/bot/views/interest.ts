@@ -12,7 +12,6 @@ import { escapeHtml } from "../html.js";
 import { fitting, MESSAGE_LIMIT } from "./budget.js";
 import { displayWidth, padEndTo } from "./columns.js";
 
-
 /**
  * Lines that qualify figures: from a stale cache while OKX is down, or from a history still loading (said
  * with `partialKey`: a summary has its 🔄 Refresh button, a chart, a file or a digest does not).
