@@ -11,17 +11,27 @@
  *
  * Then cached `/interest` questions (each one incremental OKX request at OKX's real limit, per account).
  *
- * Options: --updates N per run (default 20000), --window N unanswered at once (default 64), --users N.
+ * Then cheap updates under charts: `/help` at a steady pace (not flat out) while four one-year charts are
+ * asked for a second, each from a chat of its own (one chat's updates are handled one at a time, and four a
+ * second from one person would trip the flood guard). The year is in the cache already, as for anyone
+ * who asked before. `p99UnderChartsMs` is the p99 of those `/help` updates, post to reply.
+ *
+ * Options: --updates N per run (default 20000), --window N unanswered at once (default 64), --users N,
+ * --paced-per-second N and --paced-seconds N for the run under charts (default 100 for 15 s; each `/help`
+ * comes from a user of its own, so at most --users in all).
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Agent, request as httpRequest } from "node:http";
 import { parseArgs } from "node:util";
+import { Redis } from "ioredis";
+import { InterestCache } from "../src/store/interest-cache.js";
 import { startBalancer } from "../test/support/balancer.js";
 import { startBotProcess, type BotProcess } from "../test/support/bot-process.js";
+import { fillCache } from "../test/support/cache.js";
 import { chatWith } from "../test/support/chat.js";
 import { connect } from "../test/support/e2e.js";
-import { fakeAccount, startFakeOkx } from "../test/support/fake-okx/index.js";
+import { DEFAULT_LINES, fakeAccount, startFakeOkx } from "../test/support/fake-okx/index.js";
 import { startFakeTelegram, type FakeTelegram, type FakeUser } from "../test/support/fake-telegram/index.js";
 import { startRedis } from "../test/support/redis-server.js";
 
@@ -31,12 +41,18 @@ const { values } = parseArgs({
     window: { type: "string", default: "64" },
     users: { type: "string", default: "2000" },
     "interest-users": { type: "string", default: "40" },
+    "paced-per-second": { type: "string", default: "100" },
+    "paced-seconds": { type: "string", default: "15" },
   },
 });
 const UPDATES = Number(values.updates);
 const WINDOW = Number(values.window);
 const USERS = Number(values.users);
 const INTEREST_USERS = Number(values["interest-users"]);
+const PACED_PER_SECOND = Number(values["paced-per-second"]);
+const PACED_SECONDS = Number(values["paced-seconds"]);
+/** One-year charts asked for a second, in all, while the paced `/help` run goes on. */
+const CHARTS_PER_SECOND = 4;
 const SECRET = "bench-updates";
 
 function percentile(samples: readonly number[], share: number): number {
@@ -93,6 +109,7 @@ function postUpdate(telegram: FakeTelegram, agent: Agent, replica: BotProcess, u
         headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), "x-telegram-bot-api-secret-token": SECRET },
       },
       (response) => {
+        response.on("error", reject);
         const chunks: Buffer[] = [];
         response.on("data", (chunk: Buffer) => chunks.push(chunk));
         response.on("end", () => {
@@ -171,10 +188,76 @@ function drive(
   });
 }
 
+/**
+ * Posts `/help` at `perSecond` for `seconds`, each from the next of `users`, while `/chart 1y` goes to the
+ * chart users in turn, `CHARTS_PER_SECOND` in all. Resolves with the `/help` latencies once every one is
+ * answered, and how many charts were sent meanwhile.
+ */
+function underCharts(
+  telegram: FakeTelegram,
+  replica: BotProcess,
+  users: FakeUser[],
+  chartUsers: FakeUser[],
+  perSecond: number,
+  seconds: number,
+): Promise<{ p50Ms: number; p99Ms: number; answered: number; charts: number }> {
+  const total = perSecond * seconds;
+  if (total > users.length) throw new Error(`${total} updates need as many users; there are ${users.length}`);
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const postedAt = new Map<number, number>();
+  const latencies: number[] = [];
+  let posted = 0;
+  let charts = 0;
+  let chartTurn = 0;
+  const timers: NodeJS.Timeout[] = [];
+  return new Promise((resolve, reject) => {
+    let finished = false;
+    const finish = (error?: unknown) => {
+      if (finished) return;
+      finished = true;
+      for (const timer of timers) clearInterval(timer);
+      stopListening();
+      agent.destroy();
+      if (error !== undefined) return reject(error instanceof Error ? error : new Error("a post failed"));
+      resolve({ p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99), answered: latencies.length, charts });
+    };
+    const stopListening = telegram.onCall((call) => {
+      if (call.method === "sendPhoto") charts++;
+      if (call.method !== "sendMessage") return;
+      const chatId = Number(call.params.chat_id);
+      const at = postedAt.get(chatId);
+      if (at === undefined) return;
+      postedAt.delete(chatId);
+      latencies.push(call.time - at);
+      if (posted === total && postedAt.size === 0) finish();
+    });
+    // Several posts a tick: timers are not precise enough for one every few milliseconds.
+    const started = Date.now();
+    const post = () => {
+      const due = Math.min(total, Math.floor(((Date.now() - started) / 1000) * perSecond));
+      for (; posted < due; posted++) {
+        const user = users[posted]!;
+        postedAt.set(user.id, Date.now());
+        postUpdate(telegram, agent, replica, textUpdate(user, "/help")).catch(finish);
+      }
+      if (posted === total) clearInterval(timers[0]);
+    };
+    const chart = () => {
+      if (posted === total) return clearInterval(timers[1]);
+      const user = chartUsers[chartTurn++ % chartUsers.length]!;
+      // A chart's post cut off on a busy machine is not what is measured here.
+      postUpdate(telegram, agent, replica, textUpdate(user, "/chart 1y")).catch(() => undefined);
+    };
+    timers.push(setInterval(post, 20), setInterval(chart, 1000 / CHARTS_PER_SECOND));
+  });
+}
+
 const redis = await startRedis();
 const telegram = await startFakeTelegram();
 const interestAccounts = Array.from({ length: INTEREST_USERS }, (_, index) => fakeAccount({ name: `bench-${index}`, hours: 72 }));
-const okx = await startFakeOkx({ accounts: interestAccounts });
+// A year of hourly records in three currencies, the account the charts are drawn from.
+const chartAccount = fakeAccount({ name: "bench-charts", hours: 365 * 24, lines: DEFAULT_LINES.slice(0, 3) });
+const okx = await startFakeOkx({ accounts: [...interestAccounts, chartAccount] });
 // What the fake Bot API delivers itself (the users' first messages, /connect) goes through a balancer.
 const balancer = await startBalancer();
 const env = {
@@ -228,6 +311,28 @@ try {
       )} ms, p99 ${Math.max(...warm.map((run) => run.p99Ms))} ms`,
   );
 
+  // The chart account's year in the cache, as a walk leaves it; four people hold its key.
+  const records = chartAccount.records;
+  const cacheRedis = new Redis(redis.url);
+  await fillCache(new InterestCache(cacheRedis, env.REDIS_PREFIX), chartAccount.uid, records, {
+    from: Number(records.at(-1)!.ts),
+    to: Number(records[0]!.ts),
+  });
+  await cacheRedis.quit();
+  const chartUsers = Array.from({ length: CHARTS_PER_SECOND }, (_, index) =>
+    telegram.user(8_500_000 + index, { first_name: "Charter", language_code: "en" }),
+  );
+  for (const user of chartUsers) await connect(chatWith(telegram, user), chartAccount);
+  // Each chart user's first chart (fonts loaded, code warmed up), one after another.
+  for (const user of chartUsers) {
+    const from = telegram.calls().length;
+    telegram.sendText(user, "/chart 1y");
+    await telegram.waitFor((call) => call.method === "sendPhoto" && String(call.params.chat_id) === String(user.id), 30_000, from);
+  }
+  console.log(`one replica: ${PACED_PER_SECOND} × /help a second for ${PACED_SECONDS} s, ${CHARTS_PER_SECOND} one-year charts a second meanwhile`);
+  const paced = await underCharts(telegram, replicas[0]!, users, chartUsers, PACED_PER_SECOND, PACED_SECONDS);
+  console.log(`one replica: under charts, /help post-to-reply p50 ${paced.p50Ms} ms, p99 ${paced.p99Ms} ms; ${paced.charts} charts sent meanwhile`);
+
   replicas.push(await startBotProcess(env));
   balancer.setTargets(replicas.map((replica) => replica.httpUrl));
   await drive(telegram, replicas, users.slice(0, 200), () => "/help", 2_000, WINDOW);
@@ -236,7 +341,14 @@ try {
   console.log(`two replicas: ${two.perSecond} updates/s, post-to-reply p50 ${two.p50Ms} ms, p99 ${two.p99Ms} ms`);
 
   console.log(
-    JSON.stringify({ bench: "updates", perSecond: one.perSecond, p50Ms: one.p50Ms, p99Ms: one.p99Ms, twoReplicasPerSecond: two.perSecond }),
+    JSON.stringify({
+      bench: "updates",
+      perSecond: one.perSecond,
+      p50Ms: one.p50Ms,
+      p99Ms: one.p99Ms,
+      twoReplicasPerSecond: two.perSecond,
+      p99UnderChartsMs: paced.p99Ms,
+    }),
   );
 } finally {
   await Promise.all(replicas.map((replica) => replica.stop()));

@@ -255,6 +255,7 @@ chart-caption = 📈 <b>{ $what }</b> · { $period }: interest per day (bars, by
 chart-more = Not drawn: { $currencies }. One at a time: /chart { $example }
 chart-partial = ⚠️ History held from { $date } on; the rest is still loading: ask again in a minute for all of it.
 chart-empty = No interest in this period: nothing to draw. Try a longer period or another currency.
+chart-busy = Many charts are being drawn right now: ask again in a minute.
 export-loading = ⏳ Preparing the CSV…
 export-caption = ⬇ <b>{ $what }</b> · { $period }: every hourly record, times in { $zone }.
 export-part = Part { $part } (the export was split to stay under Telegram's file limit).

@@ -255,6 +255,7 @@ chart-caption = 📈 <b>{ $what }</b> · { $period }：每日利息（柱状，�
 chart-more = 未绘制：{ $currencies }。可逐个查看：/chart { $example }
 chart-partial = ⚠️ 已加载自 { $date } 起的历史；其余部分仍在加载：请稍后再试以获取全部数据。
 chart-empty = 此期间没有利息：无可绘制的内容。试试更长的周期或其他币种。
+chart-busy = 现在正在绘制的图表很多：请一分钟后再试。
 export-loading = ⏳ 正在准备 CSV…
 export-caption = ⬇ <b>{ $what }</b> · { $period }：全部每小时记录，时间为 { $zone }。
 export-part = 第 { $part } 部分（为符合 Telegram 文件大小限制已拆分）。

@@ -103,6 +103,8 @@ const configSchema = z
     ANSWER_LEASE_MS: positiveInt(30_000),
     DIGEST_PER_SECOND: z.coerce.number().positive().max(30, "must be at most 30: Telegram's limit for a bot").default(29),
     DIGEST_CONCURRENCY: positiveInt(32),
+    CHART_THREADS: positiveInt(2),
+    CHART_QUEUE: z.coerce.number().int().min(0).default(16),
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
   })
   .transform((settings, ctx) => {
@@ -158,6 +160,8 @@ const configSchema = z
       answerLeaseMs: settings.ANSWER_LEASE_MS,
       /** Digests a second across every replica (the rest of Telegram's 30 is left for answers), and prepared at once per replica. */
       digest: { perSecond: settings.DIGEST_PER_SECOND, concurrency: settings.DIGEST_CONCURRENCY },
+      /** Worker threads charts are drawn in, and the charts that may wait for one (one more is refused with a note to ask again). */
+      charts: { threads: settings.CHART_THREADS, queue: settings.CHART_QUEUE },
     };
   });
 

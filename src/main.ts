@@ -21,6 +21,7 @@ import { createLogger } from "./log.js";
 import { OkxClient } from "./okx/client.js";
 import { createAccountLimiter } from "./okx/limiter.js";
 import { startHttpServer } from "./server/http.js";
+import { createChartPool } from "./render/chart-pool.js";
 import { createMetrics } from "./server/metrics.js";
 import { createWebhook } from "./server/webhook.js";
 import { conversationKeyPrefix, forgetConversation, sealedStateStorage } from "./store/conversation-storage.js";
@@ -104,6 +105,8 @@ async function main(): Promise<void> {
   const webhookAnswers = new WebhookAnswers();
   const inFlight = new UpdatesInFlight();
   const i18n = createI18n<ConversationContext>(preferences);
+  // Charts are drawn off the main thread, so one person's chart does not hold up everyone else's updates.
+  const charts = createChartPool(config.charts);
   const bot = createBot({
     token: config.botToken,
     apiRoot: config.telegramApiRoot,
@@ -140,7 +143,13 @@ async function main(): Promise<void> {
         claims: new MessageClaims(redis, config.redisPrefix),
         pending: pendingAnswers,
       },
-      charts: { interest, preferences, historyBudgetMs: config.historyBudgetMs, pending: pendingAnswers },
+      charts: {
+        interest,
+        preferences,
+        historyBudgetMs: config.historyBudgetMs,
+        pending: pendingAnswers,
+        renderChart: (picture) => charts.render(picture),
+      },
       digest: { preferences, schedule: digestSchedule, interest },
     },
   });
@@ -232,6 +241,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, "stopping: no new updates, finishing those in flight");
     if (await withTimeout(stopUpdates(), config.shutdownTimeoutMs)) logger.warn("updates still in flight at the shutdown timeout");
     await http.close();
+    await charts.close();
     // What is still in progress here (a summary keeping itself up to date) says it was interrupted.
     await withTimeout(sweeper.stop(), 5_000);
     // A digest in flight finishes (its day is then marked); one still waiting at the timeout is taken up by another replica.

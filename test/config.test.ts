@@ -134,6 +134,14 @@ describe("configuration", () => {
     expect(problems).toMatch(/DIGEST_CONCURRENCY:/);
   });
 
+  it("reads the chart pool's threads and queue, two and sixteen unless told otherwise", () => {
+    expect(loadConfig(valid).charts).toEqual({ threads: 2, queue: 16 });
+    expect(loadConfig({ ...valid, CHART_THREADS: "4", CHART_QUEUE: "0" }).charts).toEqual({ threads: 4, queue: 0 });
+    const problems = problemsOf({ ...valid, CHART_THREADS: "0", CHART_QUEUE: "-1" }).join("\n");
+    expect(problems).toMatch(/CHART_THREADS:/);
+    expect(problems).toMatch(/CHART_QUEUE:/);
+  });
+
   it("treats an empty setting as missing", () => {
     expect(problemsOf({ ...valid, BOT_TOKEN: "" })).toEqual([expect.stringMatching(/^BOT_TOKEN: is missing/)]);
   });

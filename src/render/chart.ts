@@ -62,7 +62,8 @@ export function chartSize(panels: number): { width: number; height: number } {
 }
 
 let fontsLoaded = false;
-function loadFonts(): void {
+/** Registers the chart's typeface with Skia, once per thread (a worker thread has fonts of its own). */
+export function loadFonts(): void {
   if (fontsLoaded) return;
   const fonts = join(dirname(createRequire(import.meta.url).resolve("@embedpdf/fonts-sc")), "..", "fonts");
   GlobalFonts.registerFromPath(join(fonts, "NotoSansHans-Regular.otf"), FONT);

@@ -8,7 +8,8 @@ import { Composer, InputFile } from "grammy";
 import { CsvDocuments, exportFileName } from "../../domain/csv.js";
 import { isoDate, localDate, zoneLabel, type TimeDisplay } from "../../domain/time.js";
 import type { InterestView } from "../../domain/view.js";
-import { renderChart } from "../../render/chart.js";
+import type { ChartPicture } from "../../render/chart.js";
+import { ChartQueueFull } from "../../render/chart-pool.js";
 import type { InterestService, SummaryOptions } from "../../services/interest.js";
 import type { PendingAnswers } from "../../store/pending-answers.js";
 import type { PreferenceStore } from "../../store/preferences.js";
@@ -31,6 +32,8 @@ export interface ChartFeatureDependencies {
   historyBudgetMs: number;
   /** The answers in progress, which another replica finishes if this one dies. */
   pending?: PendingAnswers;
+  /** The picture as a PNG (the chart pool's `render`); rejects with `ChartQueueFull` when too many are being drawn. */
+  renderChart: (picture: ChartPicture) => Promise<Buffer>;
   now?: () => number;
 }
 
@@ -90,7 +93,11 @@ export function chartFeature(dependencies: ChartFeatureDependencies): Composer<B
       if (answer.kind !== "daily") return say(answerText(ctx.t, answer));
       if (answer.daily.currencies.length === 0) return say(ctx.t("chart-empty"));
       await ctx.api.sendChatAction(chatId, "upload_photo");
-      const png = await renderChart(chartPicture(ctx.t, display.locale, view, answer.daily));
+      const png = await dependencies.renderChart(chartPicture(ctx.t, display.locale, view, answer.daily)).catch((error: unknown) => {
+        if (error instanceof ChartQueueFull) return undefined;
+        throw error;
+      });
+      if (png === undefined) return say(ctx.t("chart-busy"));
       const name = `interest-${view.ccy ?? "all"}-${view.period}.png`;
       await ctx.api.sendPhoto(chatId, new InputFile(png, name), {
         caption: chartCaption(ctx.t, view, answer.daily, figureNotes(ctx.t, answer, display, "chart-partial")),
