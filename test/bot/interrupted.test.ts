@@ -47,7 +47,8 @@ describe("an answer whose process dies", () => {
     e2e.bot = await startBotProcess(e2e.env);
     const interrupted = await chat.expect(/cut short/, 10_000);
     expect(interrupted.message_id).toBe(loading.message_id);
-    expect(await e2e.redis.hlen(`${e2e.prefix}pending`)).toBe(0);
+    // The sweeper edits the message, then ends the entry: the edit can be seen a moment before.
+    await expect.poll(() => e2e.redis.hlen(`${e2e.prefix}pending`)).toBe(0);
     chat.press(interrupted, /Ask again/);
     const answer = await chat.expect(/interest · last 24 hours/, 30_000);
     expect(answer.message_id).toBe(loading.message_id);
