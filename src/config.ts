@@ -2,11 +2,7 @@ import { createHmac } from "node:crypto";
 import { z } from "zod";
 import { DEFAULT_REGION_URLS, type RegionUrls } from "./okx/regions.js";
 import type { RedisSettings } from "./store/redis.js";
-
-export interface MasterKey {
-  id: string;
-  key: Buffer;
-}
+import type { MasterKey } from "./store/vault.js";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 

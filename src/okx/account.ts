@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import type { OkxClient, OkxCredentials } from "./client.js";
+import type { OkxCredentials, Region } from "../domain/api-key.js";
+import type { Priority } from "../domain/priority.js";
+import type { OkxClient } from "./client.js";
 import { OkxError } from "./errors.js";
-import type { Priority } from "./limiter.js";
-import { regionsToTry, type Region } from "./regions.js";
+import { regionsToTry } from "./regions.js";
 
 export const ACCOUNT_CONFIG_PATH = "/api/v5/account/config";
 

@@ -1,17 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { OkxError } from "./errors.js";
-import type { Priority, RequestScheduler } from "./limiter.js";
-import type { Region, RegionUrls } from "./regions.js";
+import type { OkxCredentials, Region } from "../domain/api-key.js";
+import type { Priority } from "../domain/priority.js";
+import type { RequestScheduler } from "./limiter.js";
+import type { RegionUrls } from "./regions.js";
 import { okxTimestamp, queryString, sign } from "./sign.js";
-
-export interface OkxCredentials {
-  apiKey: string;
-  secret: string;
-  passphrase: string;
-  /** Demo-trading keys are sent with `x-simulated-trading: 1`. */
-  demo: boolean;
-  region: Region;
-}
 
 export interface RequestOptions {
   /** The limiter key: the OKX account UID, or a stand-in while it is not known yet. */

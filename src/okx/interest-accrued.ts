@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { isPlainDecimal } from "../domain/decimal-text.js";
 import { recordIdentity, type InterestRecord } from "../domain/interest-record.js";
-import type { OkxClient, OkxCredentials, RequestOptions } from "./client.js";
-import type { Priority } from "./limiter.js";
+import type { OkxCredentials } from "../domain/api-key.js";
+import type { Priority } from "../domain/priority.js";
+import type { OkxClient, RequestOptions } from "./client.js";
 import { OkxError } from "./errors.js";
 
 export const INTEREST_ACCRUED_PATH = "/api/v5/account/interest-accrued";

@@ -2,7 +2,7 @@ import Bottleneck from "bottleneck";
 import type { Cluster, Redis } from "ioredis";
 import { evenSpacing } from "../domain/spacing.js";
 
-export type Priority = "interactive" | "background";
+import type { Priority } from "../domain/priority.js";
 
 /** Bottleneck runs lower numbers first; its default is 5. */
 const BOTTLENECK_PRIORITY: Readonly<Record<Priority, number>> = { interactive: 2, background: 7 };

@@ -1,6 +1,5 @@
-/** OKX runs separate sites whose API keys are not shared: a key works only on its own region's host. */
-export const REGIONS = ["global", "eea", "us"] as const;
-export type Region = (typeof REGIONS)[number];
+import { REGIONS, type Region } from "../domain/api-key.js";
+
 export type RegionUrls = Readonly<Record<Region, string>>;
 
 export const DEFAULT_REGION_URLS: RegionUrls = {

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
-import type { Priority } from "../okx/limiter.js";
+import type { Priority } from "../domain/priority.js";
 
 /** What `/metrics` shows, in Prometheus' text format. */
 export interface Metrics {

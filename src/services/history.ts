@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { nextStretch, pageSpan, spansFrom, type Stretch } from "../domain/coverage.js";
-import type { OkxClient, OkxCredentials } from "../okx/client.js";
+import type { OkxCredentials } from "../domain/api-key.js";
+import type { OkxClient } from "../okx/client.js";
 import { OkxError, type OkxErrorCategory } from "../okx/errors.js";
 import { HISTORY_DEPTH_MS, walkPages } from "../okx/interest-accrued.js";
-import type { Priority } from "../okx/limiter.js";
+import type { Priority } from "../domain/priority.js";
 import type { HistoryState, InterestCache, LeasedWrite } from "../store/interest-cache.js";
 
 export interface HistoryProgress {

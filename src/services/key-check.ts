@@ -1,8 +1,8 @@
 import { findKeyRegion, excessPermissions } from "../okx/account.js";
-import type { OkxClient, OkxCredentials } from "../okx/client.js";
+import type { OkxClient } from "../okx/client.js";
 import { OkxError, type OkxErrorCategory } from "../okx/errors.js";
 import { fetchInterestAccrued } from "../okx/interest-accrued.js";
-import type { Region } from "../okx/regions.js";
+import type { OkxCredentials, Region } from "../domain/api-key.js";
 
 /** The outcome of checking a key with OKX, as plain JSON (a conversation keeps it in its log). */
 export type KeyCheck =

@@ -1,7 +1,6 @@
 import { globLiteral, scanKeys, type RedisClient } from "./redis.js";
 import { z } from "zod";
-import type { OkxCredentials } from "../okx/client.js";
-import { REGIONS, type Region } from "../okx/regions.js";
+import { REGIONS, type OkxCredentials, type Region } from "../domain/api-key.js";
 import type { Vault } from "./vault.js";
 
 /** What is known about a connected key besides its secrets; none of it opens the account. */

@@ -1,5 +1,10 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import type { MasterKey } from "../config.js";
+
+/** A master key of the vault and the id its records name it by (`ENCRYPTION_KEYS`). */
+export interface MasterKey {
+  id: string;
+  key: Buffer;
+}
 
 const FORMAT = "v1";
 const IV_BYTES = 12;

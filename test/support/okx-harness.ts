@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
-import { OkxClient, type OkxClientOptions, type OkxCredentials } from "../../src/okx/client.js";
+import type { OkxCredentials } from "../../src/domain/api-key.js";
+import { OkxClient, type OkxClientOptions } from "../../src/okx/client.js";
 import { createAccountLimiter, type RequestScheduler } from "../../src/okx/limiter.js";
 import { okxTimestamp, sign } from "../../src/okx/sign.js";
 import { startFakeOkx, type BeforeReading, type FakeOkx, type FakeOkxAccount } from "./fake-okx/index.js";

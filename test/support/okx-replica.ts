@@ -5,7 +5,8 @@
  * Input: a JSON `ReplicaJob` as the first argument. Output: one JSON `ReplicaReport` line on stdout.
  */
 import { Redis } from "ioredis";
-import { OkxClient, type OkxCredentials } from "../../src/okx/client.js";
+import type { OkxCredentials } from "../../src/domain/api-key.js";
+import { OkxClient } from "../../src/okx/client.js";
 import { interestHistory, fetchInterestAccrued } from "../../src/okx/interest-accrued.js";
 import { createAccountLimiter } from "../../src/okx/limiter.js";
 import type { RegionUrls } from "../../src/okx/regions.js";

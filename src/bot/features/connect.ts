@@ -1,6 +1,6 @@
 import { Composer, InlineKeyboard } from "grammy";
 import { API_KEY_PATTERN, looksLikeSecret, passphraseProblem, SECRET_PATTERN } from "../../domain/key-format.js";
-import type { OkxCredentials } from "../../okx/client.js";
+import type { OkxCredentials } from "../../domain/api-key.js";
 import { REGION_NAMES } from "../../okx/regions.js";
 import type { KeyCheck } from "../../services/key-check.js";
 import type { CredentialStore } from "../../store/credentials.js";

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Region } from "../../../src/okx/regions.js";
+import type { Region } from "../../../src/domain/api-key.js";
 import { generateAccruals, type AccrualOptions } from "./accruals.js";
 import type { FakeOkxAccount } from "./server.js";
 

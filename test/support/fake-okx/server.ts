@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import type { InterestRecord } from "../../../src/domain/interest-record.js";
-import { REGIONS, type Region } from "../../../src/okx/regions.js";
+import { REGIONS, type Region } from "../../../src/domain/api-key.js";
 import { sign } from "../../../src/okx/sign.js";
 
 export interface FakeOkxAccount {
