@@ -103,6 +103,8 @@ const schema = z.object({
   DIGEST_CONCURRENCY: positiveInt(32),
   CHART_THREADS: positiveInt(2),
   CHART_QUEUE: z.coerce.number().int().min(0).default(16),
+  EXPORT_THREADS: positiveInt(1),
+  EXPORT_QUEUE: z.coerce.number().int().min(0).default(8),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
 });
 
@@ -137,6 +139,8 @@ export interface Config {
   digest: { perSecond: number; concurrency: number };
   /** Worker threads charts are drawn in, and the charts that may wait for one (one more is refused with a note to ask again). */
   charts: { threads: number; queue: number };
+  /** Worker threads CSV exports are built in, and the exports that may wait for one (one more is refused with a note to ask again). */
+  exports: { threads: number; queue: number };
 }
 
 /** Every problem with the environment at once, one line each, without echoing any value. */
@@ -194,5 +198,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     answerLeaseMs: settings.ANSWER_LEASE_MS,
     digest: { perSecond: settings.DIGEST_PER_SECOND, concurrency: settings.DIGEST_CONCURRENCY },
     charts: { threads: settings.CHART_THREADS, queue: settings.CHART_QUEUE },
+    exports: { threads: settings.EXPORT_THREADS, queue: settings.EXPORT_QUEUE },
   };
 }
