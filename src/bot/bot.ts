@@ -13,6 +13,7 @@ import type { RedisLocks } from "../store/locks.js";
 import type { PendingAnswers } from "../store/pending-answers.js";
 import type { PreferenceStore } from "../store/preferences.js";
 import type { ChartPicture } from "../render/chart.js";
+import type { ExportJob } from "../render/export-pool.js";
 import type { Vault } from "../store/vault.js";
 import type { BotContext, ConversationContext } from "./context.js";
 import { errorBoundary, lastResort } from "./errors.js";
@@ -72,6 +73,8 @@ export interface BotDependencies {
   inFlight?: UpdatesInFlight;
   /** Draws a chart as a PNG (the chart pool's `render`). */
   renderChart: (picture: ChartPicture) => Promise<Buffer>;
+  /** Writes an export's CSV files (the export pool's `build`). */
+  buildExport: (job: ExportJob, folder: string) => Promise<{ files: string[] }>;
 }
 
 /** One line per update: what it was, how long it took, how it ended. Never its text. */
@@ -193,6 +196,7 @@ export function createBot(dependencies: BotDependencies): Bot<BotContext> {
       preferences: dependencies.preferences,
       pending: dependencies.pendingAnswers,
       renderChart: dependencies.renderChart,
+      buildExport: dependencies.buildExport,
     }),
     digestFeature({ preferences: dependencies.preferences, schedule: dependencies.digestSchedule, interest: dependencies.interest }),
     fallbackFeature(),
