@@ -70,7 +70,7 @@ export function createExportPool(options: ExportPoolOptions): ExportPool {
         bytes: own,
         blocks: blocks.map(({ line, month, bytes: stored }) => ({ line, month, length: stored.length })),
       };
-      const files = (await pool.run(task, [own.buffer as ArrayBuffer])) as string[];
+      const files = (await pool.run(task, [own.buffer])) as string[];
       return { files };
     },
     close: () => pool.close(),

@@ -66,7 +66,7 @@ export function boundedPool(worker: string, options: PoolOptions, full: (capacit
       if (inFlight >= capacity) throw full(capacity);
       inFlight++;
       try {
-        return await pool.run(task, transferList === undefined ? undefined : { transferList });
+        return (await pool.run(task, transferList === undefined ? undefined : { transferList })) as unknown;
       } finally {
         inFlight--;
       }
