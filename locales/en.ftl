@@ -260,5 +260,6 @@ export-loading = ⏳ Preparing the CSV…
 export-caption = ⬇ <b>{ $what }</b> · { $period }: every hourly record, times in { $zone }.
 export-part = Part { $part } (the export was split to stay under Telegram's file limit).
 export-empty = No records in this period: nothing to export. Try a longer period or another currency.
+export-busy = Many exports are being prepared right now: ask again in a minute.
 mode-cross = cross
 mode-isolated = isolated

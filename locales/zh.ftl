@@ -260,5 +260,6 @@ export-loading = ⏳ 正在准备 CSV…
 export-caption = ⬇ <b>{ $what }</b> · { $period }：全部每小时记录，时间为 { $zone }。
 export-part = 第 { $part } 部分（为符合 Telegram 文件大小限制已拆分）。
 export-empty = 此期间没有记录：无可导出的内容。试试更长的周期或其他币种。
+export-busy = 现在正在准备的导出很多：请一分钟后再试。
 mode-cross = 全仓
 mode-isolated = 逐仓

@@ -101,6 +101,8 @@ const configSchema = z
     DIGEST_CONCURRENCY: positiveInt(32),
     CHART_THREADS: positiveInt(2),
     CHART_QUEUE: z.coerce.number().int().min(0).default(16),
+    EXPORT_THREADS: positiveInt(1),
+    EXPORT_QUEUE: z.coerce.number().int().min(0).default(8),
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
   })
   .transform((settings, ctx) => {
@@ -158,6 +160,8 @@ const configSchema = z
       digest: { perSecond: settings.DIGEST_PER_SECOND, concurrency: settings.DIGEST_CONCURRENCY },
       /** Worker threads charts are drawn in, and the charts that may wait for one (one more is refused with a note to ask again). */
       charts: { threads: settings.CHART_THREADS, queue: settings.CHART_QUEUE },
+      /** Worker threads CSV exports are built in, and the exports that may wait for one (one more is refused with a note to ask again). */
+      exports: { threads: settings.EXPORT_THREADS, queue: settings.EXPORT_QUEUE },
     };
   });
 

@@ -22,6 +22,7 @@ import { OkxClient } from "./okx/client.js";
 import { createAccountLimiter } from "./okx/limiter.js";
 import { startHttpServer } from "./server/http.js";
 import { createChartPool } from "./render/chart-pool.js";
+import { createExportPool } from "./render/export-pool.js";
 import { createMetrics } from "./server/metrics.js";
 import { createWebhook } from "./server/webhook.js";
 import { conversationKeyPrefix, forgetConversation, sealedStateStorage } from "./store/conversation-storage.js";
@@ -107,6 +108,8 @@ async function main(): Promise<void> {
   const i18n = createI18n<ConversationContext>(preferences);
   // Charts are drawn off the main thread, so one person's chart does not hold up everyone else's updates.
   const charts = createChartPool(config.charts);
+  // So are large CSV exports: a year of a wide account is seconds of decoding and formatting.
+  const exports = createExportPool(config.exports);
   const bot = createBot({
     token: config.botToken,
     apiRoot: config.telegramApiRoot,
@@ -149,6 +152,7 @@ async function main(): Promise<void> {
         historyBudgetMs: config.historyBudgetMs,
         pending: pendingAnswers,
         renderChart: (picture) => charts.render(picture),
+        buildExport: (job, folder) => exports.build(job, folder),
       },
       digest: { preferences, schedule: digestSchedule, interest },
     },
@@ -242,6 +246,7 @@ async function main(): Promise<void> {
     if (await withTimeout(stopUpdates(), config.shutdownTimeoutMs)) logger.warn("updates still in flight at the shutdown timeout");
     await http.close();
     await charts.close();
+    await exports.close();
     // What is still in progress here (a summary keeping itself up to date) says it was interrupted.
     await withTimeout(sweeper.stop(), 5_000);
     // A digest in flight finishes (its day is then marked); one still waiting at the timeout is taken up by another replica.

@@ -295,3 +295,53 @@ function setParts(column: PartsColumn, index: number, parts: Readonly<DecimalPar
   column.high[index] = parts.high;
   column.low[index] = parts.low;
 }
+
+/** A block as stored, not read yet: its line, its month and its bytes. */
+export interface StoredBlock {
+  line: BorrowingLine;
+  month: number;
+  bytes: Uint8Array;
+}
+
+export function nextMonth(start: number): number {
+  const date = new Date(start);
+  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1);
+}
+
+/** The part of `[from, to]` within the month starting at `month`. */
+export function monthBounds(month: number, from: number, to: number): [first: number, last: number] {
+  return [Math.max(from, month), Math.min(to, nextMonth(month) - 1)];
+}
+
+/** Records of several lines, oldest first; within one time, in line order. */
+export function inTimeOrder(blocks: readonly RecordBlock[], from: number, to: number): InterestRecord[] {
+  const records: { ts: number; order: number; record: () => InterestRecord }[] = [];
+  blocks.forEach((block, order) => {
+    for (let index = 0; index < block.length; index++) {
+      const ts = block.ts[index]!;
+      if (ts >= from && ts <= to) records.push({ ts, order, record: () => block.record(index) });
+    }
+  });
+  records.sort((a, b) => a.ts - b.ts || a.order - b.order);
+  return records.map((entry) => entry.record());
+}
+
+/**
+ * The records of stored blocks (in month and line order) with `from <= ts <= to`, oldest first, a month at
+ * a time, each month decoded only when its turn comes: the batches the cache gives an export.
+ */
+export function* monthBatches(blocks: readonly StoredBlock[], from: number, to: number): Generator<InterestRecord[]> {
+  for (let start = 0; start < blocks.length;) {
+    const month = blocks[start]!.month;
+    let end = start;
+    while (end < blocks.length && blocks[end]!.month === month) end++;
+    const [first, last] = monthBounds(month, from, to);
+    const records = inTimeOrder(
+      blocks.slice(start, end).map((block) => new RecordBlock(block.line, block.month, block.bytes)),
+      first,
+      last,
+    );
+    if (records.length > 0) yield records;
+    start = end;
+  }
+}

@@ -1,6 +1,7 @@
 import { ACCRUAL_LAG_MS, latestAccrual } from "../domain/current-hour.js";
 import { dailyInterest, type DailyInterest } from "../domain/daily.js";
 import type { InterestRecord } from "../domain/interest-record.js";
+import type { StoredBlock } from "../domain/record-block.js";
 import { summarizeBlocks, type Summary } from "../domain/summary.js";
 import { recordsPage, type RecordsPage } from "../domain/records-page.js";
 import { matchesView, PERIODS, type InterestView } from "../domain/view.js";
@@ -30,7 +31,15 @@ type RefreshedAnswer = NoFigures | ({ kind: "fresh"; uid: string; /** The key's 
 export type DailyAnswer = NoFigures | ({ kind: "daily"; daily: DailyInterest } & FigureNotes);
 
 export type ExportAnswer =
-  NoFigures | ({ kind: "export"; account: string; from: number; to: number; batches: AsyncIterable<InterestRecord[]> } & FigureNotes);
+  | NoFigures
+  | ({
+      kind: "export";
+      account: string;
+      from: number;
+      to: number;
+      /** The view's blocks as stored, in month and line order: decoded and written out off the main thread. */
+      blocks: StoredBlock[];
+    } & FigureNotes);
 
 export type AccruedAnswer = NoFigures | ({ kind: "records"; uid: string; to: number; records: InterestRecord[] } & FigureNotes);
 
@@ -170,17 +179,15 @@ export class InterestService {
     };
   }
 
-  /** The view's records, oldest first, read from the cache a batch at a time once it is up to date: for exports. */
+  /** The view's blocks, read from the cache once it is up to date, undecoded: for exports. */
   async export(userId: number, view: InterestView, options: SummaryOptions): Promise<ExportAnswer> {
     const from = this.now() - PERIODS[view.period];
     const answer = await this.refreshed(userId, from, options);
     if (answer.kind !== "fresh") return answer;
     const { kind: _fresh, uid, to, ...notes } = answer;
-    const cache = this.dependencies.cache;
-    async function* batches(): AsyncGenerator<InterestRecord[]> {
-      for await (const batch of cache.batches(uid, from, to)) yield batch.filter((record) => matchesView(view, record));
-    }
-    return { kind: "export", from, to, batches: batches(), ...notes };
+    // A block holds one line: the view picks whole blocks.
+    const blocks = (await this.dependencies.cache.storedBlocks(uid, from, to)).filter((block) => matchesView(view, block.line));
+    return { kind: "export", from, to, blocks, ...notes };
   }
 
   async summary(userId: number, view: InterestView, options: SummaryOptions): Promise<InterestAnswer> {

@@ -1,6 +1,6 @@
 import { addSpan, type Span } from "../domain/coverage.js";
 import { recordIdentity, type InterestRecord } from "../domain/interest-record.js";
-import { mergeBlock, RecordBlock, type BorrowingLine } from "../domain/record-block.js";
+import { inTimeOrder, mergeBlock, monthBounds, nextMonth, RecordBlock, type BorrowingLine, type StoredBlock } from "../domain/record-block.js";
 import { DecodedBlocks } from "./decoded-blocks.js";
 import { slotTag, type RedisClient } from "./redis.js";
 
@@ -67,11 +67,6 @@ function monthStart(ts: number): number {
   return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1);
 }
 
-function nextMonth(start: number): number {
-  const date = new Date(start);
-  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1);
-}
-
 function blockField(month: number, line: BorrowingLine): string {
   return `${new Date(month).toISOString().slice(0, 7)}|${line.type}|${line.ccy}|${line.mgnMode}|${line.instId}`;
 }
@@ -92,19 +87,6 @@ function linesOf(names: readonly BlockName[]): AccountLine[] {
 
 const byLine = (a: BorrowingLine, b: BorrowingLine) =>
   a.ccy.localeCompare(b.ccy) || a.mgnMode.localeCompare(b.mgnMode) || a.instId.localeCompare(b.instId) || a.type.localeCompare(b.type);
-
-/** Records of several lines, oldest first; within one time, in line order. */
-function inTimeOrder(blocks: readonly RecordBlock[], from: number, to: number): InterestRecord[] {
-  const records: { ts: number; order: number; record: () => InterestRecord }[] = [];
-  blocks.forEach((block, order) => {
-    for (let index = 0; index < block.length; index++) {
-      const ts = block.ts[index]!;
-      if (ts >= from && ts <= to) records.push({ ts, order, record: () => block.record(index) });
-    }
-  });
-  records.sort((a, b) => a.ts - b.ts || a.order - b.order);
-  return records.map((entry) => entry.record());
-}
 
 /**
  * Each account's accruals in Redis, shared by every Telegram user of the account. Under one hash tag:
@@ -263,10 +245,25 @@ export class InterestCache {
     const names = await this.names(uid);
     const months = [...new Set(names.map((name) => name.month))].filter((month) => month <= to && nextMonth(month) > from).sort((a, b) => a - b);
     for (const month of months) {
-      const [first, last] = [Math.max(from, month), Math.min(to, nextMonth(month) - 1)];
+      const [first, last] = monthBounds(month, from, to);
       const records = inTimeOrder(await this.read(uid, names, first, last), first, last);
       if (records.length > 0) yield records;
     }
+  }
+
+  /**
+   * The stored bytes of the blocks of every line holding any time in `[from, to]`, in month and line order,
+   * not decoded: a large export decodes them in a worker thread (`monthBatches`).
+   */
+  async storedBlocks(uid: string, from: number, to: number): Promise<StoredBlock[]> {
+    const wanted = (await this.names(uid)).filter((name) => name.month <= to && nextMonth(name.month) > from);
+    if (wanted.length === 0) return [];
+    wanted.sort((a, b) => a.month - b.month || byLine(a.line, b.line));
+    const bytes = await this.redis.hmgetBuffer(this.key(uid, "blocks"), ...wanted.map((name) => name.field));
+    return wanted.flatMap((name, index) => {
+      const stored = bytes[index];
+      return stored ? [{ line: name.line, month: name.month, bytes: stored }] : [];
+    });
   }
 
   /**

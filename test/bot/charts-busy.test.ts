@@ -37,6 +37,9 @@ describe("charts when the pool is full", () => {
     );
     expect(outcomes).toContain("photo");
     expect(outcomes).toContain("Many charts are being drawn right now: ask again in a minute.");
+    // The loading note makes way once the photo is sent (a moment after it, on a busy machine).
+    const loading = () => chats.some((chat) => chat.transcript().some((text) => /Drawing the chart/.test(text)));
+    for (const deadline = Date.now() + 5_000; loading() && Date.now() < deadline;) await new Promise((resolve) => setTimeout(resolve, 20));
     for (const chat of chats) {
       // One answer each, and no loading note left behind.
       expect(chat.transcript().filter((text) => /Drawing the chart|interest per day|Many charts are being drawn/.test(text))).toHaveLength(1);

@@ -1,15 +1,13 @@
-import { createWriteStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { Composer, InputFile } from "grammy";
-import { CsvDocuments, exportFileName } from "../../domain/csv.js";
+import { exportFileName } from "../../domain/csv.js";
 import { isoDate, localDate, zoneLabel, type TimeDisplay } from "../../domain/time.js";
 import type { InterestView } from "../../domain/view.js";
 import type { ChartPicture } from "../../render/chart.js";
 import { ChartQueueFull } from "../../render/chart-pool.js";
+import { ExportQueueFull, type ExportJob } from "../../render/export-pool.js";
 import type { InterestService, SummaryOptions } from "../../services/interest.js";
 import type { PendingAnswers } from "../../store/pending-answers.js";
 import type { PreferenceStore } from "../../store/preferences.js";
@@ -34,6 +32,8 @@ export interface ChartFeatureDependencies {
   pending?: PendingAnswers;
   /** The picture as a PNG (the chart pool's `render`); rejects with `ChartQueueFull` when too many are being drawn. */
   renderChart: (picture: ChartPicture) => Promise<Buffer>;
+  /** Writes an export's CSV documents into `folder` (the export pool's `build`); rejects with `ExportQueueFull` when too many are being built. */
+  buildExport: (job: ExportJob, folder: string) => Promise<{ files: string[] }>;
   now?: () => number;
 }
 
@@ -115,7 +115,6 @@ export function chartFeature(dependencies: ChartFeatureDependencies): Composer<B
     const { zone } = display;
     const answer = await dependencies.interest.export(ctx.from!.id, view, options);
     if (answer.kind !== "export") return say(answerText(ctx.t, answer));
-    const documents = new CsvDocuments(answer.batches, zone);
     const dates = { from: isoDate(localDate(answer.from, zone)), to: isoDate(localDate(answer.to, zone)) };
     const caption = [
       ctx.t("export-caption", {
@@ -128,11 +127,16 @@ export function chartFeature(dependencies: ChartFeatureDependencies): Composer<B
     // Each document goes to a file first, so a retried upload sends the same bytes again.
     const folder = await mkdtemp(join(tmpdir(), "okxi-export-"));
     try {
-      let part = 0;
-      for (let document = await documents.next(); document !== undefined; document = await documents.next()) {
-        part++;
-        const path = join(folder, `part${part}.csv`);
-        await pipeline(Readable.from(document), createWriteStream(path));
+      const built = await dependencies
+        .buildExport({ blocks: answer.blocks, from: answer.from, to: answer.to, zone }, folder)
+        .catch((error: unknown) => {
+          if (error instanceof ExportQueueFull) return undefined;
+          throw error;
+        });
+      if (built === undefined) return say(ctx.t("export-busy"));
+      if (built.files.length === 0) return say(ctx.t("export-empty"));
+      for (const [index, path] of built.files.entries()) {
+        const part = index + 1;
         await ctx.api.sendChatAction(chatId, "upload_document");
         const partCaption = part === 1 ? caption : `${caption}\n${ctx.t("export-part", { part })}`;
         await ctx.api.sendDocument(chatId, new InputFile(path, exportFileName(answer.account, view, dates, part)), {
@@ -141,7 +145,6 @@ export function chartFeature(dependencies: ChartFeatureDependencies): Composer<B
         });
         await rm(path);
       }
-      if (part === 0) return say(ctx.t("export-empty"));
     } finally {
       await rm(folder, { recursive: true, force: true });
     }
