@@ -1,24 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { record } from "../support/record.js";
 import { dailyInterest } from "../../src/domain/daily.js";
 import type { InterestRecord } from "../../src/domain/interest-record.js";
 
 const HOUR_MS = 3600_000;
-
-function record(overrides: Partial<InterestRecord>): InterestRecord {
-  return {
-    type: "2",
-    ccy: "USDT",
-    instId: "",
-    mgnMode: "cross",
-    interest: "0",
-    interestRate: "0",
-    liab: "0",
-    totalLiab: "",
-    interestFreeLiab: "",
-    ts: "0",
-    ...overrides,
-  };
-}
 
 /** One record of `interest` every hour in `[from, to)`. */
 function hourly(from: number, to: number, overrides: Partial<InterestRecord>): InterestRecord[] {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { record } from "../support/record.js";
 import type { InterestRecord } from "../../src/domain/interest-record.js";
 import { Decimal, ExactSum, formatAmount, formatPercent } from "../../src/domain/money.js";
 import { encodeBlock, RecordBlock } from "../../src/domain/record-block.js";
@@ -33,22 +34,6 @@ const EXAMPLE: InterestRecord[] = [
     type: "1",
   },
 ];
-
-function record(overrides: Partial<InterestRecord>): InterestRecord {
-  return {
-    type: "2",
-    ccy: "USDT",
-    instId: "",
-    mgnMode: "cross",
-    interest: "0",
-    interestRate: "0",
-    liab: "0",
-    totalLiab: "",
-    interestFreeLiab: "",
-    ts: "0",
-    ...overrides,
-  };
-}
 
 describe("summary", () => {
   it("sums the endpoint's example exactly (hand-checked)", () => {
