@@ -32,7 +32,7 @@ import { fillCache } from "../test/support/cache.js";
 import { chatWith } from "../test/support/chat.js";
 import { connect } from "../test/support/e2e.js";
 import { DEFAULT_LINES, fakeAccount, startFakeOkx } from "../test/support/fake-okx/index.js";
-import { startFakeTelegram, type FakeTelegram, type FakeUser } from "../test/support/fake-telegram/index.js";
+import { startFakeTelegram, type ApiCall, type FakeTelegram, type FakeUser } from "../test/support/fake-telegram/index.js";
 import { startRedis } from "../test/support/redis-server.js";
 
 const { values } = parseArgs({
@@ -140,8 +140,7 @@ function drive(
   // Keep-alive connections, as Telegram keeps them to a webhook (up to its max_connections).
   const agent = new Agent({ keepAlive: true, maxSockets: window });
   const usersById = new Map(users.map((user) => [user.id, user]));
-  const postedAt = new Map<number, number>();
-  const latencies: number[] = [];
+  const replies = replyLatencies();
   const idle = [...users];
   let nextIdle = 0;
   let posted = 0;
@@ -160,17 +159,13 @@ function drive(
       while (posted < count && posted - answered < window && nextIdle < idle.length) {
         const user = idle[nextIdle++]!;
         posted++;
-        postedAt.set(user.id, Date.now());
+        replies.posted(user.id);
         postUpdate(telegram, agent, replicas[turn++ % replicas.length]!, textUpdate(user, texts(user))).catch(fail);
       }
     };
     const stopListening = telegram.onCall((call) => {
-      if (call.method !== "sendMessage") return;
-      const chatId = Number(call.params.chat_id);
-      const at = postedAt.get(chatId);
-      if (at === undefined) return;
-      postedAt.delete(chatId);
-      latencies.push(call.time - at);
+      const chatId = replies.answered(call);
+      if (chatId === undefined) return;
       answered++;
       idle.push(usersById.get(chatId)!);
       const now = performance.now();
@@ -182,10 +177,33 @@ function drive(
       stopListening();
       agent.destroy();
       const seconds = (now - started) / 1000;
-      resolve({ perSecond: Math.round(count / seconds), p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99) });
+      resolve({ perSecond: Math.round(count / seconds), ...replies.percentiles() });
     });
     fill();
   });
+}
+
+/** Each post's latency to the bot's reply in its chat. */
+function replyLatencies() {
+  const postedAt = new Map<number, number>();
+  const latencies: number[] = [];
+  return {
+    latencies,
+    posted: (chatId: number) => postedAt.set(chatId, Date.now()),
+    /** Posts still waiting for their reply. */
+    waiting: () => postedAt.size,
+    /** The chat a call replies in, its post's latency counted; undefined for a call that answers no post. */
+    answered(call: ApiCall): number | undefined {
+      if (call.method !== "sendMessage") return undefined;
+      const chatId = Number(call.params.chat_id);
+      const at = postedAt.get(chatId);
+      if (at === undefined) return undefined;
+      postedAt.delete(chatId);
+      latencies.push(call.time - at);
+      return chatId;
+    },
+    percentiles: () => ({ p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99) }),
+  };
 }
 
 /**
@@ -204,8 +222,7 @@ function underCharts(
   const total = perSecond * seconds;
   if (total > users.length) throw new Error(`${total} updates need as many users; there are ${users.length}`);
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-  const postedAt = new Map<number, number>();
-  const latencies: number[] = [];
+  const replies = replyLatencies();
   let posted = 0;
   let charts = 0;
   let chartTurn = 0;
@@ -219,17 +236,11 @@ function underCharts(
       stopListening();
       agent.destroy();
       if (error !== undefined) return reject(error instanceof Error ? error : new Error("a post failed"));
-      resolve({ p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99), answered: latencies.length, charts });
+      resolve({ ...replies.percentiles(), answered: replies.latencies.length, charts });
     };
     const stopListening = telegram.onCall((call) => {
       if (call.method === "sendPhoto") charts++;
-      if (call.method !== "sendMessage") return;
-      const chatId = Number(call.params.chat_id);
-      const at = postedAt.get(chatId);
-      if (at === undefined) return;
-      postedAt.delete(chatId);
-      latencies.push(call.time - at);
-      if (posted === total && postedAt.size === 0) finish();
+      if (replies.answered(call) !== undefined && posted === total && replies.waiting() === 0) finish();
     });
     // Several posts a tick: timers are not precise enough for one every few milliseconds.
     const started = Date.now();
@@ -237,7 +248,7 @@ function underCharts(
       const due = Math.min(total, Math.floor(((Date.now() - started) / 1000) * perSecond));
       for (; posted < due; posted++) {
         const user = users[posted]!;
-        postedAt.set(user.id, Date.now());
+        replies.posted(user.id);
         postUpdate(telegram, agent, replica, textUpdate(user, "/help")).catch(finish);
       }
       if (posted === total) clearInterval(timers[0]);
