@@ -1,5 +1,5 @@
 import { ACCRUAL_LAG_MS, latestAccrual } from "../domain/current-hour.js";
-import { dailyInterest, type DailyInterest } from "../domain/daily.js";
+import { dailyBlocks, type DailyInterest } from "../domain/daily.js";
 import type { InterestRecord } from "../domain/interest-record.js";
 import type { StoredBlock } from "../domain/record-block.js";
 import { summarizeBlocks, type Summary } from "../domain/summary.js";
@@ -164,19 +164,14 @@ export class InterestService {
   /** The view's interest per local day in the zone, for a chart. */
   async daily(userId: number, view: InterestView, zone: string, options: SummaryOptions): Promise<DailyAnswer> {
     const from = this.now() - PERIODS[view.period];
-    const answer = await this.accrued(userId, from, options);
-    if (answer.kind !== "records") return answer;
-    const { records, kind: _records, uid: _uid, to, ...notes } = answer;
-    return {
-      kind: "daily",
-      daily: dailyInterest(
-        records.filter((record) => matchesView(view, record)),
-        from,
-        to,
-        zone,
-      ),
-      ...notes,
-    };
+    const answer = await this.refreshed(userId, from, options);
+    if (answer.kind !== "fresh") return answer;
+    const { kind: _fresh, uid, account: _account, to, ...notes } = answer;
+    // Part of a history is read only from where it is whole up to now: a stretch below a gap would mislead.
+    const heldFrom = notes.partialFrom ?? from;
+    const { blocks } = await this.dependencies.cache.snapshot(uid, heldFrom, to);
+    const shown = blocks.filter((block) => matchesView(view, block.line));
+    return { kind: "daily", daily: dailyBlocks(shown, from, to, zone, heldFrom), ...notes };
   }
 
   /** The view's blocks, read from the cache once it is up to date, undecoded: for exports. */

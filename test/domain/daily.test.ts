@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { record } from "../support/record.js";
-import { dailyInterest } from "../../src/domain/daily.js";
+import { blocksOf, record } from "../support/record.js";
+import { dailyBlocks, dailyInterest } from "../../src/domain/daily.js";
+import { matchesView, type InterestView } from "../../src/domain/view.js";
+import { generateAccruals } from "../support/fake-okx/index.js";
 import type { InterestRecord } from "../../src/domain/interest-record.js";
 
 const HOUR_MS = 3600_000;
@@ -88,5 +90,39 @@ describe("daily interest", () => {
 
   it("gives no currency for a period without records", () => {
     expect(dailyInterest([], 0, 5 * 24 * HOUR_MS, "UTC").currencies).toEqual([]);
+  });
+});
+
+describe("daily interest from the cache's blocks", () => {
+  it("equals the sums from records for every view, zone and odd decimal string, and leaves out what is not held", () => {
+    const to = Date.UTC(2026, 10, 20, 12);
+    const records = generateAccruals({ hours: 24 * 75, endTs: to });
+    records[3] = { ...records[3]!, interest: "0.00000001", liab: "007.50" };
+    records[9] = { ...records[9]!, interest: "-0", liab: "" };
+    const blocks = blocksOf(records);
+    const from = to - 50 * 24 * HOUR_MS + 1800_000;
+    const views: InterestView[] = [
+      { period: "30d" },
+      { period: "30d", ccy: "USDT" },
+      { period: "30d", mgnMode: "isolated" },
+      { period: "30d", ccy: "USDT", instId: "BTC-USDT" },
+    ];
+    for (const zone of ["UTC", "Europe/Berlin", "Asia/Kolkata", "America/New_York"]) {
+      for (const view of views) {
+        const shown = (line: { ccy: string; mgnMode: string; instId: string }) => matchesView(view, line);
+        const fromRecords = dailyInterest(records.filter(shown), from, to, zone);
+        expect(
+          dailyBlocks(
+            blocks.filter((block) => shown(block.line)),
+            from,
+            to,
+            zone,
+          ),
+        ).toEqual(fromRecords);
+      }
+    }
+    const heldFrom = to - 10 * 24 * HOUR_MS;
+    const held = records.filter((one) => Number(one.ts) >= heldFrom);
+    expect(dailyBlocks(blocks, from, to, "Asia/Shanghai", heldFrom)).toEqual(dailyInterest(held, from, to, "Asia/Shanghai"));
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { record } from "../support/record.js";
+import { blocksOf, record } from "../support/record.js";
 import type { InterestRecord } from "../../src/domain/interest-record.js";
 import { Decimal, ExactSum, formatAmount, formatPercent } from "../../src/domain/money.js";
 import { encodeBlock, RecordBlock } from "../../src/domain/record-block.js";
@@ -166,20 +166,7 @@ describe("summary from cached blocks", () => {
     const records = generateAccruals({ hours: 24 * 75, endTs: to });
     records[5] = { ...records[5]!, interestFreeLiab: "12.5" };
     records[400] = { ...records[400]!, interestFreeLiab: "3" };
-    const lineOf = (record: InterestRecord) => `${record.type}|${record.ccy}|${record.mgnMode}|${record.instId}`;
-    const blocks: RecordBlock[] = [];
-    for (const key of new Set(records.map(lineOf))) {
-      const ofLine = records.filter((record) => lineOf(record) === key).reverse();
-      for (const month of new Set(
-        ofLine.map((record) => Date.UTC(new Date(Number(record.ts)).getUTCFullYear(), new Date(Number(record.ts)).getUTCMonth(), 1)),
-      )) {
-        const inMonth = ofLine.filter(
-          (record) => Number(record.ts) >= month && new Date(Number(record.ts)).getUTCMonth() === new Date(month).getUTCMonth(),
-        );
-        blocks.push(new RecordBlock(inMonth[0]!, month, encodeBlock(month, inMonth)));
-      }
-    }
-    blocks.sort((a, b) => a.base - b.base);
+    const blocks = blocksOf(records);
     const from = to - 50 * 24 * 3600_000 + 1800_000;
     const views: InterestView[] = [
       { period: "30d" },
