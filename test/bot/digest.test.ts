@@ -93,7 +93,8 @@ describe("/digest", () => {
 
     chat.press(settings, /Turn off/);
     await eventually(async () => (await scheduler(chat.user.id)) === undefined);
-    expect(e2e.telegram.lastBotMessage(chat.user.id)?.text).toMatch(/Daily digest: off/);
+    // The schedule goes first, then the settings message is edited to say so.
+    await eventually(() => Promise.resolve(/Daily digest: off/.test(e2e.telegram.lastBotMessage(chat.user.id)?.text ?? "")));
   });
 
   it("says when the next digest comes in the user's language: in Chinese with numbers, not English month names", async () => {
