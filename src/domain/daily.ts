@@ -1,6 +1,6 @@
 import { lineLabel, type InterestRecord } from "./interest-record.js";
 import { ExactSum, parseParts, type Decimal, type DecimalParts } from "./money.js";
-import type { RecordBlock } from "./record-block.js";
+import { partsAt, type RecordBlock } from "./record-block.js";
 import { addDays, isoDate, localDate, zonedTime } from "./time.js";
 
 /** One local calendar day of one currency. */
@@ -134,13 +134,7 @@ export function dailyBlocks(blocks: readonly RecordBlock[], from: number, to: nu
     for (let index = 0; index < block.length; index++) {
       const ts = block.ts[index]!;
       if (ts < heldFrom) continue;
-      interest.whole = block.interest.whole[index]!;
-      interest.high = block.interest.high[index]!;
-      interest.low = block.interest.low[index]!;
-      liability.whole = block.liab.whole[index]!;
-      liability.high = block.liab.high[index]!;
-      liability.low = block.liab.low[index]!;
-      builder.add(block.line, ts, interest, liability);
+      builder.add(block.line, ts, partsAt(block.interest, index, interest), partsAt(block.liab, index, liability));
     }
   }
   return builder.finish();

@@ -24,6 +24,14 @@ export interface PartsColumn {
   low: Float64Array;
 }
 
+/** The parts of one record's amount in a column, written into `into` (one object reused for a whole block). */
+export function partsAt(column: PartsColumn, index: number, into: DecimalParts): DecimalParts {
+  into.whole = column.whole[index]!;
+  into.high = column.high[index]!;
+  into.low = column.low[index]!;
+  return into;
+}
+
 class Writer {
   private buffer = new Uint8Array(256);
   length = 0;

@@ -1,7 +1,7 @@
 import { currentHour } from "./current-hour.js";
 import type { InterestRecord } from "./interest-record.js";
 import { Decimal, ExactSum, parseParts, type DecimalParts } from "./money.js";
-import type { RecordBlock } from "./record-block.js";
+import { partsAt, type RecordBlock } from "./record-block.js";
 
 export const HOURS_PER_YEAR = 24 * 365;
 const PROJECTION_HOURS = 24 * 30;
@@ -202,13 +202,15 @@ export function summarizeBlocks(blocks: readonly RecordBlock[], from: number, to
       if (next < 0) break;
       const block = group[next]!;
       const index = cursors[next]!++;
-      interest.whole = block.interest.whole[index]!;
-      interest.high = block.interest.high[index]!;
-      interest.low = block.interest.low[index]!;
-      liability.whole = block.liab.whole[index]!;
-      liability.high = block.liab.high[index]!;
-      liability.low = block.liab.low[index]!;
-      builder.add(block.line, block.ts[index]!, interest, liability, block.hasInterestFree[index] === 1, block, index);
+      builder.add(
+        block.line,
+        block.ts[index]!,
+        partsAt(block.interest, index, interest),
+        partsAt(block.liab, index, liability),
+        block.hasInterestFree[index] === 1,
+        block,
+        index,
+      );
     }
   }
   return builder.finish(accountLatest);
