@@ -51,7 +51,9 @@ export function boundedPool(worker: string, options: PoolOptions, full: (capacit
   const capacity = options.threads + options.queue;
   const pool = new Piscina({
     ...workerModule(worker),
-    minThreads: options.threads,
+    // Threads start when first asked for, and then stay: a process that draws nothing (most starts, every
+    // replica's restart) does not load the renderer in each of them at once.
+    minThreads: 0,
     maxThreads: options.threads,
     // Never reached: `run` refuses a task beyond `capacity` before it gets here.
     maxQueue: capacity,
