@@ -70,6 +70,7 @@ const configSchema = z
     OKX_US_BASE_URL: httpUrl.default(DEFAULT_REGION_URLS.us),
     OKX_TIMEOUT_MS: positiveInt(10_000),
     HISTORY_BUDGET_MS: positiveInt(20_000),
+    MAX_ACCOUNTS_PER_USER: z.coerce.number().int().min(1).max(36, "must be at most 36: an account's place in a button is one character").default(10),
     REDIS_URL: z
       .string()
       .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
@@ -121,6 +122,8 @@ const configSchema = z
       okxTimeoutMs: settings.OKX_TIMEOUT_MS,
       /** How long a question may page back through history before answering with what is held. */
       historyBudgetMs: settings.HISTORY_BUDGET_MS,
+      /** The most OKX accounts one person may connect. */
+      maxAccountsPerUser: settings.MAX_ACCOUNTS_PER_USER,
       /** Where Redis is: its URL, or Sentinel, or a cluster (see `connectRedis`). */
       redis: {
         url: settings.REDIS_URL,

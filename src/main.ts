@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   if (!(await readyForCommands(redis, 10_000)))
     logger.warn("redis is out of reach; starting anyway: it reconnects by itself, and until then each command says so");
   const okx = new OkxClient({ urls: config.okxUrls, scheduler, timeoutMs: config.okxTimeoutMs, onAnswer: metrics.okxAnswered });
-  const credentials = new CredentialStore(redis, vault, config.redisPrefix);
+  const credentials = new CredentialStore(redis, vault, config.redisPrefix, config.maxAccountsPerUser);
   const preferences = new PreferenceStore(redis, config.redisPrefix);
   const cache = new InterestCache(redis, config.redisPrefix);
   /** Set on the first signal: background work cut short from then on is left to another replica, not a problem. */

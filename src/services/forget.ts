@@ -1,4 +1,4 @@
-import type { CredentialStore } from "../store/credentials.js";
+import type { CredentialStore, LeftAccount } from "../store/credentials.js";
 import type { DigestMarks } from "../store/digest-marks.js";
 import type { InterestCache } from "../store/interest-cache.js";
 import type { MessageClaims } from "../store/message-claims.js";
@@ -33,7 +33,7 @@ export function forgetUser(dependencies: ForgetDependencies) {
     await preferences.forget(userId);
     // Waits for a digest being sent right now (with the key still there, so it is a digest, not a complaint).
     await digests.forget(userId);
-    const { erased, account } = await credentials.forget(userId);
+    const { erased, accounts } = await credentials.forget(userId);
     // After the digests: a run that was under way has marked its day by now, and one that found the person
     // gone from Telegram (403) has written their digest off again.
     await Promise.all([
@@ -43,8 +43,26 @@ export function forgetUser(dependencies: ForgetDependencies) {
       conversations.forget(userId),
       pending?.forget(userId),
     ]);
-    // A walk still paging it has lost its lease with it, and writes nothing more.
-    if (account !== undefined && !account.shared) await cache.clear(account.uid);
+    await clearUnshared(cache, accounts);
+    return erased;
+  };
+}
+
+/** Each account no other Telegram user is connected to loses its history; a walk still paging it has lost its lease with it, and writes nothing more. */
+async function clearUnshared(cache: InterestCache, accounts: readonly LeftAccount[]): Promise<void> {
+  for (const account of accounts) if (!account.shared) await cache.clear(account.uid);
+}
+
+/**
+ * `/accounts` → Remove: erases one of a person's accounts and what was derived from it alone (its
+ * history, once no other Telegram user is connected to it); their other accounts, settings and digests
+ * stay. Returns whether it was held.
+ */
+export function forgetAccount(dependencies: Pick<ForgetDependencies, "credentials" | "cache">) {
+  const { credentials, cache } = dependencies;
+  return async (userId: number, uid: string): Promise<boolean> => {
+    const { erased, accounts } = await credentials.forgetAccount(userId, uid);
+    await clearUnshared(cache, accounts);
     return erased;
   };
 }

@@ -33,20 +33,23 @@ describe("each store forgets its own key family for one user, and nobody else's"
     await store.save(7, credentials, info("111"));
     await store.save(77, credentials, info("111"));
     await store.save(8, credentials, info("222"));
-    expect(await store.forget(7)).toEqual({ erased: true, account: { uid: "111", shared: true } });
-    expect(await store.forget(77)).toEqual({ erased: true, account: { uid: "111", shared: false } });
-    expect(await store.forget(77)).toEqual({ erased: false });
+    expect(await store.forget(7)).toEqual({ erased: true, accounts: [{ uid: "111", shared: true }] });
+    expect(await store.forget(77)).toEqual({ erased: true, accounts: [{ uid: "111", shared: false }] });
+    expect(await store.forget(77)).toEqual({ erased: false, accounts: [] });
     expect(await redis.exists(`${prefix}acct:111:users`)).toBe(0);
     expect(await redis.smembers(`${prefix}acct:222:users`)).toEqual(["8"]);
   });
 
-  it("credentials: a key replaced by one of another account leaves the first account", async () => {
+  it("credentials: removing one of a person's accounts leaves that account alone, and the other whole", async () => {
     const { redis, prefix } = testRedis();
     const store = new CredentialStore(redis, vault, prefix);
     await store.save(7, credentials, info("111"));
     await store.save(7, credentials, info("222"));
+    expect(await store.forgetAccount(7, "111")).toEqual({ erased: true, accounts: [{ uid: "111", shared: false }] });
     expect(await redis.exists(`${prefix}acct:111:users`)).toBe(0);
-    expect(await store.forget(7)).toEqual({ erased: true, account: { uid: "222", shared: false } });
+    expect(await redis.smembers(`${prefix}acct:222:users`)).toEqual(["7"]);
+    expect((await store.load(7))?.info.uid).toBe("222");
+    expect(await store.forget(7)).toEqual({ erased: true, accounts: [{ uid: "222", shared: false }] });
   });
 
   it("credentials: keys stored before accounts kept their users are found, by a disconnect and by the index", async () => {
@@ -55,13 +58,13 @@ describe("each store forgets its own key family for one user, and nobody else's"
     for (const user of [7, 77, 8]) await store.save(user, credentials, info(user === 8 ? "222" : "111"));
     // As such keys were stored: no account sets at all.
     await redis.del(`${prefix}acct:111:users`, `${prefix}acct:222:users`);
-    expect(await store.forget(7)).toEqual({ erased: true, account: { uid: "111", shared: true } });
+    expect(await store.forget(7)).toEqual({ erased: true, accounts: [{ uid: "111", shared: true }] });
     expect(await redis.smembers(`${prefix}acct:111:users`)).toEqual(["77"]);
     await redis.del(`${prefix}acct:111:users`);
     expect(await store.index()).toBe(2);
     expect(await redis.smembers(`${prefix}acct:111:users`)).toEqual(["77"]);
     expect(await redis.smembers(`${prefix}acct:222:users`)).toEqual(["8"]);
-    expect(await store.forget(77)).toEqual({ erased: true, account: { uid: "111", shared: false } });
+    expect(await store.forget(77)).toEqual({ erased: true, accounts: [{ uid: "111", shared: false }] });
   });
 
   it("preferences, day marks, the key notice, message claims and conversation state", async () => {

@@ -78,7 +78,7 @@ describe("credential store", () => {
     for (const value of [credentials.apiKey, credentials.secret, credentials.passphrase]) {
       for (const form of secretForms(value)) expect(dump).not.toContain(form);
     }
-    expect(await store.load(42)).toEqual({ credentials, info, maskedKey: "2bd8••••63a9" });
+    expect(await store.load(42)).toEqual({ credentials, info: { ...info, slot: 0, name: "", isDefault: true }, maskedKey: "2bd8••••63a9" });
     expect(await store.load(43)).toBeUndefined();
   });
 
@@ -105,9 +105,9 @@ describe("credential store", () => {
     const { redis, prefix } = testRedis();
     const store = new CredentialStore(redis, new Vault([newKey]), prefix);
     await store.save(7, credentials, info);
-    expect(await store.remove(7)).toBe(true);
+    expect((await store.forget(7)).erased).toBe(true);
     expect(await store.load(7)).toBeUndefined();
-    expect(await store.remove(7)).toBe(false);
+    expect((await store.forget(7)).erased).toBe(false);
   });
 
   it("masks API keys", () => {
