@@ -14,13 +14,21 @@ export type Period = keyof typeof PERIODS;
 export const PERIOD_NAMES = Object.keys(PERIODS) as Period[];
 export type MarginMode = "cross" | "isolated";
 
+/** One of a person's accounts by its slot (`AccountEntry.slot`), or all of them summed. */
+export type AccountChoice = number | "all";
+
 /** What one `/interest` message shows: a period and optional filters. */
 export interface InterestView {
   period: Period;
   ccy?: string;
   mgnMode?: MarginMode;
   instId?: string;
+  /** Which of the person's accounts; none named: their default account. */
+  account?: AccountChoice;
 }
+
+/** Slots are one base-36 character in callback data: at most 36 accounts a person. */
+export const MAX_ACCOUNT_SLOTS = 36;
 
 export const CURRENCY = /^[A-Z0-9]{1,12}$/;
 export const INSTRUMENT = /^[A-Z0-9]{1,12}-[A-Z0-9]{1,12}$/;
@@ -34,38 +42,59 @@ export interface PagedView {
   page?: RecordsPage;
 }
 
+/** A currency that is one half of the view's instrument is written as `<` (base) or `>` (quote): it fits. */
+function currencyCode(ccy: string | undefined, instId: string | undefined): string {
+  if (ccy === undefined) return "-";
+  const [base, quote] = instId?.split("-") ?? [];
+  return ccy === base ? "<" : ccy === quote ? ">" : ccy;
+}
+
+/** An account as one character: its slot in base 36, or `*` for all of them. */
+const accountCode = (account: AccountChoice) => (account === "all" ? "*" : account.toString(36));
+
 /**
- * A view as fields of callback data, e.g. `7d USDT i BTC-USDT`; `-` for no filter, then the page's cursor
- * if any. Every field is bounded, so the longest stays well under Telegram's 64 bytes with a button's name.
+ * A view as fields of callback data, e.g. `7d USDT i BTC-USDT`, after the account's code when one is named;
+ * `-` for no filter, then the page's cursor if any. Every field is bounded, so the longest stays under
+ * Telegram's 64 bytes with a button's name.
  */
 export function viewFields({ view, page = {} }: PagedView): string[] {
-  const fields = [view.period, view.ccy ?? "-", codeOfMode(view.mgnMode), view.instId ?? "-"];
+  const fields = [view.period, currencyCode(view.ccy, view.instId), codeOfMode(view.mgnMode), view.instId ?? "-"];
+  if (view.account !== undefined) fields.unshift(accountCode(view.account));
   const cursor = encodeCursor(page);
   if (cursor !== undefined) fields.push(cursor);
   return fields;
 }
 
-/** Reads `viewFields` back; fails for anything malformed or forged. */
-export const pagedView: z.ZodType<Required<PagedView>, string[]> = z
+const viewTuple = z
   .tuple([
     z.enum(PERIOD_NAMES as [Period, ...Period[]]),
-    z.union([z.literal("-"), z.string().regex(CURRENCY)]),
+    z.union([z.enum(["-", "<", ">"]), z.string().regex(CURRENCY)]),
     z.enum(["-", "c", "i"]),
     z.union([z.literal("-"), z.string().regex(INSTRUMENT)]),
   ])
-  .rest(z.string().max(24))
-  .transform(([period, ccy, mode, instId, ...paging], ctx) => {
-    const page = paging.length > 1 ? undefined : paging[0] === undefined ? {} : decodeCursor(paging[0]);
-    if (page === undefined) {
-      ctx.addIssue({ code: "custom", message: "not a page of records" });
-      return z.NEVER;
-    }
-    const view: InterestView = { period };
-    if (ccy !== "-") view.ccy = ccy;
-    if (mode !== "-") view.mgnMode = MODE_CODES[mode];
-    if (instId !== "-") view.instId = instId;
-    return { view, page };
-  });
+  .rest(z.string().max(24));
+
+/** Reads `viewFields` back; fails for anything malformed or forged. */
+export const pagedView: z.ZodType<Required<PagedView>, string[]> = z.array(z.string()).transform((fields, ctx) => {
+  // A period is never one character: a first field of one is the account's code.
+  const code = fields[0]?.length === 1 ? fields[0] : undefined;
+  const slot = code === undefined || code === "*" ? undefined : /^[0-9a-z]$/.test(code) ? Number.parseInt(code, 36) : Number.NaN;
+  const parsed = viewTuple.safeParse(code === undefined ? fields : fields.slice(1));
+  const [period, ccy, mode, instId, ...paging] = parsed.success ? parsed.data : [];
+  const page = paging.length > 1 ? undefined : paging[0] === undefined ? {} : decodeCursor(paging[0]);
+  const [base, quote] = instId === undefined || instId === "-" ? [] : instId.split("-");
+  const currency = ccy === "<" ? base : ccy === ">" ? quote : ccy;
+  if (period === undefined || currency === undefined || page === undefined || Number.isNaN(slot)) {
+    ctx.addIssue({ code: "custom", message: "not a view" });
+    return z.NEVER;
+  }
+  const view: InterestView = { period };
+  if (currency !== "-") view.ccy = currency;
+  if (mode !== undefined && mode !== "-") view.mgnMode = MODE_CODES[mode];
+  if (instId !== undefined && instId !== "-") view.instId = instId;
+  if (code !== undefined) view.account = slot ?? "all";
+  return { view, page };
+});
 
 export type ArgumentProblem = { problem: "currency" | "period" | "unknown"; value: string };
 

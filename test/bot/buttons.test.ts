@@ -9,7 +9,12 @@ describe("view buttons", () => {
   it("round-trips every view within Telegram's 64 bytes", () => {
     const longest = { period: "90d" as const, ccy: "ABCDEFGHIJKL", mgnMode: "isolated" as const, instId: "ABCDEFGHIJKL-ABCDEFGHIJKL" };
     for (const period of PERIOD_NAMES) {
-      for (const view of [{ period }, { period, ccy: "USDT" }, { period, mgnMode: "cross" as const }, { ...longest, period }]) {
+      const views = [{ period }, { period, ccy: "USDT" }, { period, mgnMode: "cross" as const }, { ...longest, period }];
+      // Any account of the person's, or all of them; the borrowed currency is either half of an instrument.
+      const accounts = [undefined, 0, 35, "all" as const];
+      for (const view of [...views, { ...longest, period, instId: "ABCDEFGHIJKM-ABCDEFGHIJKL" }].flatMap((view) =>
+        accounts.map((account) => (account === undefined ? view : { ...view, account })),
+      )) {
         for (const page of [{}, { after: { ts: 1637312400000, line: 36 ** 5 - 1 } }, { before: { ts: 4102444800000, line: 0 } }]) {
           const data = interestButtons.records.data({ view, page });
           expect(Buffer.byteLength(data)).toBeLessThanOrEqual(64);
@@ -41,6 +46,10 @@ describe("view buttons", () => {
       "iv:7d:-:-:-:a1.123456",
       `iv:7d:${"A".repeat(60)}:-:-`,
       "IV:7d:-:-:-",
+      "iv:Z:7d:-:-:-",
+      "iv:<:7d:-:-:-",
+      "iv:7d:<:-:-",
+      "iv:**:7d:-:-:-",
     ]) {
       expect(interestButtons.summary.read(data)).toBeUndefined();
     }
