@@ -21,7 +21,8 @@ help =
     /export — the hourly records as a CSV file, same choices: /export USDT 1y
     /filters — choose currency, margin mode, instrument, period and page size step by step
     /digest — a daily summary at the time and time zone you choose: /digest 18:02, /digest Europe/Paris
-    /status — which key is connected
+    /accounts — your OKX accounts (a main account and sub-accounts): rename, make one the default, remove one
+    /status — which keys are connected
     /disconnect — erase your key and everything derived from it
     /cancel — stop what we are doing
     /lang — English or 中文
@@ -34,6 +35,7 @@ cmd-help = Every command
 cmd-connect = Link a read-only OKX API key
 cmd-status = Which key is connected
 cmd-disconnect = Erase your key and its data
+cmd-accounts = Your OKX accounts: rename, default, remove
 cmd-cancel = Stop what we are doing
 cmd-lang = Language: English or 中文
 
@@ -44,7 +46,6 @@ button-store-anyway = Store it anyway
 button-stale = This button belongs to an earlier message.
 
 connect-private-only = For your safety I only take API keys in a private chat. Open one here: { $link }
-connect-replaces = You already have { $mask } connected; a new key will replace it.
 connect-step-key =
     Step 1 of 4 · Send your OKX <b>API key</b> (it looks like 1a2b3c4d-5e6f-…).
     Make it READ-ONLY: this bot never trades.
@@ -82,6 +83,13 @@ connect-done =
     I deleted the messages that held your key, secret and passphrase.
     Try /interest
 connect-store-failed = ⏳ I could not save your key: my storage is briefly unavailable. Nothing was stored; please /connect again in a minute.
+connect-adds = You have { $count } OKX account(s) connected: this adds another (a main account or a sub-account, each with its own key). A key of an account already connected replaces that account's key.
+connect-added =
+    ✅ Added: “{ $label }” · { $env } · { $permissions } · region: { $region }
+    I deleted the messages that held your key, secret and passphrase.
+    You now have { $count } accounts: the buttons under /interest show one or All of them summed; /accounts manages them.
+connect-replaced = 🔁 That key is of an account already connected (“{ $label }”, UID { $uid }): I replaced its key with this one. Its history and settings stay.
+connect-full = You already have { $max } accounts connected, the most I keep for one person. /accounts removes one. Nothing was stored.
 
 status-none = No OKX key is connected. /connect adds a read-only key.
 status-connected =
@@ -92,6 +100,24 @@ status-connected =
 status-unreadable = Your stored key can no longer be read (the bot's encryption keys changed). Please /connect it again.
 disconnect-done = Disconnected. I erased your key and everything derived from it.
 disconnect-none = There is no key to disconnect.
+disconnect-which = You have { $count } accounts connected. Which one should I disconnect? (Everything erases them all, with your settings.)
+button-disconnect-all = Everything
+accounts-title = <b>Your OKX accounts ({ $count })</b>
+accounts-line = { $mark }<b>{ $name }</b> · UID <code>{ $uid }</code> · { $env } · { $region } · since { $since }
+accounts-default-mark = ⭐
+accounts-hint = ⭐ is the default: what /interest, /chart and /export show when no account is chosen. Tap an account to rename it, make it the default or remove it; /connect adds another.
+accounts-rename-ask = Send the name for this account (up to { $limit } characters), or - to go back to its key's label.
+accounts-rename-bad = A name is one line of up to { $limit } characters. Send another, or Cancel.
+accounts-renamed = Renamed: “{ $name }”.
+accounts-default-set = { $name } is now the default.
+accounts-remove-ask = Remove “{ $name }”? I erase its key and its history; your other accounts and your settings stay.
+accounts-remove-last = Remove “{ $name }”? It is your only account: I erase everything I hold for you, as /disconnect does.
+accounts-removed = Removed “{ $name }”. Your other accounts are as they were: /accounts lists them.
+button-rename = ✏️ Rename
+button-make-default = ⭐ Make default
+button-remove = 🗑 Remove
+button-remove-confirm = 🗑 Yes, remove
+status-several = { $count } accounts connected: /accounts manages them.
 
 secret-deleted = That looked like an OKX API key or secret, so I deleted it. To connect a key, use /connect.
 secret-in-group = ⚠️ That looked like an OKX API key or secret. Never post keys in a group: revoke it on OKX now, and connect keys with me in a private chat.
@@ -119,6 +145,7 @@ interest-usage = Try /interest, /interest USDT or /interest USDT 7d (periods: 24
 interest-bad-currency = “{ $value }” is not a currency code. Try /interest USDT.
 interest-bad-period = “{ $value }” is not a period I know: 24h, 7d, 30d, 90d or 1y.
 interest-no-key = No OKX key is connected yet. /connect a read-only key first.
+interest-account-gone = That account is no longer connected: /accounts lists those that are.
 interest-loading = ⏳ Asking OKX…
 interest-progress = ⏳ Loading your history from OKX: back to { $date } so far ({ $pages } pages)…
 interest-title = 💸 <b>{ $what }</b> interest · { $period }
@@ -135,6 +162,9 @@ interest-next-30d = Next 30 d
 interest-per-hour = /h
 interest-per-year = a year
 interest-by-line = By margin mode
+interest-by-account = By account
+interest-all-accounts = All accounts ({ $count })
+account-shown = Account: { $account }
 interest-more = …and { $count } more currencies: pick one with the button below.
 interest-more-lines = …and { $count } more lines: /interest { $ccy } isolated, or pick an instrument with the button below.
 interest-empty = No interest in this period{ $filter }. { $hint }

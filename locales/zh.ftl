@@ -21,6 +21,7 @@ help =
     /export — 每小时记录导出为 CSV 文件，参数相同：/export USDT 1y
     /filters — 逐步选择币种、保证金模式、产品、周期和每页条数
     /digest — 每天在你选定的时间和时区发送汇总：/digest 18:02、/digest Asia/Shanghai
+    /accounts — 你的 OKX 账户（主账户与子账户）：改名、设为默认、移除
     /status — 查看已绑定的密钥
     /disconnect — 删除你的密钥及其衍生的所有数据
     /cancel — 取消当前操作
@@ -34,6 +35,7 @@ cmd-help = 全部命令
 cmd-connect = 绑定只读 OKX API 密钥
 cmd-status = 查看已绑定的密钥
 cmd-disconnect = 删除密钥及其数据
+cmd-accounts = 你的 OKX 账户：改名、默认、移除
 cmd-cancel = 取消当前操作
 cmd-lang = 语言：English 或 中文
 
@@ -44,7 +46,6 @@ button-store-anyway = 仍然保存
 button-stale = 这个按钮属于之前的消息。
 
 connect-private-only = 为了安全，我只在私聊中接收 API 密钥。请在这里打开私聊：{ $link }
-connect-replaces = 你已绑定 { $mask }；新的密钥将替换它。
 connect-step-key =
     第 1 步，共 4 步 · 发送你的 OKX <b>API Key</b>（形如 1a2b3c4d-5e6f-…）。
     请设为只读：本机器人从不交易。
@@ -82,6 +83,13 @@ connect-done =
     我已删除包含你的 API Key、Secret Key 和 Passphrase 的消息。
     试试 /interest
 connect-store-failed = ⏳ 无法保存你的密钥：存储暂时不可用。未保存任何内容；请一分钟后再次 /connect。
+connect-adds = 你已绑定 { $count } 个 OKX 账户：这次将再添加一个（主账户或子账户，各有自己的密钥）。若密钥属于已绑定的账户，则替换该账户的密钥。
+connect-added =
+    ✅ 已添加：“{ $label }” · { $env } · { $permissions } · 区域：{ $region }
+    我已删除包含你的密钥、Secret 和密码短语的消息。
+    你现在有 { $count } 个账户：/interest 下方的按钮可查看其中一个或全部合计；/accounts 可管理。
+connect-replaced = 🔁 这个密钥属于已绑定的账户（“{ $label }”，UID { $uid }）：我已用它替换该账户的密钥。历史记录和设置保持不变。
+connect-full = 你已绑定 { $max } 个账户，这是每人上限。/accounts 可移除一个。未保存任何内容。
 
 status-none = 尚未绑定 OKX 密钥。使用 /connect 绑定只读密钥。
 status-connected =
@@ -92,6 +100,24 @@ status-connected =
 status-unreadable = 你保存的密钥已无法读取（机器人的加密密钥已更换）。请重新 /connect。
 disconnect-done = 已解除绑定。我已删除你的密钥及其衍生的所有数据。
 disconnect-none = 没有可解除绑定的密钥。
+disconnect-which = 你绑定了 { $count } 个账户。要解绑哪一个？（“全部”会删除所有账户和你的设置。）
+button-disconnect-all = 全部
+accounts-title = <b>你的 OKX 账户（{ $count } 个）</b>
+accounts-line = { $mark }<b>{ $name }</b> · UID <code>{ $uid }</code> · { $env } · { $region } · 自 { $since }
+accounts-default-mark = ⭐
+accounts-hint = ⭐ 为默认账户：/interest、/chart、/export 未选账户时显示它。点一个账户可改名、设为默认或移除；/connect 可再添加一个。
+accounts-rename-ask = 请发送这个账户的名称（最多 { $limit } 个字符），或发送 - 恢复为密钥的标签。
+accounts-rename-bad = 名称为一行，最多 { $limit } 个字符。请重新发送，或点取消。
+accounts-renamed = 已改名：“{ $name }”。
+accounts-default-set = 已将 { $name } 设为默认。
+accounts-remove-ask = 移除“{ $name }”？我会删除它的密钥和历史记录；你的其他账户和设置保持不变。
+accounts-remove-last = 移除“{ $name }”？这是你唯一的账户：我会像 /disconnect 一样删除为你保存的一切。
+accounts-removed = 已移除“{ $name }”。其他账户保持不变：/accounts 可查看。
+button-rename = ✏️ 改名
+button-make-default = ⭐ 设为默认
+button-remove = 🗑 移除
+button-remove-confirm = 🗑 确认移除
+status-several = 已绑定 { $count } 个账户：/accounts 可管理。
 
 secret-deleted = 这看起来像 OKX API Key 或 Secret Key，我已将其删除。绑定密钥请使用 /connect。
 secret-in-group = ⚠️ 这看起来像 OKX API Key 或 Secret Key。切勿在群里发送密钥：请立即在 OKX 撤销它，并在私聊中与我绑定密钥。
@@ -119,6 +145,7 @@ interest-usage = 试试 /interest、/interest USDT 或 /interest USDT 7d（周�
 interest-bad-currency = “{ $value }”不是币种代码。试试 /interest USDT。
 interest-bad-period = 我不认识周期“{ $value }”：可用 24h、7d、30d、90d 或 1y。
 interest-no-key = 尚未绑定 OKX 密钥。请先 /connect 一个只读密钥。
+interest-account-gone = 该账户已不再绑定：/accounts 列出当前绑定的账户。
 interest-loading = ⏳ 正在查询 OKX…
 interest-progress = ⏳ 正在从 OKX 加载历史记录：已到 { $date }（{ $pages } 页）…
 interest-title = 💸 <b>{ $what }</b> 利息 · { $period }
@@ -135,6 +162,9 @@ interest-next-30d = 未来 30 天
 interest-per-hour = /小时
 interest-per-year = 年化
 interest-by-line = 按保证金模式
+interest-by-account = 按账户
+interest-all-accounts = 全部账户（{ $count } 个）
+account-shown = 账户：{ $account }
 interest-more = …还有 { $count } 个币种：用下方按钮选择。
 interest-more-lines = …还有 { $count } 条：/interest { $ccy } isolated，或用下方按钮选择交易对。
 interest-empty = 此期间{ $filter }没有利息。{ $hint }

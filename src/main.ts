@@ -28,7 +28,7 @@ import { createWebhook } from "./server/webhook.js";
 import { conversationKeyPrefix, forgetConversation, sealedStateStorage } from "./store/conversation-storage.js";
 import { CredentialStore } from "./store/credentials.js";
 import { DigestMarks } from "./store/digest-marks.js";
-import { forgetUser } from "./services/forget.js";
+import { forgetAccount, forgetUser } from "./services/forget.js";
 import { HistoryLoader } from "./services/history.js";
 import { checkKey } from "./services/key-check.js";
 import { InterestService } from "./services/interest.js";
@@ -136,7 +136,8 @@ async function main(): Promise<void> {
         credentials,
         loadHistory: (uid, key) => interest.loadHistory(uid, key),
       },
-      status: { credentials, forget },
+      status: { credentials },
+      accounts: { credentials, forget, forgetAccount: forgetAccount({ credentials, cache }) },
       language: preferences,
       filters: { interest, preferences },
       interest: {

@@ -5,6 +5,7 @@ import { Bot, type MiddlewareFn, type Transformer } from "grammy";
 import type { Logger } from "../log.js";
 import type { BotContext, ConversationContext } from "./context.js";
 import { errorBoundary, lastResort } from "./errors.js";
+import { accountsFeature, RENAME, renameConversation, type AccountsDependencies } from "./features/accounts.js";
 import { CONNECT, connectConversation, connectFeature, type ConnectDependencies } from "./features/connect.js";
 import { chartFeature, type ChartFeatureDependencies } from "./features/charts.js";
 import { digestFeature, type DigestFeatureDependencies } from "./features/digest/index.js";
@@ -50,6 +51,7 @@ export interface BotDependencies {
   features: {
     connect: ConnectDependencies;
     status: StatusDependencies;
+    accounts: AccountsDependencies;
     language: Pick<PreferenceStore, "setLanguage">;
     filters: FiltersDependencies & { preferences: Pick<PreferenceStore, "setDefaultView"> };
     interest: InterestFeatureDependencies;
@@ -146,10 +148,12 @@ export function createBot(dependencies: BotDependencies): Bot<BotContext> {
   bot.use(cancelFeature());
   bot.use(createConversation(connectConversation(features.connect), { id: CONNECT, maxMillisecondsToWait: ttl }));
   bot.use(createConversation(filtersConversation(features.filters), { id: FILTERS, maxMillisecondsToWait: ttl }));
+  bot.use(createConversation(renameConversation(features.accounts), { id: RENAME, maxMillisecondsToWait: ttl }));
   bot.use(
     connectFeature(),
     startFeature(),
     statusFeature(features.status),
+    accountsFeature(features.accounts),
     languageFeature(features.language),
     filtersFeature(features.filters.preferences),
     interestFeature(features.interest),

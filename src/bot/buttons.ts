@@ -113,3 +113,31 @@ export const connectButton = buttonKind<"env:live" | "env:demo" | "store" | type
     z.tuple([z.enum(["store", CANCEL])]).transform(([choice]) => choice),
   ]),
 );
+
+/** A press in `/accounts` (and `/disconnect` with several accounts): each account by its OKX UID. */
+export type AccountPress = { step: "list" | "everything" | "keep" } | { step: "open" | "rename" | "default" | "remove" | "confirm"; uid: string };
+
+const ACCOUNT_STEPS = { o: "open", r: "rename", d: "default", x: "remove", y: "confirm" } as const;
+const ACCOUNT_CODES = Object.fromEntries(Object.entries(ACCOUNT_STEPS).map(([code, step]) => [step, code])) as Record<
+  (typeof ACCOUNT_STEPS)[keyof typeof ACCOUNT_STEPS],
+  keyof typeof ACCOUNT_STEPS
+>;
+
+/** `ac:list`, `ac:o:<uid>` (open), `ac:r` rename, `ac:d` make default, `ac:x` remove, `ac:y` confirm removal. */
+export const accountButton = buttonKind<AccountPress>(
+  "ac",
+  (press) => ("uid" in press ? [ACCOUNT_CODES[press.step], press.uid] : [press.step]),
+  z.union([
+    z.tuple([z.enum(["list", "everything", "keep"])]).transform(([step]) => ({ step })),
+    z
+      .tuple([z.enum(["o", "r", "d", "x", "y"]), z.string().regex(/^[0-9A-Za-z]{1,32}$/)])
+      .transform(([code, uid]) => ({ step: ACCOUNT_STEPS[code], uid })),
+  ]),
+);
+
+/** The Cancel of `/accounts` → Rename. */
+export const renameButton = buttonKind<typeof CANCEL>(
+  "rename",
+  (choice) => [choice],
+  z.tuple([z.literal(CANCEL)]).transform(([choice]) => choice),
+);

@@ -13,6 +13,7 @@ export const COMMANDS = [
   "export",
   "filters",
   "digest",
+  "accounts",
   "status",
   "disconnect",
   "cancel",

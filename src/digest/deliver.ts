@@ -164,7 +164,12 @@ export async function deliverDigest(dependencies: DigestDeliveryDependencies, ru
     message = { text: renderer.keyNotice(t, answer), delivered: "key-notice" };
   } else {
     await marks.keyWorks(run.userId);
-    const digest = buildDigest(answer.records, windows, answer.to, settings.currencies);
+    const digest = buildDigest(
+      answer.accounts.flatMap(({ records }) => records),
+      windows,
+      answer.to,
+      settings.currencies,
+    );
     const late = !run.manual && startedAt - run.dueAt > (dependencies.lateAfterMs ?? LATE_AFTER_MS);
     const context = { zone, locale, now: answer.to, figures: answer, ...(late ? { lateFrom: run.dueAt } : {}) };
     message = { ...renderer.digest(t, digest, context), delivered: "sent" };

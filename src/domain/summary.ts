@@ -33,6 +33,13 @@ export interface CurrencySummary {
   /** What the next 30 days cost at the rate and liability now. */
   projected30d: Decimal;
   lines: LineTotal[];
+  /** The currency's interest per account, costliest first, when several accounts are summed. */
+  accounts?: AccountTotal[];
+}
+
+export interface AccountTotal {
+  name: string;
+  total: Decimal;
 }
 
 export interface Summary {
@@ -259,4 +266,41 @@ function weightedRate(records: readonly InterestRecord[]): Decimal {
   }
   if (!liability.isZero()) return weighted.dividedBy(liability);
   return records.length === 0 ? new Decimal(0) : plain.dividedBy(records.length);
+}
+
+const sumOf = (values: readonly Decimal[]) => values.reduce((sum, value) => sum.plus(value), new Decimal(0));
+
+/**
+ * Several accounts' summaries as one: `combined` sums every account's records together (exactly, hour by
+ * hour, so totals, hours, peaks and averages are those of the whole); what is "now" is each account's
+ * own, added up (its debt, interest-free debt and projection), its rate weighted by each account's debt.
+ * Each currency is split by account.
+ */
+export function combineAccounts(combined: Summary, accounts: readonly { name: string; summary: Summary }[]): Summary {
+  const currencies = combined.currencies.map((currency): CurrencySummary => {
+    const own = accounts.flatMap(({ name, summary }) => {
+      const found = summary.currencies.find((one) => one.ccy === currency.ccy);
+      return found === undefined ? [] : [{ name, currency: found }];
+    });
+    const borrowing = own.filter(({ currency: one }) => one.currentRate !== undefined);
+    const debt = sumOf(borrowing.map(({ currency: one }) => one.currentLiability));
+    const weighted = sumOf(borrowing.map(({ currency: one }) => one.currentRate!.times(one.currentLiability)));
+    const currentRate =
+      borrowing.length === 0
+        ? undefined
+        : debt.isZero()
+          ? sumOf(borrowing.map(({ currency: one }) => one.currentRate!)).dividedBy(borrowing.length)
+          : weighted.dividedBy(debt);
+    const free = own.map(({ currency: one }) => one.interestFreeLiability).filter((value): value is Decimal => value !== undefined);
+    return {
+      ...currency,
+      latestTs: Math.max(...own.map(({ currency: one }) => one.latestTs)),
+      currentRate,
+      currentLiability: sumOf(own.map(({ currency: one }) => one.currentLiability)),
+      interestFreeLiability: free.length === 0 ? undefined : sumOf(free),
+      projected30d: sumOf(own.map(({ currency: one }) => one.projected30d)),
+      accounts: own.map(({ name, currency: one }) => ({ name, total: one.total })).sort((a, b) => b.total.comparedTo(a.total)),
+    };
+  });
+  return { ...combined, currencies };
 }

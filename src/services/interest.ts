@@ -2,21 +2,24 @@ import { ACCRUAL_LAG_MS, latestAccrual } from "../domain/current-hour.js";
 import { dailyBlocks, type DailyInterest } from "../domain/daily.js";
 import type { InterestRecord } from "../domain/interest-record.js";
 import type { StoredBlock } from "../domain/record-block.js";
-import { summarizeBlocks, type Summary } from "../domain/summary.js";
+import { combineAccounts, summarizeBlocks, type Summary } from "../domain/summary.js";
 import { recordsPage, type RecordsPage } from "../domain/records-page.js";
-import { matchesView, PERIODS, type InterestView } from "../domain/view.js";
+import { matchesView, PERIODS, type AccountChoice, type InterestView } from "../domain/view.js";
 import type { Logger } from "../log.js";
 import { OkxError, type OkxErrorCategory } from "../okx/errors.js";
 import type { OkxCredentials } from "../domain/api-key.js";
 import type { Priority } from "../domain/priority.js";
-import type { Connection, CredentialStore } from "../store/credentials.js";
-import type { InterestCache } from "../store/interest-cache.js";
+import type { AccountEntry, Connection, CredentialStore } from "../store/credentials.js";
+import type { AccountLine, InterestCache } from "../store/interest-cache.js";
 import { VaultError } from "../store/vault.js";
 import type { HistoryLoader, HistoryProgress } from "./history.js";
 
-/** Why there are no figures: no key, one that no longer opens, or OKX's refusal. */
+/** Why there are no figures: no key, one that no longer opens, an account no longer connected, or OKX's refusal. */
 export type NoFigures =
-  { kind: "no-key" } | { kind: "unreadable-key" } | { kind: "okx-error"; category: OkxErrorCategory; code: string; message: string };
+  | { kind: "no-key" }
+  | { kind: "unreadable-key" }
+  | { kind: "account-gone" }
+  | { kind: "okx-error"; category: OkxErrorCategory; code: string; message: string };
 
 /** What qualifies figures: how complete and how fresh they are. */
 export interface FigureNotes {
@@ -26,30 +29,48 @@ export interface FigureNotes {
   stale?: { code: string; category: OkxErrorCategory; asOf: number };
 }
 
-type RefreshedAnswer = NoFigures | ({ kind: "fresh"; uid: string; /** The key's label, or the UID. */ account: string; to: number } & FigureNotes);
+/** One of a person's accounts as the views name it. */
+export interface AccountName {
+  slot: number;
+  uid: string;
+  /** The person's name for it, the key's label, or the UID. */
+  name: string;
+}
 
-export type DailyAnswer = NoFigures | ({ kind: "daily"; daily: DailyInterest } & FigureNotes);
+/** Which accounts an answer is of: every one the person holds (buttons for more than one), and which is shown. */
+export interface AccountsShown {
+  held: AccountName[];
+  /** The account shown, or "all" of them summed. */
+  shown: AccountName | "all";
+}
 
-export type ExportAnswer =
-  | NoFigures
-  | ({
-      kind: "export";
-      account: string;
-      from: number;
-      to: number;
-      /** The view's blocks as stored, in month and line order: decoded and written out off the main thread. */
-      blocks: StoredBlock[];
-    } & FigureNotes);
+/** One account brought up to date, or as stale as OKX left it. */
+type Refreshed = { account: AccountName } & FigureNotes;
 
-export type AccruedAnswer = NoFigures | ({ kind: "records"; uid: string; to: number; records: InterestRecord[] } & FigureNotes);
+type RefreshedAnswer = NoFigures | ({ kind: "fresh"; accounts: AccountsShown; read: Refreshed[]; to: number } & FigureNotes);
+
+export type DailyAnswer = NoFigures | ({ kind: "daily"; daily: DailyInterest; accounts: AccountsShown } & FigureNotes);
+
+/** The view's blocks of one account as stored, in month and line order: decoded and written out off the main thread. */
+export interface AccountBlocks {
+  account: AccountName;
+  blocks: StoredBlock[];
+}
+
+export type ExportAnswer = NoFigures | ({ kind: "export"; accounts: AccountsShown; from: number; to: number; parts: AccountBlocks[] } & FigureNotes);
+
+/** Each account's records, for a digest (one block per account where there are several). */
+export type AccruedAnswer =
+  NoFigures | ({ kind: "records"; to: number; accounts: { account: AccountName; records: InterestRecord[] }[] } & FigureNotes);
 
 export type InterestAnswer =
   | NoFigures
   | ({
       kind: "summary";
       summary: Summary;
-      /** Every borrowing line the account has had, for the pickers and for "never borrowed X". */
-      lines: { ccy: string; mgnMode: string; instId: string }[];
+      accounts: AccountsShown;
+      /** Every borrowing line the accounts have had, for the pickers and for "never borrowed X". */
+      lines: AccountLine[];
     } & FigureNotes);
 
 export interface InterestDependencies {
@@ -80,7 +101,39 @@ const KEY_PROBLEMS = new Set([
   "account-restricted",
 ]);
 
-/** Answers "what did borrowing cost me" for a Telegram user: their key, the account's cache, OKX for what is missing. */
+export const accountName = (entry: AccountEntry): AccountName => ({ slot: entry.slot, uid: entry.uid, name: entry.name || entry.label || entry.uid });
+
+/** The accounts a question reads: the one its view names (or the default), or all of them. */
+interface Scope {
+  accounts: AccountsShown;
+  read: Connection[];
+}
+
+/** Together, the accounts' figures are whole from the latest of their starts, and as stale as the stalest. */
+function combinedNotes(read: readonly FigureNotes[]): FigureNotes {
+  const notes: FigureNotes = {};
+  for (const { partialFrom, stale } of read) {
+    if (partialFrom !== undefined && (notes.partialFrom === undefined || partialFrom > notes.partialFrom)) notes.partialFrom = partialFrom;
+    if (stale !== undefined && (notes.stale === undefined || stale.asOf < notes.stale.asOf)) notes.stale = stale;
+  }
+  return notes;
+}
+
+/** Progress of several walks as one: held from the latest of their starts, pages added up. */
+function combinedProgress(progress: readonly (HistoryProgress | undefined)[]): HistoryProgress | undefined {
+  if (progress.some((one) => one === undefined)) return undefined;
+  const known = progress as HistoryProgress[];
+  return {
+    coveredFrom: Math.max(...known.map((one) => one.coveredFrom)),
+    target: Math.max(...known.map((one) => one.target)),
+    pages: known.reduce((sum, one) => sum + one.pages, 0),
+  };
+}
+
+/**
+ * Answers "what did borrowing cost me" for a Telegram user: their keys, each account's cache, OKX for what
+ * is missing; for one account or all of them summed.
+ */
 export class InterestService {
   private readonly now: () => number;
 
@@ -88,13 +141,24 @@ export class InterestService {
     this.now = dependencies.now ?? Date.now;
   }
 
-  private async connection(userId: number): Promise<Connection | "none" | "unreadable"> {
+  private async scope(userId: number, choice: AccountChoice | undefined): Promise<Scope | NoFigures> {
+    const entries = await this.dependencies.credentials.accounts(userId);
+    if (entries.length === 0) return { kind: "no-key" };
+    const chosen = choice === "all" ? entries : entries.filter((entry) => (choice === undefined ? entry.isDefault : entry.slot === choice));
+    if (chosen.length === 0) return { kind: "account-gone" };
+    const read: Connection[] = [];
     try {
-      return (await this.dependencies.credentials.load(userId)) ?? "none";
+      for (const entry of chosen) {
+        const connection = await this.dependencies.credentials.load(userId, entry.uid);
+        if (connection !== undefined) read.push(connection);
+      }
     } catch (error) {
-      if (error instanceof VaultError) return "unreadable";
+      if (error instanceof VaultError) return { kind: "unreadable-key" };
       throw error;
     }
+    if (read.length === 0) return { kind: "account-gone" };
+    const held = entries.map(accountName);
+    return { accounts: { held, shown: choice === "all" && held.length > 1 ? "all" : accountName(read[0]!.info) }, read };
   }
 
   /** Whether the user has a key stored (which may still fail to open): a question without one is answered at once. */
@@ -107,24 +171,51 @@ export class InterestService {
     this.dependencies.history.start(uid, credentials);
   }
 
-  /** Brings the account's cache up to date from `from` to now (or, while OKX is down, says how stale it is). */
-  private async refreshed(userId: number, from: number, options: SummaryOptions): Promise<RefreshedAnswer> {
-    const connection = await this.connection(userId);
-    if (connection === "none") return { kind: "no-key" };
-    if (connection === "unreadable") return { kind: "unreadable-key" };
-    const { uid } = connection.info;
+  /** Brings each account's cache up to date from `from` to now, side by side (or, while OKX is down, says how stale it is). */
+  private async refreshed(userId: number, choice: AccountChoice | undefined, from: number, options: SummaryOptions): Promise<RefreshedAnswer> {
+    const scope = await this.scope(userId, choice);
+    if ("kind" in scope) return scope;
     const to = this.now();
-    let partialFrom: number | undefined;
-    let stale: FigureNotes["stale"];
+    const progress: (HistoryProgress | undefined)[] = scope.read.map(() => undefined);
+    const answers = await Promise.all(
+      scope.read.map((connection, index) =>
+        this.refreshAccount(userId, connection, from, to, {
+          ...options,
+          onProgress:
+            options.onProgress === undefined
+              ? undefined
+              : (one) => {
+                  progress[index] = one;
+                  const all = combinedProgress(progress);
+                  return all === undefined ? undefined : options.onProgress?.(all);
+                },
+        }),
+      ),
+    );
+    const failed = answers.find((answer): answer is NoFigures => "kind" in answer);
+    if (failed !== undefined) return failed;
+    const read = answers as Refreshed[];
+    return { kind: "fresh", accounts: scope.accounts, read, to, ...combinedNotes(read) };
+  }
+
+  private async refreshAccount(
+    userId: number,
+    connection: Connection,
+    from: number,
+    to: number,
+    options: SummaryOptions,
+  ): Promise<Refreshed | NoFigures> {
+    const { uid } = connection.info;
+    const account = accountName(connection.info);
     try {
       const held = await this.dependencies.history.ensure(uid, connection.credentials, from, {
         priority: options.priority,
         onProgress: options.onProgress,
         deadline: options.budgetMs === undefined ? undefined : to + options.budgetMs,
-        keyHeld: () => this.hasKey(userId),
+        keyHeld: () => this.dependencies.credentials.holds(userId, uid),
       });
-      if (held.keyGone) return { kind: "no-key" };
-      if (!held.complete) partialFrom = held.coveredFrom;
+      if (held.keyGone) return { kind: "account-gone" };
+      return held.complete ? { account } : { account, partialFrom: held.coveredFrom };
     } catch (error) {
       if (!(error instanceof OkxError)) throw error;
       // The person is told only that OKX sent something unreadable; what and where is for the operator.
@@ -136,96 +227,141 @@ export class InterestService {
       if (KEY_PROBLEMS.has(error.category) || newest === undefined) {
         return { kind: "okx-error", category: error.category, code: error.code, message: error.message };
       }
-      stale = { code: error.code, category: error.category, asOf: refreshedAt || newest.to };
-      if (newest.from > from) partialFrom = newest.from;
+      const stale = { code: error.code, category: error.category, asOf: refreshedAt || newest.to };
+      return newest.from > from ? { account, stale, partialFrom: newest.from } : { account, stale };
     }
-    return {
-      kind: "fresh",
-      uid,
-      account: connection.info.label || uid,
-      to,
-      ...(partialFrom === undefined ? {} : { partialFrom }),
-      ...(stale === undefined ? {} : { stale }),
-    };
   }
 
   /**
-   * Every record of the account from `from` to now, after bringing the cache up to date (or, while OKX is
-   * down, from the cache as it is, marked stale).
+   * Every record of each account from `from` to now, after bringing the caches up to date (or, while OKX is
+   * down, from the caches as they are, marked stale).
    */
-  async accrued(userId: number, from: number, options: SummaryOptions): Promise<AccruedAnswer> {
-    const answer = await this.refreshed(userId, from, options);
+  async accrued(userId: number, from: number, options: SummaryOptions, choice: AccountChoice = "all"): Promise<AccruedAnswer> {
+    const answer = await this.refreshed(userId, choice, from, options);
     if (answer.kind !== "fresh") return answer;
-    const { kind: _fresh, account: _account, ...rest } = answer;
+    const { kind: _fresh, accounts: _accounts, read, to, ...notes } = answer;
     // Part of a history is read only from where it is whole up to now: a stretch below a gap would mislead.
-    return { kind: "records", ...rest, records: await this.dependencies.cache.range(answer.uid, answer.partialFrom ?? from, answer.to) };
+    const readFrom = notes.partialFrom ?? from;
+    const accounts = await Promise.all(
+      read.map(async ({ account }) => ({ account, records: await this.dependencies.cache.range(account.uid, readFrom, to) })),
+    );
+    return { kind: "records", to, accounts, ...notes };
   }
 
-  /** The view's interest per local day in the zone, for a chart. */
+  /** The view's interest per local day in the zone, for a chart; all accounts' days added up. */
   async daily(userId: number, view: InterestView, zone: string, options: SummaryOptions): Promise<DailyAnswer> {
     const from = this.now() - PERIODS[view.period];
-    const answer = await this.refreshed(userId, from, options);
+    const answer = await this.refreshed(userId, view.account, from, options);
     if (answer.kind !== "fresh") return answer;
-    const { kind: _fresh, uid, account: _account, to, ...notes } = answer;
+    const { kind: _fresh, accounts, read, to, ...notes } = answer;
     // Part of a history is read only from where it is whole up to now: a stretch below a gap would mislead.
     const heldFrom = notes.partialFrom ?? from;
-    const { blocks } = await this.dependencies.cache.snapshot(uid, heldFrom, to);
-    const shown = blocks.filter((block) => matchesView(view, block.line));
-    return { kind: "daily", daily: dailyBlocks(shown, from, to, zone, heldFrom), ...notes };
+    const shown = (await Promise.all(read.map(({ account }) => this.dependencies.cache.snapshot(account.uid, heldFrom, to))))
+      .flatMap(({ blocks }) => blocks)
+      .filter((block) => matchesView(view, block.line));
+    return { kind: "daily", daily: dailyBlocks(shown, from, to, zone, heldFrom), accounts, ...notes };
   }
 
-  /** The view's blocks, read from the cache once it is up to date, undecoded: for exports. */
+  /** The view's blocks of each account, read from the cache once it is up to date, undecoded: for exports. */
   async export(userId: number, view: InterestView, options: SummaryOptions): Promise<ExportAnswer> {
     const from = this.now() - PERIODS[view.period];
-    const answer = await this.refreshed(userId, from, options);
+    const answer = await this.refreshed(userId, view.account, from, options);
     if (answer.kind !== "fresh") return answer;
-    const { kind: _fresh, uid, to, ...notes } = answer;
+    const { kind: _fresh, accounts, read, to, ...notes } = answer;
     // A block holds one line: the view picks whole blocks.
-    const blocks = (await this.dependencies.cache.storedBlocks(uid, from, to)).filter((block) => matchesView(view, block.line));
-    return { kind: "export", from, to, blocks, ...notes };
+    const parts = await Promise.all(
+      read.map(async ({ account }) => ({
+        account,
+        blocks: (await this.dependencies.cache.storedBlocks(account.uid, from, to)).filter((block) => matchesView(view, block.line)),
+      })),
+    );
+    return { kind: "export", accounts, from, to, parts, ...notes };
   }
 
   async summary(userId: number, view: InterestView, options: SummaryOptions): Promise<InterestAnswer> {
     const from = this.now() - PERIODS[view.period];
-    const answer = await this.refreshed(userId, from, options);
+    const answer = await this.refreshed(userId, view.account, from, options);
     if (answer.kind !== "fresh") return answer;
-    const { uid, to, partialFrom, stale } = answer;
-    return this.summaryOf(uid, view, from, to, { ...(partialFrom === undefined ? {} : { partialFrom }), ...(stale === undefined ? {} : { stale }) });
+    const { kind: _fresh, accounts, read, to, ...notes } = answer;
+    return this.summaryOf(accounts, read, view, from, to, notes);
   }
 
-  /** The view's summary from what the cache holds from `heldFrom` on, without asking OKX: while history loads. */
+  /** The view's summary from what the caches hold from `heldFrom` on, without asking OKX: while history loads. */
   async heldSummary(userId: number, view: InterestView, heldFrom: number): Promise<InterestAnswer> {
-    const connection = await this.connection(userId);
-    if (connection === "none") return { kind: "no-key" };
-    if (connection === "unreadable") return { kind: "unreadable-key" };
+    const scope = await this.scope(userId, view.account);
+    if ("kind" in scope) return scope;
     const to = this.now();
     const from = to - PERIODS[view.period];
-    return this.summaryOf(connection.info.uid, view, from, to, heldFrom > from ? { partialFrom: heldFrom } : {});
+    const read = scope.read.map((connection) => ({ account: accountName(connection.info) }));
+    return this.summaryOf(scope.accounts, read, view, from, to, heldFrom > from ? { partialFrom: heldFrom } : {});
   }
 
-  /** Summed from the cached blocks themselves; part of a history only from where it is whole. */
-  private async summaryOf(uid: string, view: InterestView, from: number, to: number, notes: FigureNotes): Promise<InterestAnswer> {
+  /**
+   * Summed from the cached blocks themselves; part of a history only from where it is whole. Several
+   * accounts are summed together exactly, each currency split by account, its debt now and projection
+   * the accounts' own added up.
+   */
+  private async summaryOf(
+    accounts: AccountsShown,
+    read: readonly { account: AccountName }[],
+    view: InterestView,
+    from: number,
+    to: number,
+    notes: FigureNotes,
+  ): Promise<InterestAnswer> {
     const readFrom = notes.partialFrom ?? from;
-    // Every line's blocks: "now" is the whole account's latest hour, whatever the view shows.
-    const { blocks, lines } = await this.dependencies.cache.snapshot(uid, Math.min(readFrom, to - ACCRUAL_LAG_MS), to);
-    const latest = latestAccrual(blocks, to - ACCRUAL_LAG_MS, to);
-    const shown = blocks.filter((block) => matchesView(view, block.line));
-    return { kind: "summary", summary: { ...summarizeBlocks(shown, readFrom, to, latest), from }, lines, ...notes };
+    const each = await Promise.all(
+      read.map(async ({ account }) => {
+        // Every line's blocks: "now" is the whole account's latest hour, whatever the view shows.
+        const { blocks, lines } = await this.dependencies.cache.snapshot(account.uid, Math.min(readFrom, to - ACCRUAL_LAG_MS), to);
+        const latest = latestAccrual(blocks, to - ACCRUAL_LAG_MS, to);
+        const shown = blocks.filter((block) => matchesView(view, block.line));
+        return { account, lines, shown, latest, summary: summarizeBlocks(shown, readFrom, to, latest) };
+      }),
+    );
+    const lines = uniqueLines(each.flatMap((one) => one.lines));
+    const only = each.length === 1 ? each[0] : undefined;
+    const summary =
+      only !== undefined
+        ? only.summary
+        : combineAccounts(
+            summarizeBlocks(
+              each.flatMap((one) => one.shown),
+              readFrom,
+              to,
+              undefined,
+            ),
+            each.map(({ account, summary }) => ({ name: account.name, summary })),
+          );
+    return { kind: "summary", summary: { ...summary, from }, accounts, lines, ...notes };
   }
 
-  /** The account's borrowing lines seen so far (from the cache). */
-  async lines(userId: number): Promise<{ ccy: string; mgnMode: string; instId: string }[]> {
-    const connection = await this.connection(userId);
-    return typeof connection === "string" ? [] : this.dependencies.cache.lines(connection.info.uid);
+  /** The accounts' borrowing lines seen so far (from the cache). */
+  async lines(userId: number, choice: AccountChoice | undefined = "all"): Promise<AccountLine[]> {
+    const scope = await this.scope(userId, choice);
+    if ("kind" in scope) return [];
+    return uniqueLines((await Promise.all(scope.read.map((connection) => this.dependencies.cache.lines(connection.info.uid)))).flat());
   }
 
-  /** One page of raw records of the view, newest first, from the cache. */
+  /** One page of raw records of the view, newest first, from the cache; all accounts' records in one order. */
   async records(userId: number, view: InterestView, page: RecordsPage, size: number): Promise<InterestRecord[] | undefined> {
-    const connection = await this.connection(userId);
-    if (typeof connection === "string") return undefined;
+    const scope = await this.scope(userId, view.account);
+    if ("kind" in scope) return undefined;
     const to = this.now();
     const from = to - PERIODS[view.period];
-    const all = (await this.dependencies.cache.range(connection.info.uid, from, to)).filter((record) => matchesView(view, record));
+    const all = (await Promise.all(scope.read.map((connection) => this.dependencies.cache.range(connection.info.uid, from, to))))
+      .flat()
+      .filter((record) => matchesView(view, record));
     return recordsPage(all, page, size);
   }
+}
+
+/** Each borrowing line once, in the order first seen. */
+function uniqueLines(lines: readonly AccountLine[]): AccountLine[] {
+  const seen = new Map<string, AccountLine>();
+  for (const line of lines) {
+    const key = `${line.ccy}|${line.mgnMode}|${line.instId}`;
+    if (!seen.has(key)) seen.set(key, { ccy: line.ccy, mgnMode: line.mgnMode, instId: line.instId });
+  }
+  return [...seen.values()];
 }

@@ -5,12 +5,12 @@ import { createI18n } from "../../src/bot/i18n.js";
 import { CAPTION_LIMIT, MESSAGE_LIMIT } from "../../src/bot/views/budget.js";
 import { chartCaption } from "../../src/bot/views/chart.js";
 import { currencyKeyboard, digestKeyboard, renderDigest } from "../../src/bot/views/digest.js";
-import { pickerKeyboard, renderRecords, renderSummary, summaryKeyboard } from "../../src/bot/views/interest.js";
+import { accountLine, pickerKeyboard, renderRecords, renderSummary, summaryKeyboard } from "../../src/bot/views/interest.js";
 import type { Translate } from "../../src/domain/translate.js";
 import { dailyInterest } from "../../src/domain/daily.js";
 import { buildDigest, DEFAULT_DIGEST, digestWindows } from "../../src/domain/digest.js";
 import { recordsPage, type RecordsPage } from "../../src/domain/records-page.js";
-import { summarize } from "../../src/domain/summary.js";
+import { combineAccounts, summarize } from "../../src/domain/summary.js";
 import { localDate } from "../../src/domain/time.js";
 import { PreferenceStore } from "../../src/store/preferences.js";
 import { generateAccruals, HOUR_MS } from "../support/fake-okx/index.js";
@@ -43,7 +43,7 @@ describe.each(["en", "zh"] as const)("messages for an account of 40 lines and 20
     expect(LINES).toHaveLength(40);
     const summary = summarize(records, NOW - 7 * 24 * HOUR_MS, NOW);
     expect(summary.currencies).toHaveLength(20);
-    const text = renderSummary(t, { period: "7d" }, summary, { ...display, locale, now: NOW, notes });
+    const text = renderSummary(t, { period: "7d" }, summary, { ...display, locale, now: NOW, notes, account: [] });
     expect(text.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
     expect(text).toContain(summary.currencies[0]!.ccy);
     expect(text).toContain(t("interest-more", { count: 20 - 6 }).slice(0, 8));
@@ -55,13 +55,36 @@ describe.each(["en", "zh"] as const)("messages for an account of 40 lines and 20
         NOW - 7 * 24 * HOUR_MS,
         NOW,
       ),
-      { ...display, locale, now: NOW, notes },
+      { ...display, locale, now: NOW, notes, account: [] },
     );
     expect(usdt.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
     expect(usdt).toContain(t("interest-more-lines", { count: 21 - 12, ccy: "USDT" }));
-    expectButtonsFit(summaryKeyboard(t, { period: "90d", ccy: "USDT", mgnMode: "isolated", instId: "MATIC-USDT" }));
+    expectButtonsFit(summaryKeyboard(t, { period: "90d", ccy: "USDT", mgnMode: "isolated", instId: "MATIC-USDT" }, { held: [], shown: "all" }));
     expectButtonsFit(pickerKeyboard(t, { period: "90d" }, "instId", LINES.map((line) => line.instId).filter(Boolean)));
     expectButtonsFit(pickerKeyboard(t, { period: "90d" }, "ccy", CURRENCIES));
+  });
+
+  it("keep a summary of ten accounts summed within 4,096 characters, each currency split by account, every button within 64 bytes", () => {
+    const t = translations(locale);
+    const held = Array.from({ length: 10 }, (_, slot) => ({ slot, uid: `5${slot}`.repeat(8), name: `Sub-account with a long name ${slot}` }));
+    const each = held.map((account) => ({ name: account.name, summary: summarize(records, NOW - 7 * 24 * HOUR_MS, NOW) }));
+    const summary = combineAccounts(summarize(records.concat(records), NOW - 7 * 24 * HOUR_MS, NOW), each);
+    const accounts = { held, shown: "all" as const };
+    const text = renderSummary(t, { period: "7d", account: "all" }, summary, {
+      ...display,
+      locale,
+      now: NOW,
+      notes,
+      account: accountLine(t, accounts),
+    });
+    expect(text.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
+    expect(text).toContain(t("interest-by-account"));
+    expect(text).toContain("Sub-account with a l");
+    const keyboard = summaryKeyboard(t, { period: "90d", ccy: "USDT", mgnMode: "isolated", instId: "MATIC-USDT", account: 9 }, accounts);
+    expectButtonsFit(keyboard);
+    expect(callbackData(keyboard)).toContain(
+      interestButtons.summary.data({ view: { period: "90d", ccy: "USDT", mgnMode: "isolated", instId: "MATIC-USDT", account: "all" } }),
+    );
   });
 
   it.each([1, 10, 25, 50, 100])("keep records within 4,096 characters at %i a page, and every record on exactly one page", (size) => {

@@ -93,7 +93,7 @@ describe("an OKX answer the bot could not read", () => {
     expect(answer).toMatchObject({ kind: "records", stale: { code: "BAD_RESPONSE", category: "bad-response" } });
     expect(lines).toHaveLength(1);
     if (answer.kind !== "records") return;
-    expect(answer.records.length).toBeGreaterThan(24 * 4 - 1);
+    expect(answer.accounts[0]!.records.length).toBeGreaterThan(24 * 4 - 1);
 
     const display = { zone: "UTC", locale: "en" };
     expect(figureNotes(translate("en"), answer, display)).toEqual([

@@ -111,5 +111,5 @@ export async function giveKey(chat: ChatDriver, account: FakeOkxAccount): Promis
 export async function connect(chat: ChatDriver, account: FakeOkxAccount): Promise<void> {
   chat.send("/connect");
   chat.press(await giveKey(chat, account), account.demo ? /Demo/ : /Live/);
-  await chat.expect(/Connected:/);
+  await chat.expect(/Connected:|Added:/);
 }

@@ -124,30 +124,35 @@ export function chartFeature(dependencies: ChartFeatureDependencies): Composer<B
       }),
       ...figureNotes(ctx.t, answer, display, "chart-partial"),
     ].join("\n");
-    // Each document goes to a file first, so a retried upload sends the same bytes again.
-    const folder = await mkdtemp(join(tmpdir(), "okxi-export-"));
-    try {
-      const built = await dependencies
-        .buildExport({ blocks: answer.blocks, from: answer.from, to: answer.to, zone }, folder)
-        .catch((error: unknown) => {
+    const several = answer.parts.length > 1;
+    let sent = 0;
+    // One set of documents per account: each file says whose it is.
+    for (const { account, blocks } of answer.parts) {
+      const accountCaption = several ? `${caption}\n${ctx.t("account-shown", { account: escapeHtml(account.name) })}` : caption;
+      // Each document goes to a file first, so a retried upload sends the same bytes again.
+      const folder = await mkdtemp(join(tmpdir(), "okxi-export-"));
+      try {
+        const built = await dependencies.buildExport({ blocks, from: answer.from, to: answer.to, zone }, folder).catch((error: unknown) => {
           if (error instanceof ExportQueueFull) return undefined;
           throw error;
         });
-      if (built === undefined) return say(ctx.t("export-busy"));
-      if (built.files.length === 0) return say(ctx.t("export-empty"));
-      for (const [index, path] of built.files.entries()) {
-        const part = index + 1;
-        await ctx.api.sendChatAction(chatId, "upload_document");
-        const partCaption = part === 1 ? caption : `${caption}\n${ctx.t("export-part", { part })}`;
-        await ctx.api.sendDocument(chatId, new InputFile(path, exportFileName(answer.account, view, dates, part)), {
-          caption: partCaption,
-          parse_mode: "HTML",
-        });
-        await rm(path);
+        if (built === undefined) return say(ctx.t("export-busy"));
+        for (const [index, path] of built.files.entries()) {
+          const part = index + 1;
+          await ctx.api.sendChatAction(chatId, "upload_document");
+          const partCaption = part === 1 ? accountCaption : `${accountCaption}\n${ctx.t("export-part", { part })}`;
+          await ctx.api.sendDocument(chatId, new InputFile(path, exportFileName(account.name, view, dates, part)), {
+            caption: partCaption,
+            parse_mode: "HTML",
+          });
+          await rm(path);
+          sent++;
+        }
+      } finally {
+        await rm(folder, { recursive: true, force: true });
       }
-    } finally {
-      await rm(folder, { recursive: true, force: true });
     }
+    if (sent === 0) return say(ctx.t("export-empty"));
     await done();
   }
 

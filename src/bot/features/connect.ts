@@ -15,7 +15,7 @@ export const CONNECT = "connect";
 export interface ConnectDependencies {
   /** Asks OKX what the key may do, and which account and region it is of. */
   checkKey: (draft: OkxCredentials) => Promise<KeyCheck>;
-  credentials: Pick<CredentialStore, "load" | "save">;
+  credentials: Pick<CredentialStore, "accounts" | "save">;
   /** Starts loading the account's history in the background as soon as the key is stored. */
   loadHistory: (uid: string, credentials: OkxCredentials) => void;
 }
@@ -168,13 +168,13 @@ function explainFailure(ctx: ConversationContext, failure: Failure, demo: boolea
 export function connectConversation(dependencies: ConnectDependencies) {
   return async function connect(conversation: BotConversation, ctx: ConversationContext): Promise<void> {
     const userId = ctx.from!.id;
-    const replaced = await conversation.external(() =>
-      dependencies.credentials.load(userId).then(
-        (connection) => connection?.maskedKey,
-        () => undefined,
+    const held = await conversation.external(() =>
+      dependencies.credentials.accounts(userId).then(
+        (entries) => entries.length,
+        () => 0,
       ),
     );
-    if (replaced !== undefined) await ctx.reply(ctx.t("connect-replaces", { mask: replaced }));
+    if (held > 0) await ctx.reply(ctx.t("connect-adds", { count: held }));
 
     const draft = { apiKey: "", secret: "", passphrase: "", demo: false };
     let step: Step = "key";
@@ -222,19 +222,29 @@ export function connectConversation(dependencies: ConnectDependencies) {
         };
         const saved = await conversation.external(() =>
           dependencies.credentials.save(userId, { ...draft, region: check.region }, info).then(
-            () => {
-              dependencies.loadHistory(check.uid, { ...draft, region: check.region });
-              return true;
+            (outcome) => {
+              if (outcome.kind !== "full") dependencies.loadHistory(check.uid, { ...draft, region: check.region });
+              return outcome;
             },
-            () => false,
+            () => undefined,
           ),
         );
-        if (!saved) {
+        if (saved === undefined) {
           await ctx.reply(ctx.t("connect-store-failed"));
           return;
         }
+        if (saved.kind === "full") {
+          await ctx.reply(ctx.t("connect-full", { max: saved.max }));
+          return;
+        }
+        const label = escapeHtml(check.label || check.uid);
+        if (saved.kind === "replaced") {
+          await ctx.reply(ctx.t("connect-replaced", { label, uid: escapeHtml(check.uid) }), { parse_mode: "HTML" });
+          return;
+        }
         await ctx.reply(
-          ctx.t("connect-done", {
+          ctx.t(held > 0 ? "connect-added" : "connect-done", {
+            count: held + 1,
             label: escapeHtml(check.label || "—"),
             env: ctx.t(draft.demo ? "env-demo" : "env-live"),
             permissions: escapeHtml(check.permissions.join(", ")),
@@ -264,6 +274,6 @@ export function connectFeature(): Composer<BotContext> {
     if (ctx.match !== "connect") return next();
     if (ctx.conversation.active(CONNECT) === 0) await ctx.conversation.enter(CONNECT);
   });
-  privateOnly(feature, ["connect", "status", "disconnect"], "connect");
+  privateOnly(feature, ["connect", "status", "accounts", "disconnect"], "connect");
   return feature;
 }

@@ -15,7 +15,7 @@ import { pendingTicket, type PendingTicket } from "../pending.js";
 import { privateOnly } from "../private-only.js";
 import { commandView, progressEdits } from "../question.js";
 import { answerText } from "../views/answers.js";
-import { figureNotes, pickerKeyboard, renderRecords, renderSummary, summaryKeyboard } from "../views/interest.js";
+import { accountLine, figureNotes, pickerKeyboard, renderRecords, renderSummary, shownView, summaryKeyboard } from "../views/interest.js";
 
 export interface InterestFeatureDependencies {
   interest: Pick<InterestService, "hasKey" | "summary" | "heldSummary" | "records" | "lines">;
@@ -45,15 +45,17 @@ export function interestFeature(dependencies: InterestFeatureDependencies): Comp
   function message(ctx: BotContext, view: InterestView, answer: InterestAnswer, display: TimeDisplay): { text: string; keyboard?: InlineKeyboard } {
     if (answer.kind !== "summary") return { text: answerText(ctx.t, answer) };
     const notes = figureNotes(ctx.t, answer, display);
-    const keyboard = summaryKeyboard(ctx.t, view);
+    const shown = shownView(view, answer.accounts);
+    const keyboard = summaryKeyboard(ctx.t, shown, answer.accounts);
+    const account = accountLine(ctx.t, answer.accounts);
     if (answer.summary.currencies.length > 0)
-      return { text: renderSummary(ctx.t, view, answer.summary, { ...display, now: now(), notes }), keyboard };
+      return { text: renderSummary(ctx.t, shown, answer.summary, { ...display, now: now(), notes, account }), keyboard };
     const known = currenciesOf(answer.lines);
     let text: string;
     if (known.length === 0) text = ctx.t("interest-no-history");
     else if (view.ccy !== undefined && !known.includes(view.ccy)) text = ctx.t("interest-never-borrowed", { ccy: view.ccy, known: known.join(", ") });
     else text = ctx.t("interest-empty", { filter: "", hint: ctx.t("interest-usage") });
-    return { text: [...notes, text].join("\n"), keyboard };
+    return { text: [...account, ...notes, text].join("\n"), keyboard };
   }
 
   async function show(ctx: BotContext, chatId: number, messageId: number, view: InterestView): Promise<void> {
@@ -152,7 +154,7 @@ export function interestFeature(dependencies: InterestFeatureDependencies): Comp
     (kind: "ccy" | "instId") =>
     async (ctx: PressContext, { view }: PagedView, { chatId, messageId }: PressedMessage) => {
       await ctx.answerCallbackQuery();
-      const lines = await dependencies.interest.lines(ctx.from.id);
+      const lines = await dependencies.interest.lines(ctx.from.id, view.account);
       const choices = kind === "ccy" ? currenciesOf(lines) : instrumentsOf(lines, view.ccy);
       await ctx.api.editMessageReplyMarkup(chatId, messageId, { reply_markup: pickerKeyboard(ctx.t, view, kind, choices.slice(0, 40)) });
     };

@@ -3,13 +3,15 @@ import { isPassingTrouble } from "../../okx/errors.js";
 import type { NoFigures } from "../../services/interest.js";
 import { escapeHtml } from "../html.js";
 
-/** Why a question has no figures: no key, a key that cannot be read, or what OKX said. */
+/** Why a question has no figures: no key, a key that cannot be read, an account removed, or what OKX said. */
 export function answerText(t: Translate, answer: NoFigures): string {
   switch (answer.kind) {
     case "no-key":
       return t("interest-no-key");
     case "unreadable-key":
       return t("status-unreadable");
+    case "account-gone":
+      return t("interest-account-gone");
     case "okx-error":
       // Not the key's fault, and not worth /connect again: OKX's answer could not be read.
       if (answer.category === "bad-response") return t("interest-okx-unreadable", { code: escapeHtml(answer.code) });

@@ -94,6 +94,7 @@ export const digestRenderer: DigestRenderer = {
   keyNotice(t, answer) {
     switch (answer.kind) {
       case "no-key":
+      case "account-gone":
         return t("digest-no-key");
       case "unreadable-key":
         return t("digest-key-unreadable");

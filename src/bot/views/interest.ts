@@ -1,15 +1,16 @@
 import { InlineKeyboard } from "grammy";
 import { Decimal, displayDecimals, formatAmount, formatPercent } from "../../domain/money.js";
-import type { CurrencySummary, Summary } from "../../domain/summary.js";
+import type { AccountTotal, CurrencySummary, Summary } from "../../domain/summary.js";
 import { yearlyRate } from "../../domain/summary.js";
 import { formatDate, formatDateTime, formatRange, zoneLabel, type TimeDisplay } from "../../domain/time.js";
 import { PERIOD_NAMES, type InterestView } from "../../domain/view.js";
 import { interestButtons, openButton } from "../buttons.js";
 import type { InterestRecord } from "../../domain/interest-record.js";
 import { cursorOf, type RecordsPage } from "../../domain/records-page.js";
-import type { FigureNotes } from "../../services/interest.js";
+import type { AccountsShown, FigureNotes } from "../../services/interest.js";
 import type { Translate } from "../../domain/translate.js";
 import { escapeHtml } from "../html.js";
+import { cutText } from "../../domain/text.js";
 import { fitting, MESSAGE_LIMIT } from "./budget.js";
 import { displayWidth, padEndTo } from "./columns.js";
 
@@ -41,6 +42,25 @@ export const lineName = (t: Translate, line: { mgnMode: string; instId: string }
 export const describeView = (t: Translate, view: InterestView) =>
   [view.ccy ?? t("interest-all"), view.mgnMode === undefined ? undefined : modeName(t, view.mgnMode), view.instId].filter(Boolean).join(" · ");
 
+/** Characters of an account's name on a button: the rest of a long name is cut. */
+const ACCOUNT_BUTTON_WIDTH = 14;
+
+/**
+ * The view with the account it shows named, so every button under it stays on that account; as it is
+ * for a person with one account, whose buttons never name one.
+ */
+export function shownView(view: InterestView, accounts: AccountsShown): InterestView {
+  if (accounts.held.length < 2) return view;
+  return { ...view, account: accounts.shown === "all" ? "all" : accounts.shown.slot };
+}
+
+/** The line under a summary's title naming its account, for a person with several; none with one. */
+export function accountLine(t: Translate, accounts: AccountsShown): string[] {
+  if (accounts.held.length < 2) return [];
+  const name = accounts.shown === "all" ? t("interest-all-accounts", { count: accounts.held.length }) : escapeHtml(accounts.shown.name);
+  return [t("account-shown", { account: name })];
+}
+
 function currencyBlock(t: Translate, currency: CurrencySummary): string {
   const { ccy } = currency;
   const row = (label: string, value: string) => `${padEndTo(label, LABEL_WIDTH)} ${value}`;
@@ -69,11 +89,24 @@ function currencyBlock(t: Translate, currency: CurrencySummary): string {
   const lines = shown.map((line) => `  ${padEndTo(lineName(t, line), width)}  ${formatAmount(line.total, ccy).padStart(displayDecimals(ccy) + 6)}`);
   const rest = currency.lines.length - shown.length;
   const more = rest > 0 ? `\n${t("interest-more-lines", { count: rest, ccy: escapeHtml(ccy) })}` : "";
-  return `<b>${escapeHtml(ccy)}</b>\n<pre>${escapeHtml(rows.join("\n"))}</pre>\n${t("interest-by-line")}\n<pre>${escapeHtml(lines.join("\n"))}</pre>${more}`;
+  const byAccount =
+    currency.accounts === undefined ? "" : `\n${t("interest-by-account")}\n<pre>${escapeHtml(accountRows(currency.accounts, ccy))}</pre>`;
+  return `<b>${escapeHtml(ccy)}</b>\n<pre>${escapeHtml(rows.join("\n"))}</pre>\n${t("interest-by-line")}\n<pre>${escapeHtml(lines.join("\n"))}</pre>${more}${byAccount}`;
+}
+
+/** A currency's interest per account, in columns like its lines. */
+function accountRows(accounts: readonly AccountTotal[], ccy: string): string {
+  const names = accounts.map((account) => cutText(account.name, 20));
+  const width = Math.max(...names.map(displayWidth));
+  return accounts
+    .map((account, index) => `  ${padEndTo(names[index]!, width)}  ${formatAmount(account.total, ccy).padStart(displayDecimals(ccy) + 6)}`)
+    .join("\n");
 }
 
 export interface SummaryContext extends TimeDisplay {
   now: number;
+  /** The line naming the account shown, for a person with several (`accountLine`). */
+  account: string[];
   /** Lines of text that qualify the figures (partial history, stale data). */
   notes: string[];
 }
@@ -82,7 +115,7 @@ export function renderSummary(t: Translate, view: InterestView, summary: Summary
   const title = t("interest-title", { what: escapeHtml(describeView(t, view)), period: t(`period-${view.period}`) });
   const range = t("interest-range", { ...formatRange(summary.from, summary.to, context), zone: zoneLabel(summary.to, context.zone) });
   const updated = `<i>${t("interest-updated", { time: `${formatDateTime(context.now, context)} ${zoneLabel(context.now, context.zone)}` })}</i>`;
-  const head = [title, range, ...context.notes, ""].join("\n");
+  const head = [title, ...context.account, range, ...context.notes, ""].join("\n");
   const moreNote = (count: number) => t("interest-more", { count });
   // The costliest currencies first, as many as fit beside the note that names how many are left out.
   const blocks = summary.currencies.slice(0, MAX_CURRENCIES).map((currency) => currencyBlock(t, currency));
@@ -92,10 +125,23 @@ export function renderSummary(t: Translate, view: InterestView, summary: Summary
   return [head, ...shown, ...(left > 0 ? [moreNote(left)] : []), updated].join("\n");
 }
 
-/** The filter buttons under every summary; the current choice of each row is marked. */
-export function summaryKeyboard(t: Translate, view: InterestView): InlineKeyboard {
-  const mark = (label: string, on: boolean) => (on ? `· ${label} ·` : label);
+const mark = (label: string, on: boolean) => (on ? `· ${label} ·` : label);
+
+/**
+ * The filter buttons under every summary; the current choice of each row is marked. A person with several
+ * accounts has a row more: All, then each account.
+ */
+export function summaryKeyboard(t: Translate, view: InterestView, accounts: AccountsShown): InlineKeyboard {
   const keyboard = new InlineKeyboard();
+  if (accounts.held.length > 1) {
+    keyboard.text(mark(t("button-all"), view.account === "all"), interestButtons.summary.data({ view: { ...view, account: "all" } }));
+    accounts.held.forEach((account, index) => {
+      if ((index + 1) % 4 === 0) keyboard.row();
+      const label = mark(cutText(account.name, ACCOUNT_BUTTON_WIDTH), view.account === account.slot);
+      keyboard.text(label, interestButtons.summary.data({ view: { ...view, account: account.slot } }));
+    });
+    keyboard.row();
+  }
   for (const period of PERIOD_NAMES) keyboard.text(mark(period, view.period === period), interestButtons.summary.data({ view: { ...view, period } }));
   keyboard.row();
   keyboard.text(
