@@ -137,7 +137,7 @@ async function main(): Promise<void> {
         loadHistory: (uid, key) => interest.loadHistory(uid, key),
       },
       status: { credentials },
-      accounts: { credentials, forget, forgetAccount: forgetAccount({ credentials, cache }) },
+      accounts: { credentials, forget, forgetAccount: forgetAccount({ credentials, cache, preferences }) },
       language: preferences,
       filters: { interest, preferences },
       interest: {

@@ -27,14 +27,16 @@ export const interestButtons = {
 
 /** A press in the digest's settings. */
 export type DigestPress =
-  | { step: "menu" | "show" | "on" | "off" | "stop" | "now" | "time" | "zone" | "loc" | "ccy" }
+  | { step: "menu" | "show" | "on" | "off" | "stop" | "now" | "time" | "zone" | "loc" | "ccy" | "acct" }
   | { step: "hour"; hour: number }
   | { step: "minute"; hour: number; minute: number }
   | { step: "common-zone"; zone: string }
   /** A currency, or `*` for all of them. */
-  | { step: "currency"; ccy: string };
+  | { step: "currency"; ccy: string }
+  /** One of the person's accounts by its UID, or `*` for all of them. */
+  | { step: "account"; uid: string };
 
-const STEPS = ["menu", "show", "on", "off", "stop", "now", "time", "zone", "loc", "ccy"] as const;
+const STEPS = ["menu", "show", "on", "off", "stop", "now", "time", "zone", "loc", "ccy", "acct"] as const;
 const hour = z
   .string()
   .regex(/^\d{1,2}$/)
@@ -65,6 +67,8 @@ export const digestButton = buttonKind<DigestPress>(
         return ["z", String(COMMON_ZONES.indexOf(press.zone as (typeof COMMON_ZONES)[number]))];
       case "currency":
         return ["c", press.ccy];
+      case "account":
+        return ["a", press.uid];
       default:
         return [press.step];
     }
@@ -75,6 +79,7 @@ export const digestButton = buttonKind<DigestPress>(
     z.tuple([z.literal("m"), hour, minute]).transform(([, hour, minute]) => ({ step: "minute" as const, hour, minute })),
     z.tuple([z.literal("z"), zoneIndex]).transform(([, zone]) => ({ step: "common-zone" as const, zone })),
     z.tuple([z.literal("c"), z.union([z.literal("*"), z.string().regex(CURRENCY)])]).transform(([, ccy]) => ({ step: "currency" as const, ccy })),
+    z.tuple([z.literal("a"), z.string().regex(/^(\*|[0-9A-Za-z]{1,32})$/)]).transform(([, uid]) => ({ step: "account" as const, uid })),
   ]),
 );
 

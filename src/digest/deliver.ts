@@ -1,5 +1,5 @@
 import { GrammyError, HttpError, type Api, type InlineKeyboard, type Transformer } from "grammy";
-import { buildDigest, digestWindows, type Digest } from "../domain/digest.js";
+import { buildDigest, digestWindows, type AccountDigest } from "../domain/digest.js";
 import { isoDate, localDate, type TimeDisplay } from "../domain/time.js";
 import type { Logger } from "../log.js";
 import { isPassingTrouble } from "../okx/errors.js";
@@ -21,8 +21,8 @@ export interface DigestMessageContext extends TimeDisplay {
 
 /** The words of a digest's messages (HTML), passed in: digests know nothing of the bot's views. */
 export interface DigestRenderer {
-  /** The day's digest, and the buttons under it. */
-  digest(t: Translate, digest: Digest, context: DigestMessageContext): { text: string; keyboard: InlineKeyboard };
+  /** The day's digest, one part per account, and the buttons under it. */
+  digest(t: Translate, parts: AccountDigest[], context: DigestMessageContext): { text: string; keyboard: InlineKeyboard };
   /** Tells the user their key gives no figures any more (gone, unreadable, refused by OKX). */
   keyNotice(t: Translate, answer: NoFigures): string;
 }
@@ -164,12 +164,13 @@ export async function deliverDigest(dependencies: DigestDeliveryDependencies, ru
     message = { text: renderer.keyNotice(t, answer), delivered: "key-notice" };
   } else {
     await marks.keyWorks(run.userId);
-    const digest = buildDigest(
-      answer.accounts.flatMap(({ records }) => records),
-      windows,
-      answer.to,
-      settings.currencies,
-    );
+    // The accounts chosen in /digest (all of them when none is, or none chosen is still held), each its own part.
+    const chosen = answer.accounts.filter(({ account }) => settings.accounts.includes(account.uid));
+    const covered = chosen.length === 0 ? answer.accounts : chosen;
+    const digest = covered.map(({ account, records }) => ({
+      ...(answer.accounts.length > 1 ? { account: account.name } : {}),
+      digest: buildDigest(records, windows, answer.to, settings.currencies),
+    }));
     const late = !run.manual && startedAt - run.dueAt > (dependencies.lateAfterMs ?? LATE_AFTER_MS);
     const context = { zone, locale, now: answer.to, figures: answer, ...(late ? { lateFrom: run.dueAt } : {}) };
     message = { ...renderer.digest(t, digest, context), delivered: "sent" };

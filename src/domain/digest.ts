@@ -11,11 +11,13 @@ export interface DigestSettings {
   minute: number;
   /** Only these currencies; every currency borrowed when empty. */
   currencies: string[];
+  /** Only these of the person's accounts (OKX UIDs); every account when empty. */
+  accounts: string[];
   /** Language of the digest, as the user's Telegram client gave it when they set it up. */
   locale: string;
 }
 
-export const DEFAULT_DIGEST: DigestSettings = { on: false, hour: 9, minute: 0, currencies: [], locale: "en" };
+export const DEFAULT_DIGEST: DigestSettings = { on: false, hour: 9, minute: 0, currencies: [], accounts: [], locale: "en" };
 export const TREND_DAYS = 7;
 const HOUR_MS = 3600_000;
 
@@ -69,6 +71,12 @@ export interface CurrencyDigest {
 export interface Digest {
   day: LocalDate;
   currencies: CurrencyDigest[];
+}
+
+/** One account's digest; `account` names it where the person has several. */
+export interface AccountDigest {
+  account?: string;
+  digest: Digest;
 }
 
 const totals = (summary: Summary) => new Map(summary.currencies.map((currency) => [currency.ccy, currency.total]));

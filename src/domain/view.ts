@@ -98,7 +98,7 @@ export const pagedView: z.ZodType<Required<PagedView>, string[]> = z.array(z.str
 
 export type ArgumentProblem = { problem: "currency" | "period" | "unknown"; value: string };
 
-/** `/interest`, `/interest USDT`, `/interest USDT 7d`, `/interest 30d btc`, `/interest BTC-USDT`. */
+/** `/interest`, `/interest USDT`, `/interest USDT 7d`, `/interest 30d btc`, `/interest BTC-USDT`, `/interest all` (every account summed). */
 export function parseInterestArguments(text: string, fallback: InterestView): InterestView | ArgumentProblem {
   const view: InterestView = { ...fallback };
   for (const word of text.trim().split(/\s+/).filter(Boolean)) {
@@ -107,6 +107,7 @@ export function parseInterestArguments(text: string, fallback: InterestView): In
     if (lower in PERIODS) view.period = lower as Period;
     else if (/^\d+(h|d|w|m|y)$/.test(lower)) return { problem: "period", value: word };
     else if (lower === "cross" || lower === "isolated") view.mgnMode = lower;
+    else if (lower === "all") view.account = "all";
     else if (INSTRUMENT.test(upper)) view.instId = upper;
     else if (CURRENCY.test(upper)) view.ccy = upper;
     else return { problem: /^[a-z0-9]+$/i.test(word) ? "currency" : "unknown", value: cutText(word, 20) };

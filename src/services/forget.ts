@@ -58,10 +58,13 @@ async function clearUnshared(cache: InterestCache, accounts: readonly LeftAccoun
  * history, once no other Telegram user is connected to it); their other accounts, settings and digests
  * stay. Returns whether it was held.
  */
-export function forgetAccount(dependencies: Pick<ForgetDependencies, "credentials" | "cache">) {
-  const { credentials, cache } = dependencies;
+export function forgetAccount(dependencies: Pick<ForgetDependencies, "credentials" | "cache" | "preferences">) {
+  const { credentials, cache, preferences } = dependencies;
   return async (userId: number, uid: string): Promise<boolean> => {
     const { erased, accounts } = await credentials.forgetAccount(userId, uid);
+    // The digest names the accounts it covers: this one is no longer among them.
+    const digest = await preferences.digest(userId);
+    if (digest.accounts.includes(uid)) await preferences.setDigest(userId, { ...digest, accounts: digest.accounts.filter((held) => held !== uid) });
     await clearUnshared(cache, accounts);
     return erased;
   };

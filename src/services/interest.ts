@@ -161,6 +161,11 @@ export class InterestService {
     return { accounts: { held, shown: choice === "all" && held.length > 1 ? "all" : accountName(read[0]!.info) }, read };
   }
 
+  /** The person's accounts as the views name them, the default first. */
+  async accounts(userId: number): Promise<AccountName[]> {
+    return (await this.dependencies.credentials.accounts(userId)).map(accountName);
+  }
+
   /** Whether the user has a key stored (which may still fail to open): a question without one is answered at once. */
   hasKey(userId: number): Promise<boolean> {
     return this.dependencies.credentials.has(userId);

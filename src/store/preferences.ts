@@ -80,7 +80,7 @@ export class PreferenceStore {
   async digest(userId: number): Promise<DigestSettings> {
     const saved = await this.redis.hget(this.key(userId), "digest");
     if (saved === null) return { ...DEFAULT_DIGEST };
-    const [on, time = "", currencies = "", locale = DEFAULT_DIGEST.locale] = saved.split("|");
+    const [on, time = "", currencies = "", locale = DEFAULT_DIGEST.locale, accounts = ""] = saved.split("|");
     const [hour, minute] = time.split(":").map(Number);
     const valid = (value: number | undefined, below: number) => value !== undefined && Number.isInteger(value) && value >= 0 && value < below;
     return {
@@ -88,6 +88,7 @@ export class PreferenceStore {
       hour: valid(hour, 24) ? hour! : DEFAULT_DIGEST.hour,
       minute: valid(minute, 60) ? minute! : DEFAULT_DIGEST.minute,
       currencies: digestCurrencies(currencies.split(",")),
+      accounts: accounts.split(",").filter((uid) => /^[0-9A-Za-z]{1,32}$/.test(uid)),
       locale,
     };
   }
@@ -97,7 +98,14 @@ export class PreferenceStore {
     await this.redis.hset(
       this.key(userId),
       "digest",
-      [settings.on ? "1" : "0", time, digestCurrencies(settings.currencies).join(","), settings.locale].join("|"),
+      // The accounts only when chosen: the settings of a person with every account read as they always have.
+      [
+        settings.on ? "1" : "0",
+        time,
+        digestCurrencies(settings.currencies).join(","),
+        settings.locale,
+        ...(settings.accounts.length > 0 ? [settings.accounts.join(",")] : []),
+      ].join("|"),
     );
   }
 

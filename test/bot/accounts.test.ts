@@ -59,6 +59,22 @@ describe("several OKX accounts of one person", () => {
     const sub = await chat.expect(/Account: Sub[\s\S]*Updated/, 30_000);
     expect(totalOf(sub.text ?? "")).toBe(usdtWeek(accounts.sub));
 
+    // The digest has one part per account; /digest chooses which.
+    chat.send("/digest");
+    const settings = await chat.expect(/Daily digest: off[\s\S]*Accounts: All accounts/);
+    chat.press(settings, /Send now/);
+    const both = await chat.expect(/Your borrowing[\s\S]*🏦 Main[\s\S]*🏦 Sub/, 30_000);
+    expect(both.text).toMatch(/USDT/);
+    chat.press(settings, /Accounts/);
+    chat.press(await chat.expect(/Which accounts\?/), /^Sub$/);
+    chat.send("/digest");
+    const onlySub = await chat.expect(/Accounts: Sub/);
+    // "Send now" is taken once in three seconds.
+    await new Promise((resolve) => setTimeout(resolve, 3_100));
+    chat.press(onlySub, /Send now/);
+    const subDigest = await chat.expect(/Your borrowing[\s\S]*🏦 Sub/, 30_000);
+    expect(subDigest.text).not.toMatch(/🏦 Main/);
+
     // Another key of an account already held is recognised by its UID: not a third account.
     chat.send("/connect");
     chat.press(await giveKey(chat, mainAgain), /Live/);

@@ -117,8 +117,8 @@ describe.each(["en", "zh"] as const)("messages for an account of 40 lines and 20
     const windows = digestWindows(localDate(due, "Asia/Kolkata"), "Asia/Kolkata");
     const digest = buildDigest(records, windows, due, []);
     expect(digest.currencies.length).toBe(20);
-    expect(renderDigest(t, digest, { ...display, locale, now: due, notes, lateFrom: due }).length).toBeLessThanOrEqual(MESSAGE_LIMIT);
-    expectButtonsFit(digestKeyboard(t, digest));
+    expect(renderDigest(t, [{ digest }], { ...display, locale, now: due, notes, lateFrom: due }).length).toBeLessThanOrEqual(MESSAGE_LIMIT);
+    expectButtonsFit(digestKeyboard(t, [{ digest }]));
     expectButtonsFit(currencyKeyboard(t, { ...DEFAULT_DIGEST, currencies: CURRENCIES }, CURRENCIES));
     const daily = dailyInterest(records, NOW - 7 * 24 * HOUR_MS, NOW, "Asia/Kolkata");
     expect(chartCaption(t, { period: "7d" }, daily, notes).length).toBeLessThanOrEqual(CAPTION_LIMIT);

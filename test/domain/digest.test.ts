@@ -92,7 +92,7 @@ describe("the digest", () => {
     const records = hourly("USDT", windows.month.from, dueAt, "0.1");
     const digest = buildDigest(records, windows, dueAt, []);
     const t = (key: string, variables: Record<string, string | number> = {}) => `${key}${JSON.stringify(variables)}`;
-    const text = renderDigest(t, digest, { locale: "en", zone: ZONE, now: dueAt, notes: [], lateFrom: dueAt });
+    const text = renderDigest(t, [{ digest }], { locale: "en", zone: ZONE, now: dueAt, notes: [], lateFrom: dueAt });
     expect(text).toContain('digest-title{"day":"Sun 29 Mar"}');
     expect(text).toContain("2.3000");
     expect(text).toContain('digest-change{"change":"−4.2 %"}');

@@ -6,6 +6,7 @@ describe("/interest arguments", () => {
   it("reads currency, period, mode and instrument in any order", () => {
     expect(parseInterestArguments("", fallback)).toEqual({ period: "7d" });
     expect(parseInterestArguments("usdt", fallback)).toEqual({ period: "7d", ccy: "USDT" });
+    expect(parseInterestArguments("all usdt", fallback)).toEqual({ period: "7d", ccy: "USDT", account: "all" });
     expect(parseInterestArguments("30d BTC", fallback)).toEqual({ period: "30d", ccy: "BTC" });
     expect(parseInterestArguments("isolated btc-usdt 1y", fallback)).toEqual({ period: "1y", mgnMode: "isolated", instId: "BTC-USDT" });
     expect(parseInterestArguments("1INCH", fallback)).toEqual({ period: "7d", ccy: "1INCH" });

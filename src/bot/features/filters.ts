@@ -1,6 +1,7 @@
 import { Composer, InlineKeyboard } from "grammy";
 import { currenciesOf, instrumentsOf } from "../../domain/interest-record.js";
-import { CURRENCY, INSTRUMENT, PERIOD_NAMES, type InterestView, type MarginMode, type Period } from "../../domain/view.js";
+import { CURRENCY, INSTRUMENT, PERIOD_NAMES, type AccountChoice, type InterestView, type MarginMode, type Period } from "../../domain/view.js";
+import { cutText } from "../../domain/text.js";
 import type { InterestService } from "../../services/interest.js";
 import type { PreferenceStore } from "../../store/preferences.js";
 import { nextAnswer } from "../answers.js";
@@ -14,7 +15,7 @@ export const FILTERS = "filters";
 const ALL = "*";
 
 export interface FiltersDependencies {
-  interest: Pick<InterestService, "lines">;
+  interest: Pick<InterestService, "lines" | "accounts">;
   preferences: Pick<PreferenceStore, "setPageSize">;
 }
 
@@ -65,11 +66,19 @@ async function choose(
 export function filtersConversation(dependencies: FiltersDependencies) {
   return async function filters(conversation: BotConversation, ctx: ConversationContext): Promise<void> {
     const userId = ctx.from!.id;
-    const lines = await conversation.external(() => dependencies.interest.lines(userId));
+    const held = await conversation.external(() => dependencies.interest.accounts(userId));
     const all = { label: ctx.t("button-all"), value: ALL };
     const pick = (value: string) => (value === ALL ? undefined : value);
 
     await ctx.reply(ctx.t("filters-intro"));
+    // A person with several accounts chooses one, or all of them summed, first: the choices after are theirs.
+    let account: AccountChoice | undefined;
+    if (held.length > 1) {
+      const choices = held.map((one) => ({ label: cutText(one.name, 20), value: `s${one.slot}` }));
+      const chosen = await choose(conversation, ctx, ctx.t("filters-step-account"), [all, ...choices]);
+      account = chosen === ALL ? "all" : Number(chosen.slice(1));
+    }
+    const lines = await conversation.external(() => dependencies.interest.lines(userId, account));
     const currencies = currenciesOf(lines);
     const ccy = pick(
       await choose(conversation, ctx, ctx.t("filters-step-currency"), [all, ...currencies.map((value) => ({ label: value, value }))], {
@@ -114,7 +123,13 @@ export function filtersConversation(dependencies: FiltersDependencies) {
     );
     await conversation.external(() => dependencies.preferences.setPageSize(userId, pageSize));
 
-    const view: InterestView = { period, ...(ccy && { ccy }), ...(mgnMode && { mgnMode }), ...(instId && { instId }) };
+    const view: InterestView = {
+      period,
+      ...(ccy && { ccy }),
+      ...(mgnMode && { mgnMode }),
+      ...(instId && { instId }),
+      ...(account !== undefined && { account }),
+    };
     const keyboard = new InlineKeyboard()
       .text(ctx.t("button-show"), interestButtons.summary.data({ view }))
       .text(ctx.t("button-records"), interestButtons.records.data({ view }))

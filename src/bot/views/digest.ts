@@ -1,13 +1,16 @@
 import { InlineKeyboard } from "grammy";
 import type { DigestRenderer } from "../../digest/deliver.js";
-import type { Digest, DigestSettings } from "../../domain/digest.js";
+import type { AccountDigest, Digest, DigestSettings } from "../../domain/digest.js";
 import { Decimal, formatAmount, formatPercent } from "../../domain/money.js";
 import { clockTime, COMMON_ZONES, formatDateTime, formatDay, zoneLabel, type TimeDisplay } from "../../domain/time.js";
 import { MINUTE_CHOICES } from "../../domain/clock-time.js";
 import { digestButton, interestButtons } from "../buttons.js";
 import { escapeHtml } from "../html.js";
+import { fitting, MESSAGE_LIMIT } from "./budget.js";
 import type { Translate } from "../../domain/translate.js";
 import { figureNotes } from "./interest.js";
+import type { AccountName } from "../../services/interest.js";
+import { cutText } from "../../domain/text.js";
 
 const BARS = "▁▂▃▄▅▆▇█";
 /** Currencies per digest message; the rest are named in one line. */
@@ -41,15 +44,8 @@ export interface DigestContext extends TimeDisplay {
   notes: string[];
 }
 
-/** The daily digest message: per currency the day reported against the one before, rate, debt, trend, month. */
-export function renderDigest(t: Translate, digest: Digest, context: DigestContext): string {
-  const title = t("digest-title", { day: formatDay(digest.day, context.locale) });
-  const late =
-    context.lateFrom === undefined
-      ? []
-      : [t("digest-late", { time: `${formatDateTime(context.lateFrom, context)} ${zoneLabel(context.lateFrom, context.zone)}` })];
-  if (digest.currencies.length === 0) return [title, ...late, ...context.notes, t("digest-nothing")].join("\n");
-  const blocks = digest.currencies.slice(0, MAX_CURRENCIES).map((currency) => {
+function currencyBlocks(t: Translate, digest: Digest): string[] {
+  return digest.currencies.slice(0, MAX_CURRENCIES).map((currency) => {
     const { ccy } = currency;
     const change = currency.change === undefined ? t("digest-change-none") : t("digest-change", { change: signedPercent(currency.change) });
     return [
@@ -67,17 +63,48 @@ export function renderDigest(t: Translate, digest: Digest, context: DigestContex
       }),
     ].join("\n");
   });
-  const hidden = digest.currencies.slice(MAX_CURRENCIES).map((currency) => currency.ccy);
-  const more = hidden.length === 0 ? [] : [t("digest-more", { list: escapeHtml(hidden.join(", ")) })];
-  return [title, ...late, ...context.notes, "", blocks.join("\n\n"), ...more].join("\n");
 }
 
-/** Under a digest: each currency's `/interest` view of the last 7 days, and the settings. */
-export function digestKeyboard(t: Translate, digest: Digest): InlineKeyboard {
+/** One account's part: its currencies, the day reported against the one before, rate, debt, trend, month. */
+function accountPart(t: Translate, { account, digest }: AccountDigest): string {
+  const heading = account === undefined ? [] : [`🏦 <b>${escapeHtml(account)}</b>`];
+  if (digest.currencies.length === 0) return [...heading, t("digest-nothing")].join("\n");
+  const hidden = digest.currencies.slice(MAX_CURRENCIES).map((currency) => currency.ccy);
+  const more = hidden.length === 0 ? [] : [t("digest-more", { list: escapeHtml(hidden.join(", ")) })];
+  return [...heading, currencyBlocks(t, digest).join("\n\n"), ...more].join("\n");
+}
+
+/**
+ * The daily digest message: one part per account (each named where there are several), as many as fit
+ * in Telegram's 4,096 characters, then the names of those left out.
+ */
+export function renderDigest(t: Translate, parts: readonly AccountDigest[], context: DigestContext): string {
+  const day = parts[0]?.digest.day;
+  const title = t("digest-title", { day: day === undefined ? "" : formatDay(day, context.locale) });
+  const late =
+    context.lateFrom === undefined
+      ? []
+      : [t("digest-late", { time: `${formatDateTime(context.lateFrom, context)} ${zoneLabel(context.lateFrom, context.zone)}` })];
+  if (parts.every(({ digest }) => digest.currencies.length === 0) && parts.length < 2)
+    return [title, ...late, ...context.notes, t("digest-nothing")].join("\n");
+  const head = [title, ...late, ...context.notes, ""].join("\n");
+  const blocks = parts.map((part) => accountPart(t, part));
+  const leftOut = (from: number) => parts.slice(from).map((part) => part.account ?? "");
+  const budget = MESSAGE_LIMIT - head.length - t("digest-more-accounts", { list: escapeHtml(leftOut(0).join(", ")) }).length - 2;
+  const shown = fitting(blocks, budget);
+  const more = shown < parts.length ? [t("digest-more-accounts", { list: escapeHtml(leftOut(shown).join(", ")) })] : [];
+  return [head, ...blocks.slice(0, shown).join("\n\n").split("\n"), ...more].join("\n");
+}
+
+/** Under a digest: each currency's `/interest` view of the last 7 days (of all accounts where there are several), and the settings. */
+export function digestKeyboard(t: Translate, parts: readonly AccountDigest[]): InlineKeyboard {
   const keyboard = new InlineKeyboard();
-  digest.currencies.slice(0, MAX_CURRENCIES).forEach((currency, index) => {
+  const several = parts.length > 1;
+  const currencies = [...new Set(parts.flatMap(({ digest }) => digest.currencies.slice(0, MAX_CURRENCIES).map((currency) => currency.ccy)))];
+  currencies.slice(0, MAX_CURRENCIES).forEach((ccy, index) => {
     if (index > 0 && index % 3 === 0) keyboard.row();
-    keyboard.text(t("digest-button-details", { ccy: currency.ccy }), interestButtons.summary.data({ view: { period: "7d", ccy: currency.ccy } }));
+    const view = { period: "7d" as const, ccy, ...(several ? { account: "all" as const } : {}) };
+    keyboard.text(t("digest-button-details", { ccy }), interestButtons.summary.data({ view }));
   });
   return keyboard
     .row()
@@ -87,9 +114,9 @@ export function digestKeyboard(t: Translate, digest: Digest): InlineKeyboard {
 
 /** The digests' messages in the bot's words. */
 export const digestRenderer: DigestRenderer = {
-  digest: (t, digest, { figures, ...context }) => ({
-    text: renderDigest(t, digest, { ...context, notes: figureNotes(t, figures, context, "digest-partial") }),
-    keyboard: digestKeyboard(t, digest),
+  digest: (t, parts, { figures, ...context }) => ({
+    text: renderDigest(t, parts, { ...context, notes: figureNotes(t, figures, context, "digest-partial") }),
+    keyboard: digestKeyboard(t, parts),
   }),
   keyNotice(t, answer) {
     switch (answer.kind) {
@@ -113,7 +140,7 @@ export interface SettingsContext extends TimeDisplay {
   next?: number;
 }
 
-export function renderDigestSettings(t: Translate, settings: DigestSettings, context: SettingsContext): string {
+export function renderDigestSettings(t: Translate, settings: DigestSettings, context: SettingsContext, accounts: readonly AccountName[]): string {
   const lines = [
     t(settings.on ? "digest-settings-on" : "digest-settings-off"),
     t("digest-settings-time", {
@@ -125,19 +152,41 @@ export function renderDigestSettings(t: Translate, settings: DigestSettings, con
       list: settings.currencies.length === 0 ? t("digest-all-currencies") : escapeHtml(settings.currencies.join(", ")),
     }),
   ];
+  if (accounts.length > 1) {
+    const chosen = accounts.filter((account) => settings.accounts.includes(account.uid));
+    const list = chosen.length === 0 ? t("digest-all-accounts") : escapeHtml(chosen.map((account) => account.name).join(", "));
+    lines.push(t("digest-settings-accounts", { list }));
+  }
   if (!context.zoneChosen) lines.push(t("digest-zone-guessed"));
   if (settings.on && context.next !== undefined) lines.push(t("digest-settings-next", { time: formatDateTime(context.next, context) }));
   return lines.join("\n");
 }
 
-export function digestSettingsKeyboard(t: Translate, settings: DigestSettings): InlineKeyboard {
-  return new InlineKeyboard()
+export function digestSettingsKeyboard(t: Translate, settings: DigestSettings, accounts: readonly AccountName[]): InlineKeyboard {
+  const keyboard = new InlineKeyboard()
     .text(t(settings.on ? "digest-button-off" : "digest-button-on"), digestButton.data({ step: settings.on ? "off" : "on" }))
     .text(t("digest-button-now"), digestButton.data({ step: "now" }))
     .row()
     .text(t("digest-button-time"), digestButton.data({ step: "time" }))
     .text(t("digest-button-zone"), digestButton.data({ step: "zone" }))
     .text(t("digest-button-currencies"), digestButton.data({ step: "ccy" }));
+  if (accounts.length > 1) keyboard.row().text(t("digest-button-accounts"), digestButton.data({ step: "acct" }));
+  return keyboard;
+}
+
+/** The person's accounts to toggle; none chosen means all. */
+export function accountKeyboard(t: Translate, settings: DigestSettings, accounts: readonly AccountName[]): InlineKeyboard {
+  const chosen = accounts.filter((account) => settings.accounts.includes(account.uid));
+  const keyboard = new InlineKeyboard().text(
+    chosen.length === 0 ? `· ${t("digest-all-accounts")} ·` : t("digest-all-accounts"),
+    digestButton.data({ step: "account", uid: "*" }),
+  );
+  accounts.forEach((account, index) => {
+    if (index % 2 === 0) keyboard.row();
+    const name = cutText(account.name, 20);
+    keyboard.text(chosen.includes(account) ? `✓ ${name}` : name, digestButton.data({ step: "account", uid: account.uid }));
+  });
+  return keyboard.row().text(t("button-back"), digestButton.data({ step: "show" }));
 }
 
 /** 24 hours, six a row; the chosen one marked. */

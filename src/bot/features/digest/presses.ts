@@ -5,7 +5,7 @@ import { digestButton, type DigestPress } from "../../buttons.js";
 import { onPress, type PressContext, type PressedMessage } from "../../callback-data.js";
 import type { BotContext } from "../../context.js";
 import { editText } from "../../edit.js";
-import { currencyKeyboard, hourKeyboard, minuteKeyboard, zoneKeyboard } from "../../views/digest.js";
+import { accountKeyboard, currencyKeyboard, hourKeyboard, minuteKeyboard, zoneKeyboard } from "../../views/digest.js";
 import type { DigestSchedule } from "../../../digest/schedule.js";
 import type { DigestSettingsFlow } from "./settings.js";
 
@@ -94,6 +94,23 @@ export function digestPresses(settings: DigestSettingsFlow, schedule: Pick<Diges
       await settings.save(ctx, { ...stored, currencies });
       await ctx.answerCallbackQuery();
       await edit(ctx.t("digest-choose-currencies"), currencyKeyboard(ctx.t, { ...stored, currencies }, known));
+    },
+    acct: async ({ ctx, stored, edit }) => {
+      await ctx.answerCallbackQuery();
+      await edit(ctx.t("digest-choose-accounts"), accountKeyboard(ctx.t, stored, await settings.accounts(ctx)));
+    },
+    account: async ({ ctx, press: { uid }, stored, edit }) => {
+      // Only the person's own accounts: callback data is the client's to forge.
+      const held = await settings.accounts(ctx);
+      const kept = stored.accounts.filter((chosen) => chosen !== uid && held.some((account) => account.uid === chosen));
+      let accounts: string[];
+      if (uid === "*") accounts = [];
+      else if (stored.accounts.includes(uid)) accounts = kept;
+      else if (!held.some((account) => account.uid === uid)) return ctx.answerCallbackQuery({ text: ctx.t("button-stale") });
+      else accounts = [...kept, uid];
+      await settings.save(ctx, { ...stored, accounts });
+      await ctx.answerCallbackQuery();
+      await edit(ctx.t("digest-choose-accounts"), accountKeyboard(ctx.t, { ...stored, accounts }, held));
     },
   };
 

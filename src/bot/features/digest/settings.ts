@@ -13,7 +13,7 @@ import { digestSettingsKeyboard, renderDigestSettings } from "../../views/digest
 export interface DigestFeatureDependencies {
   preferences: Pick<PreferenceStore, "digest" | "setDigest" | "savedTimeZone" | "setTimeZone" | "digestAwaiting" | "setDigestAwaiting">;
   schedule: Pick<DigestSchedule, "apply" | "remove" | "next" | "sendNow">;
-  interest: Pick<InterestService, "lines">;
+  interest: Pick<InterestService, "lines" | "accounts">;
   now?: () => number;
 }
 
@@ -31,6 +31,7 @@ export function digestSettings(dependencies: DigestFeatureDependencies) {
     const saved = await preferences.savedTimeZone(userId);
     const zone = saved ?? guessTimeZone(ctx.from?.language_code);
     const next = settings.on ? await schedule.next(userId) : undefined;
+    const accounts = await dependencies.interest.accounts(userId);
     const context = {
       zone,
       locale: await ctx.i18n.getLocale(),
@@ -38,7 +39,7 @@ export function digestSettings(dependencies: DigestFeatureDependencies) {
       now: now(),
       ...(next === undefined ? {} : { next }),
     };
-    return { text: renderDigestSettings(ctx.t, settings, context), keyboard: digestSettingsKeyboard(ctx.t, settings) };
+    return { text: renderDigestSettings(ctx.t, settings, context, accounts), keyboard: digestSettingsKeyboard(ctx.t, settings, accounts) };
   }
 
   /** Saves the settings (with the zone, so the schedule and the digest agree on it) and moves the schedule. */
@@ -68,7 +69,9 @@ export function digestSettings(dependencies: DigestFeatureDependencies) {
       await save(ctx, await preferences.digest(ctx.from!.id), zone);
       await awaiting(ctx, undefined);
     },
-    /** The currencies the picker offers: those the account borrowed (its lines in the cache). */
+    /** The person's accounts, for the account picker. */
+    accounts: (ctx: BotContext) => dependencies.interest.accounts(ctx.from!.id),
+    /** The currencies the picker offers: those the accounts borrowed (their lines in the cache). */
     knownCurrencies: async (ctx: BotContext) =>
       currenciesOf(await dependencies.interest.lines(ctx.from!.id))
         .sort()
