@@ -41,7 +41,7 @@ function compare(a: RecordCursor, b: RecordCursor): number {
  * than `before`. Records sharing a place (two lines of one hour whose keys collide) are never split
  * between pages, so every record is on exactly one page going older and the same going back newer.
  */
-export function recordsPage(records: readonly InterestRecord[], page: RecordsPage, size: number): InterestRecord[] {
+export function recordsPage<R extends InterestRecord>(records: readonly R[], page: RecordsPage, size: number): R[] {
   const placed = records.map((record) => ({ record, at: cursorOf(record) }));
   placed.sort((a, b) => compare(a.at, b.at));
   const samePlace = (a: RecordCursor, b: RecordCursor) => a.ts === b.ts && a.line === b.line;

@@ -29,6 +29,9 @@ export interface FigureNotes {
   stale?: { code: string; category: OkxErrorCategory; asOf: number };
 }
 
+/** A record, named by its account when several are shown together. */
+export type AccountRecord = InterestRecord & { account?: string };
+
 /** One of a person's accounts as the views name it. */
 export interface AccountName {
   slot: number;
@@ -348,16 +351,20 @@ export class InterestService {
     return uniqueLines((await Promise.all(scope.read.map((connection) => this.dependencies.cache.lines(connection.info.uid)))).flat());
   }
 
-  /** One page of raw records of the view, newest first, from the cache; all accounts' records in one order. */
-  async records(userId: number, view: InterestView, page: RecordsPage, size: number): Promise<InterestRecord[] | undefined> {
+  /** One page of raw records of the view, newest first, from the cache; all accounts' records in one order, each named. */
+  async records(userId: number, view: InterestView, page: RecordsPage, size: number): Promise<AccountRecord[] | undefined> {
     const scope = await this.scope(userId, view.account);
     if ("kind" in scope) return undefined;
     const to = this.now();
     const from = to - PERIODS[view.period];
-    const all = (await Promise.all(scope.read.map((connection) => this.dependencies.cache.range(connection.info.uid, from, to))))
-      .flat()
-      .filter((record) => matchesView(view, record));
-    return recordsPage(all, page, size);
+    const several = scope.read.length > 1;
+    const all = await Promise.all(
+      scope.read.map(async ({ info }) => {
+        const records = (await this.dependencies.cache.range(info.uid, from, to)).filter((record) => matchesView(view, record));
+        return several ? records.map((record) => ({ ...record, account: accountName(info).name })) : records;
+      }),
+    );
+    return recordsPage<AccountRecord>(all.flat(), page, size);
   }
 }
 

@@ -59,6 +59,13 @@ describe("several OKX accounts of one person", () => {
     const sub = await chat.expect(/Account: Sub[\s\S]*Updated/, 30_000);
     expect(totalOf(sub.text ?? "")).toBe(usdtWeek(accounts.sub));
 
+    // The records of All say whose each is.
+    chat.send("/interest all USDT 7d");
+    chat.press(await chat.expect(/Account: All accounts \(2\)[\s\S]*Updated/, 30_000), /Records/);
+    const records = await chat.expect(/hourly records/i, 30_000);
+    expect(records.text).toMatch(/Main · /);
+    expect(records.text).toMatch(/Sub · /);
+
     // The digest has one part per account; /digest chooses which.
     chat.send("/digest");
     const settings = await chat.expect(/Daily digest: off[\s\S]*Accounts: All accounts/);

@@ -5,9 +5,8 @@ import { yearlyRate } from "../../domain/summary.js";
 import { formatDate, formatDateTime, formatRange, zoneLabel, type TimeDisplay } from "../../domain/time.js";
 import { PERIOD_NAMES, type InterestView } from "../../domain/view.js";
 import { interestButtons, openButton } from "../buttons.js";
-import type { InterestRecord } from "../../domain/interest-record.js";
 import { cursorOf, type RecordsPage } from "../../domain/records-page.js";
-import type { AccountsShown, FigureNotes } from "../../services/interest.js";
+import type { AccountRecord, AccountsShown, FigureNotes } from "../../services/interest.js";
 import type { Translate } from "../../domain/translate.js";
 import { escapeHtml } from "../html.js";
 import { cutText } from "../../domain/text.js";
@@ -182,13 +181,14 @@ export function renderRecords(
   t: Translate,
   view: InterestView,
   page: RecordsPage,
-  records: readonly InterestRecord[],
+  records: readonly AccountRecord[],
   display: TimeDisplay,
 ): { text: string; keyboard: InlineKeyboard } {
   const title = t("records-title", { what: escapeHtml(describeView(t, view)), period: t(`period-${view.period}`) });
   const [time = "", ccy = "", mode = "", interest = ""] = t("records-columns").split("|");
   const times = records.map((record) => formatDateTime(Number(record.ts), display));
-  const modes = records.map((record) => lineName(t, record));
+  // Records of several accounts together say whose each is, before the line.
+  const modes = records.map((record) => `${record.account === undefined ? "" : `${cutText(record.account, 10)} · `}${lineName(t, record)}`);
   const timeWidth = Math.max(12, displayWidth(time), ...times.map(displayWidth));
   const modeWidth = Math.max(4, displayWidth(mode), ...modes.map(displayWidth));
   const rows = records.map((record, index) =>
