@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import { z } from "zod";
 import { DEFAULT_REGION_URLS, type RegionUrls } from "./okx/regions.js";
+import { HISTORY_DEPTH_MS } from "./okx/interest-accrued.js";
 import type { RedisSettings } from "./store/redis.js";
 import type { MasterKey } from "./store/vault.js";
 
@@ -70,6 +71,14 @@ const configSchema = z
     OKX_US_BASE_URL: httpUrl.default(DEFAULT_REGION_URLS.us),
     OKX_TIMEOUT_MS: positiveInt(10_000),
     HISTORY_BUDGET_MS: positiveInt(20_000),
+    HISTORY_KEEP_DAYS: z.coerce
+      .number()
+      .int()
+      .refine(
+        (days) => days === 0 || days >= 365,
+        "must be 0 (OKX's year only) or at least 365 days (OKX serves a year: fewer would be loaded again)",
+      )
+      .default(730),
     REDIS_URL: z
       .string()
       .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
@@ -121,6 +130,8 @@ const configSchema = z
       okxTimeoutMs: settings.OKX_TIMEOUT_MS,
       /** How long a question may page back through history before answering with what is held. */
       historyBudgetMs: settings.HISTORY_BUDGET_MS,
+      /** How far back the account's records are kept, ms: what OKX drops after its year stays (0 days: OKX's year only). */
+      historyKeepMs: Math.max(settings.HISTORY_KEEP_DAYS * 86_400_000, HISTORY_DEPTH_MS),
       /** Where Redis is: its URL, or Sentinel, or a cluster (see `connectRedis`). */
       redis: {
         url: settings.REDIS_URL,

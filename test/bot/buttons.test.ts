@@ -3,7 +3,7 @@ import { z } from "zod";
 import { connectButton, digestButton, filtersButton, interestButtons, languageButton } from "../../src/bot/buttons.js";
 import { buttonKind } from "../../src/bot/callback-data.js";
 import { COMMON_ZONES } from "../../src/domain/time.js";
-import { PERIOD_NAMES } from "../../src/domain/view.js";
+import { PERIOD_NAMES } from "../../src/domain/period.js";
 
 describe("view buttons", () => {
   it("round-trips every view within Telegram's 64 bytes", () => {

@@ -2,8 +2,9 @@ import { InlineKeyboard } from "grammy";
 import { Decimal, displayDecimals, formatAmount, formatPercent } from "../../domain/money.js";
 import type { CurrencySummary, Summary } from "../../domain/summary.js";
 import { yearlyRate } from "../../domain/summary.js";
-import { formatDate, formatDateTime, formatRange, zoneLabel, type TimeDisplay } from "../../domain/time.js";
-import { PERIOD_NAMES, type InterestView } from "../../domain/view.js";
+import { calendarSpan, isRolling, PERIOD_NAMES, type Period } from "../../domain/period.js";
+import { formatDate, formatDateTime, formatMonth, formatRange, zoneLabel, type TimeDisplay } from "../../domain/time.js";
+import type { InterestView } from "../../domain/view.js";
 import { interestButtons, openButton } from "../buttons.js";
 import type { InterestRecord } from "../../domain/interest-record.js";
 import { cursorOf, type RecordsPage } from "../../domain/records-page.js";
@@ -24,7 +25,16 @@ export function figureNotes(t: Translate, answer: FigureNotes, display: TimeDisp
     notes.push(t(key, { code: escapeHtml(answer.stale.code), date: formatDateTime(answer.stale.asOf, display) }));
   }
   if (answer.partialFrom !== undefined) notes.push(t(partialKey, { date: formatDate(answer.partialFrom, display) }));
+  if (answer.keptFrom !== undefined) notes.push(t("interest-kept-from", { date: formatDate(answer.keptFrom, display) }));
   return notes;
+}
+
+/** A period in words: `last 7 days`, `this month`, `November 2026`, `2026` (`2026年11月`, `2026年`). */
+export function periodName(t: Translate, period: Period, locale: string): string {
+  if (isRolling(period) || period === "this-month" || period === "last-month") return t(`period-${period}`);
+  // A named month or year is the same on every clock.
+  const { year, month, months } = calendarSpan(period, 0, "UTC");
+  return formatMonth(year, month, locale, months);
 }
 
 /** How many currencies, and lines of each, one summary shows at most: within 4096 characters, it shows fewer. */
@@ -79,7 +89,7 @@ export interface SummaryContext extends TimeDisplay {
 }
 
 export function renderSummary(t: Translate, view: InterestView, summary: Summary, context: SummaryContext): string {
-  const title = t("interest-title", { what: escapeHtml(describeView(t, view)), period: t(`period-${view.period}`) });
+  const title = t("interest-title", { what: escapeHtml(describeView(t, view)), period: periodName(t, view.period, context.locale) });
   const range = t("interest-range", { ...formatRange(summary.from, summary.to, context), zone: zoneLabel(summary.to, context.zone) });
   const updated = `<i>${t("interest-updated", { time: `${formatDateTime(context.now, context)} ${zoneLabel(context.now, context.zone)}` })}</i>`;
   const head = [title, range, ...context.notes, ""].join("\n");
@@ -97,6 +107,9 @@ export function summaryKeyboard(t: Translate, view: InterestView): InlineKeyboar
   const mark = (label: string, on: boolean) => (on ? `· ${label} ·` : label);
   const keyboard = new InlineKeyboard();
   for (const period of PERIOD_NAMES) keyboard.text(mark(period, view.period === period), interestButtons.summary.data({ view: { ...view, period } }));
+  keyboard.row();
+  for (const period of ["this-month", "last-month"] as const)
+    keyboard.text(mark(t(`button-${period}`), view.period === period), interestButtons.summary.data({ view: { ...view, period } }));
   keyboard.row();
   keyboard.text(
     mark(t("button-all-modes"), view.mgnMode === undefined),
@@ -139,7 +152,7 @@ export function renderRecords(
   records: readonly InterestRecord[],
   display: TimeDisplay,
 ): { text: string; keyboard: InlineKeyboard } {
-  const title = t("records-title", { what: escapeHtml(describeView(t, view)), period: t(`period-${view.period}`) });
+  const title = t("records-title", { what: escapeHtml(describeView(t, view)), period: periodName(t, view.period, display.locale) });
   const [time = "", ccy = "", mode = "", interest = ""] = t("records-columns").split("|");
   const times = records.map((record) => formatDateTime(Number(record.ts), display));
   const modes = records.map((record) => lineName(t, record));
