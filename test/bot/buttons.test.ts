@@ -8,7 +8,7 @@ import { PERIOD_NAMES } from "../../src/domain/period.js";
 describe("view buttons", () => {
   it("round-trips every view within Telegram's 64 bytes", () => {
     const longest = { period: "90d" as const, ccy: "ABCDEFGHIJKL", mgnMode: "isolated" as const, instId: "ABCDEFGHIJKL-ABCDEFGHIJKL" };
-    for (const period of PERIOD_NAMES) {
+    for (const period of [...PERIOD_NAMES, "this-month", "last-month", "2026-11", "2099-12", "2000-01", "2026"] as const) {
       for (const view of [{ period }, { period, ccy: "USDT" }, { period, mgnMode: "cross" as const }, { ...longest, period }]) {
         for (const page of [{}, { after: { ts: 1637312400000, line: 36 ** 5 - 1 } }, { before: { ts: 4102444800000, line: 0 } }]) {
           const data = interestButtons.records.data({ view, page });
@@ -17,6 +17,17 @@ describe("view buttons", () => {
         }
       }
     }
+  });
+
+  it("carries a calendar period by its code, and refuses one it does not make", () => {
+    const data = interestButtons.summary.data({ view: { period: "2026-11", ccy: "USDT" } });
+    expect(data).toBe("iv:m8y:USDT:-:-");
+    expect(interestButtons.chart.read(interestButtons.chart.data({ view: { period: "last-month" } }))).toEqual({
+      view: { period: "last-month" },
+      page: {},
+    });
+    for (const forged of ["iv:2026-11:-:-:-", "iv:mzz:-:-:-", "iv:y1:-:-:-", "iv:month:-:-:-"])
+      expect(interestButtons.summary.read(forged)).toBeUndefined();
   });
 
   it("reads the hour-only cursors of buttons made before", () => {

@@ -2,7 +2,7 @@ import { InlineKeyboard } from "grammy";
 import { Decimal, displayDecimals, formatAmount, formatPercent } from "../../domain/money.js";
 import type { CurrencySummary, Summary } from "../../domain/summary.js";
 import { yearlyRate } from "../../domain/summary.js";
-import { calendarSpan, isRolling, PERIOD_NAMES, type Period } from "../../domain/period.js";
+import { calendarSpan, isRolling, PERIOD_NAMES, periodRange, type Period } from "../../domain/period.js";
 import { formatDate, formatDateTime, formatMonth, formatRange, zoneLabel, type TimeDisplay } from "../../domain/time.js";
 import type { InterestView } from "../../domain/view.js";
 import { interestButtons, openButton } from "../buttons.js";
@@ -51,13 +51,14 @@ export const lineName = (t: Translate, line: { mgnMode: string; instId: string }
 export const describeView = (t: Translate, view: InterestView) =>
   [view.ccy ?? t("interest-all"), view.mgnMode === undefined ? undefined : modeName(t, view.mgnMode), view.instId].filter(Boolean).join(" · ");
 
-function currencyBlock(t: Translate, currency: CurrencySummary): string {
+/** A currency's figures; those "now" of a period that is over are those of its last hour, and nothing is projected. */
+function currencyBlock(t: Translate, currency: CurrencySummary, over: boolean): string {
   const { ccy } = currency;
   const row = (label: string, value: string) => `${padEndTo(label, LABEL_WIDTH)} ${value}`;
   const rows = [
     row(t("interest-total"), `${formatAmount(currency.total, ccy)} ${ccy} ${t("interest-hours", { hours: currency.hours })}`),
     row(
-      t("interest-rate-now"),
+      t(over ? "interest-rate-end" : "interest-rate-now"),
       // Nothing borrowed now (a loan repaid): no rate to quote.
       currency.currentRate === undefined
         ? "—"
@@ -65,14 +66,14 @@ function currencyBlock(t: Translate, currency: CurrencySummary): string {
     ),
     row(t("interest-average"), `${formatPercent(currency.averageRate)}${t("interest-per-hour")}`),
     row(
-      t("interest-debt-now"),
+      t(over ? "interest-debt-end" : "interest-debt-now"),
       `${formatAmount(currency.currentLiability, ccy)} ${ccy} (${t("interest-peak", { amount: formatAmount(currency.peakLiability, ccy) })})`,
     ),
   ];
   if (currency.interestFreeLiability !== undefined) {
     rows.push(row(t("interest-free"), `${formatAmount(currency.interestFreeLiability, ccy)} ${ccy}`));
   }
-  rows.push(row(t("interest-next-30d"), `≈ ${formatAmount(currency.projected30d, ccy)} ${ccy}`));
+  if (!over) rows.push(row(t("interest-next-30d"), `≈ ${formatAmount(currency.projected30d, ccy)} ${ccy}`));
   // The costliest lines (they come sorted); the rest are a filter away.
   const shown = currency.lines.slice(0, MAX_LINES);
   const width = Math.max(...shown.map((line) => displayWidth(lineName(t, line))));
@@ -95,7 +96,8 @@ export function renderSummary(t: Translate, view: InterestView, summary: Summary
   const head = [title, range, ...context.notes, ""].join("\n");
   const moreNote = (count: number) => t("interest-more", { count });
   // The costliest currencies first, as many as fit beside the note that names how many are left out.
-  const blocks = summary.currencies.slice(0, MAX_CURRENCIES).map((currency) => currencyBlock(t, currency));
+  const over = !isRolling(view.period) && periodRange(view.period, context.now, context.zone).end < context.now;
+  const blocks = summary.currencies.slice(0, MAX_CURRENCIES).map((currency) => currencyBlock(t, currency, over));
   const budget = MESSAGE_LIMIT - head.length - updated.length - moreNote(summary.currencies.length).length - 3;
   const shown = blocks.slice(0, fitting(blocks, budget));
   const left = summary.currencies.length - shown.length;
