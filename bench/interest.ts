@@ -7,6 +7,8 @@
  *   per second of that walk against OKX's 2.5;
  * - cold: the second asks `/interest 1y` at once (the answer waits for its walk);
  * - the Redis the first account's year takes, per record (MEMORY USAGE of every key of the account);
+ * - the Redis each year kept past OKX's costs a typical account (three lines borrowed every hour: 26,280
+ *   records): what a second year of blocks adds to its keys (MEMORY USAGE, every field counted);
  * - warm: `/interest` (7 days) and `/interest 1y` asked again and again, the bot's own time per update as
  *   it logs it, 600 ms apart as a person would (closer questions wait for the account's OKX slot);
  * - the time to compute a summary over the whole year, in this process.
@@ -17,8 +19,9 @@ import { parseArgs } from "node:util";
 import { summarize } from "../src/domain/summary.js";
 import { HISTORY_DEPTH_MS, INTEREST_ACCRUED_PATH } from "../src/okx/interest-accrued.js";
 import { InterestCache } from "../src/store/interest-cache.js";
+import { fillCache } from "../test/support/cache.js";
 import { connect, startEndToEnd } from "../test/support/e2e.js";
-import { fakeAccount } from "../test/support/fake-okx/index.js";
+import { DEFAULT_LINES, fakeAccount, generateAccruals, HOUR_MS } from "../test/support/fake-okx/index.js";
 import { startRedis } from "../test/support/redis-server.js";
 
 const { values } = parseArgs({ options: { warm: { type: "string", default: "100" } } });
@@ -79,6 +82,24 @@ try {
   const bytesPerRecord = round(bytes / quiet.records.length);
   console.log(`redis: ${(bytes / 1024).toFixed(0)} kB for the year of one account, ${bytesPerRecord} bytes a record`);
 
+  // A year kept past OKX's: three lines, every hour, a year older than the year held.
+  const kept = "bench-kept";
+  const keptBytes = async () => {
+    let total = 0;
+    for (const key of await e2e.redis.keys(`${e2e.prefix}rec:${kept}*`)) total += (await e2e.redis.memory("USAGE", key, "SAMPLES", 0)) ?? 0;
+    return total;
+  };
+  const lines = DEFAULT_LINES.slice(0, 3);
+  const served = generateAccruals({ seed: 2, lines, endTs: Date.now(), hours: 365 * 24 });
+  await fillCache(cache, kept, served);
+  const oneYear = await keptBytes();
+  const older = generateAccruals({ seed: 3, lines, endTs: Date.now() - 365 * 24 * HOUR_MS, hours: 365 * 24 });
+  await fillCache(cache, kept, older);
+  const bytesPerAccountYear = (await keptBytes()) - oneYear;
+  console.log(
+    `redis: each kept year of an account of three lines borrowed every hour (${older.length} records) adds ${(bytesPerAccountYear / 1024).toFixed(0)} kB (${round(bytesPerAccountYear / older.length)} bytes a record)`,
+  );
+
   const updateTimes = () =>
     e2e.bot
       .logs()
@@ -126,7 +147,18 @@ try {
   );
 
   console.log(
-    JSON.stringify({ bench: "interest", coldMs, warmP50Ms, warmP99Ms, summaryYearMs, bytesPerRecord, warm1yP50Ms, backfillMs, backfillRatio }),
+    JSON.stringify({
+      bench: "interest",
+      coldMs,
+      warmP50Ms,
+      warmP99Ms,
+      summaryYearMs,
+      bytesPerRecord,
+      bytesPerAccountYear,
+      warm1yP50Ms,
+      backfillMs,
+      backfillRatio,
+    }),
   );
 } finally {
   await e2e.close();

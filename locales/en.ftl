@@ -16,7 +16,7 @@ help =
     I read the interest OKX charges on your margin loans and sum it up for you. I only ever read: give me a read-only key.
 
     /connect — link a read-only OKX API key (private chat only)
-    /interest — interest summary: /interest, /interest USDT, /interest USDT 30d, /interest BTC-USDT 1y
+    /interest — interest summary: /interest, /interest USDT, /interest USDT 30d, /interest BTC-USDT 1y, /interest USDT 2026-11, /interest 2026, /interest last month
     /chart — interest per day as a picture, same choices: /chart USDT 30d
     /export — the hourly records as a CSV file, same choices: /export USDT 1y
     /filters — choose currency, margin mode, instrument, period and page size step by step
@@ -140,10 +140,15 @@ period-7d = last 7 days
 period-30d = last 30 days
 period-90d = last 90 days
 period-1y = last year
+period-this-month = this month
+period-last-month = last month
 
-interest-usage = Try /interest, /interest USDT or /interest USDT 7d (periods: 24h, 7d, 30d, 90d, 1y).
+interest-usage = Try /interest, /interest USDT or /interest USDT 7d (periods: 24h, 7d, 30d, 90d, 1y, a month like 2026-11, a year like 2026, this month, last month).
 interest-bad-currency = “{ $value }” is not a currency code. Try /interest USDT.
-interest-bad-period = “{ $value }” is not a period I know: 24h, 7d, 30d, 90d or 1y.
+interest-bad-period = “{ $value }” is not a period I know: 24h, 7d, 30d, 90d or 1y, a month like 2026-11, a year like 2026, this month or last month.
+interest-period-future = That period has not begun yet: ask for one that has, such as this month.
+interest-period-before-kept = That period ended before the history I keep: the last { $days } days.
+interest-period-not-held = I hold nothing of that period: OKX serves only its last year, and I keep older records only from while a key of this account was connected.
 interest-no-key = No OKX key is connected yet. /connect a read-only key first.
 interest-account-gone = That account is no longer connected: /accounts lists those that are.
 interest-loading = ⏳ Asking OKX…
@@ -154,8 +159,10 @@ interest-range = { $from } – { $to } ({ $zone })
 interest-total = Total
 interest-hours = over { $hours } h
 interest-rate-now = Rate now
+interest-rate-end = End rate
 interest-average = Average
 interest-debt-now = Debt now
+interest-debt-end = End debt
 interest-peak = peak { $amount }
 interest-free = Free debt
 interest-next-30d = Next 30 d
@@ -170,6 +177,7 @@ interest-more-lines = …and { $count } more lines: /interest { $ccy } isolated,
 interest-empty = No interest in this period{ $filter }. { $hint }
 interest-never-borrowed = Your account has no interest on { $ccy } in the past year. It has: { $known }.
 interest-no-history = OKX has no interest records for this account in the past year: nothing borrowed, nothing charged.
+interest-kept-from = ℹ️ Figures from { $date } on: I hold nothing older (OKX serves one year; I keep older records only from while a key of this account was connected).
 interest-partial = ⏳ Figures from { $date } on: the rest of your history is loading, and this message updates itself when it is in.
 interest-stale = ⚠️ OKX is not answering ({ $code }); these figures are from { $date }.
 interest-stale-unreadable = ⚠️ OKX sent figures I could not read ({ $code }). I stored none of them; these figures are the ones I held, from { $date }.
@@ -189,6 +197,8 @@ button-instrument = { $inst } ▾
 button-any-instrument = Instrument ▾
 button-records = 📜 Records
 button-refresh = 🔄 Refresh
+button-this-month = This month
+button-last-month = Last month
 button-all = All
 button-back = « Back
 button-newer = « Newer

@@ -16,7 +16,7 @@ help =
     我读取 OKX 对你的杠杆借币收取的利息并为你汇总。我只读取数据：请给我只读密钥。
 
     /connect — 绑定只读 OKX API 密钥（仅限私聊）
-    /interest — 利息汇总：/interest、/interest USDT、/interest USDT 30d、/interest BTC-USDT 1y
+    /interest — 利息汇总：/interest、/interest USDT、/interest USDT 30d、/interest BTC-USDT 1y、/interest USDT 2026-11、/interest 2026、/interest 上月
     /chart — 每日利息图表，参数相同：/chart USDT 30d
     /export — 每小时记录导出为 CSV 文件，参数相同：/export USDT 1y
     /filters — 逐步选择币种、保证金模式、产品、周期和每页条数
@@ -140,10 +140,15 @@ period-7d = 最近 7 天
 period-30d = 最近 30 天
 period-90d = 最近 90 天
 period-1y = 最近一年
+period-this-month = 本月
+period-last-month = 上月
 
-interest-usage = 试试 /interest、/interest USDT 或 /interest USDT 7d（周期：24h、7d、30d、90d、1y）。
+interest-usage = 试试 /interest、/interest USDT 或 /interest USDT 7d（周期：24h、7d、30d、90d、1y，月份如 2026-11，年份如 2026，本月、上月）。
 interest-bad-currency = “{ $value }”不是币种代码。试试 /interest USDT。
-interest-bad-period = 我不认识周期“{ $value }”：可用 24h、7d、30d、90d 或 1y。
+interest-bad-period = 我不认识周期“{ $value }”：可用 24h、7d、30d、90d 或 1y，月份如 2026-11，年份如 2026，本月或上月。
+interest-period-future = 这个期间还没有开始：请换一个已经开始的期间，例如本月。
+interest-period-before-kept = 这个期间在我保存的历史之前就已结束：我只保存最近 { $days } 天。
+interest-period-not-held = 这个期间的数据我一条也没有：OKX 只提供最近一年，更早的记录我只保存此账户的密钥绑定期间加载的部分。
 interest-no-key = 尚未绑定 OKX 密钥。请先 /connect 一个只读密钥。
 interest-account-gone = 该账户已不再绑定：/accounts 列出当前绑定的账户。
 interest-loading = ⏳ 正在查询 OKX…
@@ -154,8 +159,10 @@ interest-range = { $from } – { $to }（{ $zone }）
 interest-total = 合计
 interest-hours = 共 { $hours } 小时
 interest-rate-now = 当前利率
+interest-rate-end = 期末利率
 interest-average = 平均利率
 interest-debt-now = 当前负债
+interest-debt-end = 期末负债
 interest-peak = 峰值 { $amount }
 interest-free = 免息负债
 interest-next-30d = 未来 30 天
@@ -170,6 +177,7 @@ interest-more-lines = …还有 { $count } 条：/interest { $ccy } isolated，�
 interest-empty = 此期间{ $filter }没有利息。{ $hint }
 interest-never-borrowed = 过去一年你的账户没有 { $ccy } 的利息。有利息的币种：{ $known }。
 interest-no-history = 过去一年 OKX 没有此账户的计息记录：没有借币，也没有利息。
+interest-kept-from = ℹ️ 数据自 { $date } 起：更早的数据我没有（OKX 只提供一年；更早的记录我只保存此账户的密钥绑定期间加载的部分）。
 interest-partial = ⏳ 数据自 { $date } 起：其余历史正在加载，加载完成后本消息会自动更新。
 interest-stale = ⚠️ OKX 暂无响应（{ $code }）；以下数据截至 { $date }。
 interest-stale-unreadable = ⚠️ OKX 发来了我无法读取的数据（{ $code }）。这些数据均未保存；以下是我已保存的数据，截至 { $date }。
@@ -189,6 +197,8 @@ button-instrument = { $inst } ▾
 button-any-instrument = 产品 ▾
 button-records = 📜 明细
 button-refresh = 🔄 刷新
+button-this-month = 本月
+button-last-month = 上月
 button-all = 全部
 button-back = « 返回
 button-newer = « 较新

@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import { z } from "zod";
 import { DEFAULT_REGION_URLS, type RegionUrls } from "./okx/regions.js";
+import { HISTORY_DEPTH_MS } from "./okx/interest-accrued.js";
 import type { RedisSettings } from "./store/redis.js";
 import type { MasterKey } from "./store/vault.js";
 
@@ -71,6 +72,14 @@ const configSchema = z
     OKX_TIMEOUT_MS: positiveInt(10_000),
     HISTORY_BUDGET_MS: positiveInt(20_000),
     MAX_ACCOUNTS_PER_USER: z.coerce.number().int().min(1).max(36, "must be at most 36: an account's place in a button is one character").default(10),
+    HISTORY_KEEP_DAYS: z.coerce
+      .number()
+      .int()
+      .refine(
+        (days) => days === 0 || days >= 365,
+        "must be 0 (OKX's year only) or at least 365 days (OKX serves a year: fewer would be loaded again)",
+      )
+      .default(730),
     REDIS_URL: z
       .string()
       .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
@@ -124,6 +133,8 @@ const configSchema = z
       historyBudgetMs: settings.HISTORY_BUDGET_MS,
       /** The most OKX accounts one person may connect. */
       maxAccountsPerUser: settings.MAX_ACCOUNTS_PER_USER,
+      /** How far back the account's records are kept, ms: what OKX drops after its year stays (0 days: OKX's year only). */
+      historyKeepMs: Math.max(settings.HISTORY_KEEP_DAYS * 86_400_000, HISTORY_DEPTH_MS),
       /** Where Redis is: its URL, or Sentinel, or a cluster (see `connectRedis`). */
       redis: {
         url: settings.REDIS_URL,

@@ -70,13 +70,14 @@ async function main(): Promise<void> {
   /** Set on the first signal: background work cut short from then on is left to another replica, not a problem. */
   let stopping = false;
   const history = new HistoryLoader(okx, cache, {
+    keepMs: config.historyKeepMs,
     onWalkError: (error, uid) => {
       // Its lease lapses and the next question, here or on another replica, walks on from what was saved.
       if (stopping) logger.info({ uid }, "history walk left for later: stopping");
       else logger.warn({ err: error, uid }, "history walk stopped");
     },
   });
-  const interest = new InterestService({ credentials, cache, history, logger });
+  const interest = new InterestService({ credentials, cache, history, logger, keepMs: config.historyKeepMs });
   // BullMQ blocks on its connection: no per-command timeout and no cap on retries there.
   const queueRedis = duplicateRedis(redis, {
     maxRetriesPerRequest: null,

@@ -27,6 +27,17 @@ describe("configuration", () => {
     expect(config.masterKeys).toEqual([{ id: "k1", key: Buffer.alloc(32, 7) }]);
   });
 
+  it("keeps 730 days of history unless told otherwise, OKX's year with 0, and never less than OKX's year", () => {
+    const DAY_MS = 86_400_000;
+    expect(loadConfig(valid).historyKeepMs).toBe(730 * DAY_MS);
+    expect(loadConfig({ ...valid, HISTORY_KEEP_DAYS: "0" }).historyKeepMs).toBe(365 * DAY_MS);
+    expect(loadConfig({ ...valid, HISTORY_KEEP_DAYS: "1095" }).historyKeepMs).toBe(1095 * DAY_MS);
+    for (const days of ["100", "-5", "2.5", "forever"]) {
+      expect(problemsOf({ ...valid, HISTORY_KEEP_DAYS: days })).toEqual([expect.stringMatching(/^HISTORY_KEEP_DAYS: /)]);
+    }
+    expect(problemsOf({ ...valid, HISTORY_KEEP_DAYS: "100" })[0]).toMatch(/must be 0 \(OKX's year only\) or at least 365 days/);
+  });
+
   it("reads every setting, trimming a trailing slash from URLs", () => {
     const config = loadConfig({
       ...valid,

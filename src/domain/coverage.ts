@@ -21,11 +21,21 @@ export function addSpan(spans: readonly Span[], added: Span): Span[] {
 }
 
 /**
- * The spans that still reach `cutoff` or later, once the records older than it are dropped. A span keeps
- * its start: what it held below the cutoff is gone from OKX too, so nothing is left to page there.
+ * The spans a walk plans from: those that reach `cutoff` (the start of OKX's year) or later. A span keeps
+ * its start; below the cutoff OKX has nothing to page, so what is kept there, or missing, is no gap.
  */
 export function spansFrom(spans: readonly Span[], cutoff: number): Span[] {
   return spans.filter((span) => span.to >= cutoff);
+}
+
+/** The spans once the records before `kept` are dropped: those reaching it, none claiming anything before it. */
+export function keptSpans(spans: readonly Span[], kept: number): Span[] {
+  return spans.filter((span) => span.to >= kept).map((span) => ({ from: Math.max(span.from, kept), to: span.to }));
+}
+
+/** The oldest time from which everything up to `at` is held; undefined when `at` itself is not held. */
+export function heldBack(spans: readonly Span[], at: number): number | undefined {
+  return spans.find((span) => span.from <= at && at <= span.to)?.from;
 }
 
 /**

@@ -13,8 +13,8 @@ dayjs.extend(utc);
 
 /** How each language writes a date. */
 const PATTERNS = {
-  en: { monthDay: "D MMM", yearMonthDay: "D MMM YYYY", day: "ddd D MMM" },
-  zh: { monthDay: "M月D日", yearMonthDay: "YYYY年M月D日", day: "M月D日 周dd" },
+  en: { monthDay: "D MMM", yearMonthDay: "D MMM YYYY", day: "ddd D MMM", month: "MMMM YYYY", year: "YYYY" },
+  zh: { monthDay: "M月D日", yearMonthDay: "YYYY年M月D日", day: "M月D日 周dd", month: "YYYY年M月", year: "YYYY年" },
 } as const;
 const patterns = (locale: string) => (locale === "zh" ? PATTERNS.zh : PATTERNS.en);
 
@@ -31,6 +31,11 @@ export const clockTime = (hour: number, minute: number) => `${String(hour).padSt
 /** `25 Nov`, or `11月25日` in Chinese. */
 export function formatMonthDay(date: LocalDate, locale: string): string {
   return write(date, patterns(locale).monthDay, locale);
+}
+
+/** `November 2026` (`2026年11月`), or with `months` 12 a year: `2026` (`2026年`). */
+export function formatMonth(year: number, month: number, locale: string, months: 1 | 12 = 1): string {
+  return write({ year, month, day: 1 }, months === 12 ? patterns(locale).year : patterns(locale).month, locale);
 }
 
 /** `25 Nov 2026`, or `2026年11月25日` in Chinese. */

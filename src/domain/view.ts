@@ -1,17 +1,8 @@
 import { z } from "zod";
+import { joinMonthWords, parsePeriod, periodCode, periodOfCode, type Period } from "./period.js";
 import { decodeCursor, encodeCursor, type RecordsPage } from "./records-page.js";
 import { cutText } from "./text.js";
 
-const HOUR_MS = 3600_000;
-export const PERIODS = {
-  "24h": 24 * HOUR_MS,
-  "7d": 7 * 24 * HOUR_MS,
-  "30d": 30 * 24 * HOUR_MS,
-  "90d": 90 * 24 * HOUR_MS,
-  "1y": 365 * 24 * HOUR_MS,
-} as const;
-export type Period = keyof typeof PERIODS;
-export const PERIOD_NAMES = Object.keys(PERIODS) as Period[];
 export type MarginMode = "cross" | "isolated";
 
 /** One of a person's accounts by its slot (`AccountEntry.slot`), or all of them summed. */
@@ -53,12 +44,12 @@ function currencyCode(ccy: string | undefined, instId: string | undefined): stri
 const accountCode = (account: AccountChoice) => (account === "all" ? "*" : account.toString(36));
 
 /**
- * A view as fields of callback data, e.g. `7d USDT i BTC-USDT`, after the account's code when one is named;
- * `-` for no filter, then the page's cursor if any. Every field is bounded, so the longest stays under
- * Telegram's 64 bytes with a button's name.
+ * A view as fields of callback data, e.g. `7d USDT i BTC-USDT` (a calendar period by its code: `m8y`),
+ * after the account's code when one is named; `-` for no filter, then the page's cursor if any. Every
+ * field is bounded, so the longest stays within Telegram's 64 bytes with a button's name.
  */
 export function viewFields({ view, page = {} }: PagedView): string[] {
-  const fields = [view.period, currencyCode(view.ccy, view.instId), codeOfMode(view.mgnMode), view.instId ?? "-"];
+  const fields = [periodCode(view.period), currencyCode(view.ccy, view.instId), codeOfMode(view.mgnMode), view.instId ?? "-"];
   if (view.account !== undefined) fields.unshift(accountCode(view.account));
   const cursor = encodeCursor(page);
   if (cursor !== undefined) fields.push(cursor);
@@ -67,7 +58,11 @@ export function viewFields({ view, page = {} }: PagedView): string[] {
 
 const viewTuple = z
   .tuple([
-    z.enum(PERIOD_NAMES as [Period, ...Period[]]),
+    z.string().transform((code, ctx) => {
+      const period = periodOfCode(code);
+      if (period === undefined) ctx.addIssue({ code: "custom", message: "not a period" });
+      return period ?? z.NEVER;
+    }),
     z.union([z.enum(["-", "<", ">"]), z.string().regex(CURRENCY)]),
     z.enum(["-", "c", "i"]),
     z.union([z.literal("-"), z.string().regex(INSTRUMENT)]),
@@ -98,14 +93,18 @@ export const pagedView: z.ZodType<Required<PagedView>, string[]> = z.array(z.str
 
 export type ArgumentProblem = { problem: "currency" | "period" | "unknown"; value: string };
 
-/** `/interest`, `/interest USDT`, `/interest USDT 7d`, `/interest 30d btc`, `/interest BTC-USDT`, `/interest all` (every account summed). */
+/**
+ * `/interest`, `/interest USDT`, `/interest USDT 7d`, `/interest 30d btc`, `/interest BTC-USDT`,
+ * `/interest USDT 2026-11`, `/interest 2026`, `/interest last month`, `/interest all` (every account summed).
+ */
 export function parseInterestArguments(text: string, fallback: InterestView): InterestView | ArgumentProblem {
   const view: InterestView = { ...fallback };
-  for (const word of text.trim().split(/\s+/).filter(Boolean)) {
+  for (const word of joinMonthWords(text).trim().split(/\s+/).filter(Boolean)) {
     const lower = word.toLowerCase();
     const upper = word.toUpperCase();
-    if (lower in PERIODS) view.period = lower as Period;
-    else if (/^\d+(h|d|w|m|y)$/.test(lower)) return { problem: "period", value: word };
+    const period = parsePeriod(word);
+    if (period === "malformed") return { problem: "period", value: cutText(word, 20) };
+    if (period !== undefined) view.period = period;
     else if (lower === "cross" || lower === "isolated") view.mgnMode = lower;
     else if (lower === "all") view.account = "all";
     else if (INSTRUMENT.test(upper)) view.instId = upper;

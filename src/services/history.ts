@@ -29,7 +29,10 @@ export interface EnsureOptions {
 export interface EnsureResult {
   /** Every record from the wanted start to now is held. */
   complete: boolean;
-  /** Oldest time from which everything up to now is held, ms (the wanted start once complete). */
+  /**
+   * Oldest time from which everything up to now is held, ms: once complete, the wanted start, or what is
+   * held from later than it when it is older than OKX's year (all that can be had).
+   */
   coveredFrom: number;
   /** The asker's key went away while waiting. */
   keyGone?: true;
@@ -43,6 +46,11 @@ export interface HistoryLoaderOptions {
   now?: () => number;
   /** A walk that stopped on something other than OKX's refusal (which waiting questions are told of). */
   onWalkError?: (error: unknown, uid: string) => void;
+  /**
+   * How far back records are kept, ms (`HISTORY_KEEP_DAYS`): what OKX drops after its year stays this long.
+   * At least OKX's year (the default): anything shorter would be paged again.
+   */
+  keepMs?: number;
 }
 
 /**
@@ -63,6 +71,7 @@ export class HistoryLoader {
   private readonly leaseMs: number;
   private readonly pollMs: number;
   private readonly now: () => number;
+  private readonly keepMs: number;
 
   constructor(
     private readonly okx: OkxClient,
@@ -72,6 +81,7 @@ export class HistoryLoader {
     this.leaseMs = options.leaseMs ?? 15_000;
     this.pollMs = options.pollMs ?? 200;
     this.now = options.now ?? Date.now;
+    this.keepMs = Math.max(options.keepMs ?? 0, HISTORY_DEPTH_MS);
   }
 
   /** Starts the account's walk in this process, unless one runs already here or elsewhere. */
@@ -112,7 +122,8 @@ export class HistoryLoader {
         }
         const held = heldFrom(state, askedAt);
         // OKX serves a year back from now: what a walk has brought down to that is all there is.
-        if (held !== undefined && held <= Math.max(target, this.now() - HISTORY_DEPTH_MS)) return { complete: true, coveredFrom: target };
+        if (held !== undefined && held <= Math.max(target, this.now() - HISTORY_DEPTH_MS))
+          return { complete: true, coveredFrom: Math.max(since, held) };
         const coveredFrom = held ?? state.spans[0]?.from ?? askedAt;
         const progress = `${coveredFrom} ${state.pages}`;
         if (progress !== reported && held !== undefined) {
@@ -157,11 +168,12 @@ export class HistoryLoader {
       await this.cache.migrate(uid, lease);
       for (;;) {
         const state = await this.cache.state(uid);
-        const cutoff = this.now() - HISTORY_DEPTH_MS;
-        const spans = spansFrom(state.spans, cutoff);
-        const stretch = nextStretch(spans, state.refreshedAt, state.wantedAt, cutoff);
+        const now = this.now();
+        // Planned within OKX's year only: what is kept from before it is no gap to fill, OKX has nothing there.
+        const served = now - HISTORY_DEPTH_MS;
+        const stretch = nextStretch(spansFrom(state.spans, served), state.refreshedAt, state.wantedAt, served);
         if (stretch === undefined) {
-          await this.cache.trim(uid, lease, cutoff, spans);
+          await this.cache.trim(uid, lease, now - this.keepMs, state.spans);
           return;
         }
         if (!(await this.walkStretch(uid, credentials, lease, stretch))) return;

@@ -4,9 +4,12 @@ import type { InterestRecord } from "../domain/interest-record.js";
 import type { StoredBlock } from "../domain/record-block.js";
 import { combineAccounts, summarizeBlocks, type Summary } from "../domain/summary.js";
 import { recordsPage, type RecordsPage } from "../domain/records-page.js";
-import { matchesView, PERIODS, type AccountChoice, type InterestView } from "../domain/view.js";
+import { heldBack } from "../domain/coverage.js";
+import { periodRange } from "../domain/period.js";
+import { matchesView, type AccountChoice, type InterestView } from "../domain/view.js";
 import type { Logger } from "../log.js";
 import { OkxError, type OkxErrorCategory } from "../okx/errors.js";
+import { HISTORY_DEPTH_MS } from "../okx/interest-accrued.js";
 import type { OkxCredentials } from "../domain/api-key.js";
 import type { Priority } from "../domain/priority.js";
 import type { AccountEntry, Connection, CredentialStore } from "../store/credentials.js";
@@ -21,10 +24,18 @@ export type NoFigures =
   | { kind: "account-gone" }
   | { kind: "okx-error"; category: OkxErrorCategory; code: string; message: string };
 
+/**
+ * A calendar period there are no figures for: one that has not begun, one that ended before the history
+ * kept (`HISTORY_KEEP_DAYS`), or one older than OKX's year of which the cache holds nothing.
+ */
+export type OutsidePeriod = { kind: "outside"; reason: "future" | "before-kept" | "not-held"; keepDays: number };
+
 /** What qualifies figures: how complete and how fresh they are. */
 export interface FigureNotes {
   /** Oldest time held when the history is not complete yet. */
   partialFrom?: number;
+  /** Oldest time held of a period that reaches back past it, where OKX serves nothing any more: figures are from then on. */
+  keptFrom?: number;
   /** OKX failed (how: `category`); the figures are from the cache, as of this time. */
   stale?: { code: string; category: OkxErrorCategory; asOf: number };
 }
@@ -51,8 +62,10 @@ export interface AccountsShown {
 type Refreshed = { account: AccountName } & FigureNotes;
 
 type RefreshedAnswer = NoFigures | ({ kind: "fresh"; accounts: AccountsShown; read: Refreshed[]; to: number } & FigureNotes);
+/** A period's figures brought up to date, from its start to its end (or now, while it runs). */
+type PeriodAnswer = NoFigures | OutsidePeriod | (Extract<RefreshedAnswer, { kind: "fresh" }> & { from: number });
 
-export type DailyAnswer = NoFigures | ({ kind: "daily"; daily: DailyInterest; accounts: AccountsShown } & FigureNotes);
+export type DailyAnswer = NoFigures | OutsidePeriod | ({ kind: "daily"; daily: DailyInterest; accounts: AccountsShown } & FigureNotes);
 
 /** The view's blocks of one account as stored, in month and line order: decoded and written out off the main thread. */
 export interface AccountBlocks {
@@ -60,7 +73,8 @@ export interface AccountBlocks {
   blocks: StoredBlock[];
 }
 
-export type ExportAnswer = NoFigures | ({ kind: "export"; accounts: AccountsShown; from: number; to: number; parts: AccountBlocks[] } & FigureNotes);
+export type ExportAnswer =
+  NoFigures | OutsidePeriod | ({ kind: "export"; accounts: AccountsShown; from: number; to: number; parts: AccountBlocks[] } & FigureNotes);
 
 /** Each account's records, for a digest (one block per account where there are several). */
 export type AccruedAnswer =
@@ -68,6 +82,7 @@ export type AccruedAnswer =
 
 export type InterestAnswer =
   | NoFigures
+  | OutsidePeriod
   | ({
       kind: "summary";
       summary: Summary;
@@ -82,6 +97,8 @@ export interface InterestDependencies {
   history: HistoryLoader;
   /** Told of each OKX answer the bot could not read, with what was wrong in it. */
   logger: Logger;
+  /** How far back the cache keeps records, ms (`HISTORY_KEEP_DAYS`; at least OKX's year, the default). */
+  keepMs?: number;
   now?: () => number;
 }
 
@@ -115,8 +132,9 @@ interface Scope {
 /** Together, the accounts' figures are whole from the latest of their starts, and as stale as the stalest. */
 function combinedNotes(read: readonly FigureNotes[]): FigureNotes {
   const notes: FigureNotes = {};
-  for (const { partialFrom, stale } of read) {
+  for (const { partialFrom, keptFrom, stale } of read) {
     if (partialFrom !== undefined && (notes.partialFrom === undefined || partialFrom > notes.partialFrom)) notes.partialFrom = partialFrom;
+    if (keptFrom !== undefined && (notes.keptFrom === undefined || keptFrom > notes.keptFrom)) notes.keptFrom = keptFrom;
     if (stale !== undefined && (notes.stale === undefined || stale.asOf < notes.stale.asOf)) notes.stale = stale;
   }
   return notes;
@@ -139,9 +157,11 @@ function combinedProgress(progress: readonly (HistoryProgress | undefined)[]): H
  */
 export class InterestService {
   private readonly now: () => number;
+  private readonly keepMs: number;
 
   constructor(private readonly dependencies: InterestDependencies) {
     this.now = dependencies.now ?? Date.now;
+    this.keepMs = Math.max(dependencies.keepMs ?? 0, HISTORY_DEPTH_MS);
   }
 
   private async scope(userId: number, choice: AccountChoice | undefined): Promise<Scope | NoFigures> {
@@ -177,6 +197,33 @@ export class InterestService {
   /** Starts loading an account's history in the background (a new key, say): a year is some minutes at OKX's limit. */
   loadHistory(uid: string, credentials: OkxCredentials): void {
     this.dependencies.history.start(uid, credentials);
+  }
+
+  /**
+   * The view's period brought up to date: its range in the zone, and the caches refreshed for it. A period
+   * wholly older than OKX's year is answered from the caches as they are (OKX has nothing there); one
+   * outside what can be held is said to be so.
+   */
+  private async period(userId: number, view: InterestView, zone: string, options: SummaryOptions): Promise<PeriodAnswer> {
+    const now = this.now();
+    const { from, to, end } = periodRange(view.period, now, zone);
+    const keepDays = Math.round(this.keepMs / 86_400_000);
+    if (from > now) return { kind: "outside", reason: "future", keepDays };
+    if (end < now - this.keepMs) return { kind: "outside", reason: "before-kept", keepDays };
+    if (to >= now - HISTORY_DEPTH_MS) {
+      const answer = await this.refreshed(userId, view.account, from, options);
+      return answer.kind === "fresh" ? { ...answer, from, to } : answer;
+    }
+    const scope = await this.scope(userId, view.account);
+    if ("kind" in scope) return scope;
+    const read: Refreshed[] = [];
+    for (const { info } of scope.read) {
+      const keptFrom = heldBack((await this.dependencies.cache.state(info.uid)).spans, to);
+      // An account holding nothing of the period has nothing to add to it.
+      if (keptFrom !== undefined) read.push({ account: accountName(info), ...(keptFrom > from ? { keptFrom } : {}) });
+    }
+    if (read.length === 0) return { kind: "outside", reason: "not-held", keepDays };
+    return { kind: "fresh", accounts: scope.accounts, read, from, to, ...combinedNotes(read) };
   }
 
   /** Brings each account's cache up to date from `from` to now, side by side (or, while OKX is down, says how stale it is). */
@@ -223,7 +270,9 @@ export class InterestService {
         keyHeld: () => this.dependencies.credentials.holds(userId, uid),
       });
       if (held.keyGone) return { kind: "account-gone" };
-      return held.complete ? { account } : { account, partialFrom: held.coveredFrom };
+      if (!held.complete) return { account, partialFrom: held.coveredFrom };
+      // Complete, but from later than asked: the start is older than OKX's year and than what was kept.
+      return held.coveredFrom > from ? { account, keptFrom: held.coveredFrom } : { account };
     } catch (error) {
       if (!(error instanceof OkxError)) throw error;
       // The person is told only that OKX sent something unreadable; what and where is for the operator.
@@ -236,7 +285,9 @@ export class InterestService {
         return { kind: "okx-error", category: error.category, code: error.code, message: error.message };
       }
       const stale = { code: error.code, category: error.category, asOf: refreshedAt || newest.to };
-      return newest.from > from ? { account, stale, partialFrom: newest.from } : { account, stale };
+      // Below OKX's year nothing more can come: what is held there is all there will be.
+      if (newest.from > Math.max(from, to - HISTORY_DEPTH_MS)) return { account, stale, partialFrom: newest.from };
+      return newest.from > from ? { account, stale, keptFrom: newest.from } : { account, stale };
     }
   }
 
@@ -258,24 +309,22 @@ export class InterestService {
 
   /** The view's interest per local day in the zone, for a chart; all accounts' days added up. */
   async daily(userId: number, view: InterestView, zone: string, options: SummaryOptions): Promise<DailyAnswer> {
-    const from = this.now() - PERIODS[view.period];
-    const answer = await this.refreshed(userId, view.account, from, options);
+    const answer = await this.period(userId, view, zone, options);
     if (answer.kind !== "fresh") return answer;
-    const { kind: _fresh, accounts, read, to, ...notes } = answer;
+    const { kind: _fresh, accounts, read, from, to, ...notes } = answer;
     // Part of a history is read only from where it is whole up to now: a stretch below a gap would mislead.
-    const heldFrom = notes.partialFrom ?? from;
+    const heldFrom = notes.partialFrom ?? notes.keptFrom ?? from;
     const shown = (await Promise.all(read.map(({ account }) => this.dependencies.cache.snapshot(account.uid, heldFrom, to))))
       .flatMap(({ blocks }) => blocks)
       .filter((block) => matchesView(view, block.line));
     return { kind: "daily", daily: dailyBlocks(shown, from, to, zone, heldFrom), accounts, ...notes };
   }
 
-  /** The view's blocks of each account, read from the cache once it is up to date, undecoded: for exports. */
-  async export(userId: number, view: InterestView, options: SummaryOptions): Promise<ExportAnswer> {
-    const from = this.now() - PERIODS[view.period];
-    const answer = await this.refreshed(userId, view.account, from, options);
+  /** The view's blocks of each account in the zone's period, read from the cache once it is up to date, undecoded: for exports. */
+  async export(userId: number, view: InterestView, zone: string, options: SummaryOptions): Promise<ExportAnswer> {
+    const answer = await this.period(userId, view, zone, options);
     if (answer.kind !== "fresh") return answer;
-    const { kind: _fresh, accounts, read, to, ...notes } = answer;
+    const { kind: _fresh, accounts, read, from, to, ...notes } = answer;
     // A block holds one line: the view picks whole blocks.
     const parts = await Promise.all(
       read.map(async ({ account }) => ({
@@ -286,20 +335,19 @@ export class InterestService {
     return { kind: "export", accounts, from, to, parts, ...notes };
   }
 
-  async summary(userId: number, view: InterestView, options: SummaryOptions): Promise<InterestAnswer> {
-    const from = this.now() - PERIODS[view.period];
-    const answer = await this.refreshed(userId, view.account, from, options);
+  /** The view's summary over its period in the zone. */
+  async summary(userId: number, view: InterestView, zone: string, options: SummaryOptions): Promise<InterestAnswer> {
+    const answer = await this.period(userId, view, zone, options);
     if (answer.kind !== "fresh") return answer;
-    const { kind: _fresh, accounts, read, to, ...notes } = answer;
+    const { kind: _fresh, accounts, read, from, to, ...notes } = answer;
     return this.summaryOf(accounts, read, view, from, to, notes);
   }
 
   /** The view's summary from what the caches hold from `heldFrom` on, without asking OKX: while history loads. */
-  async heldSummary(userId: number, view: InterestView, heldFrom: number): Promise<InterestAnswer> {
+  async heldSummary(userId: number, view: InterestView, zone: string, heldFrom: number): Promise<InterestAnswer> {
     const scope = await this.scope(userId, view.account);
     if ("kind" in scope) return scope;
-    const to = this.now();
-    const from = to - PERIODS[view.period];
+    const { from, to } = periodRange(view.period, this.now(), zone);
     const read = scope.read.map((connection) => ({ account: accountName(connection.info) }));
     return this.summaryOf(scope.accounts, read, view, from, to, heldFrom > from ? { partialFrom: heldFrom } : {});
   }
@@ -317,7 +365,7 @@ export class InterestService {
     to: number,
     notes: FigureNotes,
   ): Promise<InterestAnswer> {
-    const readFrom = notes.partialFrom ?? from;
+    const readFrom = notes.partialFrom ?? notes.keptFrom ?? from;
     const each = await Promise.all(
       read.map(async ({ account }) => {
         // Every line's blocks: "now" is the whole account's latest hour, whatever the view shows.
@@ -352,11 +400,10 @@ export class InterestService {
   }
 
   /** One page of raw records of the view, newest first, from the cache; all accounts' records in one order, each named. */
-  async records(userId: number, view: InterestView, page: RecordsPage, size: number): Promise<AccountRecord[] | undefined> {
+  async records(userId: number, view: InterestView, zone: string, page: RecordsPage, size: number): Promise<AccountRecord[] | undefined> {
     const scope = await this.scope(userId, view.account);
     if ("kind" in scope) return undefined;
-    const to = this.now();
-    const from = to - PERIODS[view.period];
+    const { from, to } = periodRange(view.period, this.now(), zone);
     const several = scope.read.length > 1;
     const all = await Promise.all(
       scope.read.map(async ({ info }) => {

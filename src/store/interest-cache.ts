@@ -1,4 +1,4 @@
-import { addSpan, type Span } from "../domain/coverage.js";
+import { addSpan, keptSpans, type Span } from "../domain/coverage.js";
 import { recordIdentity, type InterestRecord } from "../domain/interest-record.js";
 import { inTimeOrder, mergeBlock, monthBounds, nextMonth, RecordBlock, type BorrowingLine, type StoredBlock } from "../domain/record-block.js";
 import { DecodedBlocks } from "./decoded-blocks.js";
@@ -189,11 +189,16 @@ export class InterestCache {
     await this.releaseLease(uid, lease.token);
   }
 
-  /** Drops the records before `cutoff`, which OKX no longer serves either, and the spans that claimed them. */
+  /**
+   * Drops the months that ended by `cutoff` (the keep horizon), under the lease, with what the spans claimed
+   * of them: the month holding `cutoff` stays whole, and the spans then claim from its start. Writes
+   * nothing when there is nothing to drop (true then too); false once the lease is no longer this walk's.
+   */
   async trim(uid: string, lease: LeasedWrite, cutoff: number, spans: readonly Span[]): Promise<boolean> {
-    const fields = await this.redis.hkeys(this.key(uid, "blocks"));
-    const old = fields.map(parseField).filter((name) => nextMonth(name.month) <= cutoff);
-    const state = { spans: JSON.stringify(spans.map(({ from, to }) => [from, to])) };
+    const old = (await this.names(uid)).filter((name) => nextMonth(name.month) <= cutoff);
+    const kept = keptSpans(spans, monthStart(cutoff));
+    if (old.length === 0 && JSON.stringify(kept) === JSON.stringify(spans)) return true;
+    const state = { spans: JSON.stringify(kept.map(({ from, to }) => [from, to])) };
     return this.leased(
       uid,
       lease,

@@ -3,12 +3,12 @@ import { z } from "zod";
 import { connectButton, digestButton, filtersButton, interestButtons, languageButton } from "../../src/bot/buttons.js";
 import { buttonKind } from "../../src/bot/callback-data.js";
 import { COMMON_ZONES } from "../../src/domain/time.js";
-import { PERIOD_NAMES } from "../../src/domain/view.js";
+import { PERIOD_NAMES } from "../../src/domain/period.js";
 
 describe("view buttons", () => {
   it("round-trips every view within Telegram's 64 bytes", () => {
     const longest = { period: "90d" as const, ccy: "ABCDEFGHIJKL", mgnMode: "isolated" as const, instId: "ABCDEFGHIJKL-ABCDEFGHIJKL" };
-    for (const period of PERIOD_NAMES) {
+    for (const period of [...PERIOD_NAMES, "this-month", "last-month", "2026-11", "2099-12", "2000-01", "2026"] as const) {
       const views = [{ period }, { period, ccy: "USDT" }, { period, mgnMode: "cross" as const }, { ...longest, period }];
       // Any account of the person's, or all of them; the borrowed currency is either half of an instrument.
       const accounts = [undefined, 0, 35, "all" as const];
@@ -22,6 +22,17 @@ describe("view buttons", () => {
         }
       }
     }
+  });
+
+  it("carries a calendar period by its code, and refuses one it does not make", () => {
+    const data = interestButtons.summary.data({ view: { period: "2026-11", ccy: "USDT" } });
+    expect(data).toBe("iv:m8y:USDT:-:-");
+    expect(interestButtons.chart.read(interestButtons.chart.data({ view: { period: "last-month" } }))).toEqual({
+      view: { period: "last-month" },
+      page: {},
+    });
+    for (const forged of ["iv:2026-11:-:-:-", "iv:mzz:-:-:-", "iv:y1:-:-:-", "iv:month:-:-:-"])
+      expect(interestButtons.summary.read(forged)).toBeUndefined();
   });
 
   it("reads the hour-only cursors of buttons made before", () => {

@@ -121,6 +121,6 @@ describe.each(["en", "zh"] as const)("messages for an account of 40 lines and 20
     expectButtonsFit(digestKeyboard(t, [{ digest }]));
     expectButtonsFit(currencyKeyboard(t, { ...DEFAULT_DIGEST, currencies: CURRENCIES }, CURRENCIES));
     const daily = dailyInterest(records, NOW - 7 * 24 * HOUR_MS, NOW, "Asia/Kolkata");
-    expect(chartCaption(t, { period: "7d" }, daily, notes).length).toBeLessThanOrEqual(CAPTION_LIMIT);
+    expect(chartCaption(t, locale, { period: "7d" }, daily, notes).length).toBeLessThanOrEqual(CAPTION_LIMIT);
   });
 });

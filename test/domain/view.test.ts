@@ -10,15 +10,21 @@ describe("/interest arguments", () => {
     expect(parseInterestArguments("30d BTC", fallback)).toEqual({ period: "30d", ccy: "BTC" });
     expect(parseInterestArguments("isolated btc-usdt 1y", fallback)).toEqual({ period: "1y", mgnMode: "isolated", instId: "BTC-USDT" });
     expect(parseInterestArguments("1INCH", fallback)).toEqual({ period: "7d", ccy: "1INCH" });
+    expect(parseInterestArguments("USDT 2026-11", fallback)).toEqual({ period: "2026-11", ccy: "USDT" });
+    expect(parseInterestArguments("2026", fallback)).toEqual({ period: "2026" });
+    expect(parseInterestArguments("btc last  Month", fallback)).toEqual({ period: "last-month", ccy: "BTC" });
+    expect(parseInterestArguments("this month usdt", fallback)).toEqual({ period: "this-month", ccy: "USDT" });
+    expect(parseInterestArguments("本月 USDT", fallback)).toEqual({ period: "this-month", ccy: "USDT" });
   });
 
   it("names what it could not read", () => {
-    const problems = ["5d", "U$DT", "ABCDEFGHIJKLMNOP"].map((text) => parseInterestArguments(text, fallback));
+    const problems = ["5d", "U$DT", "ABCDEFGHIJKLMNOP", "USDT 2026-13"].map((text) => parseInterestArguments(text, fallback));
     expect(problems.every(isArgumentProblem)).toBe(true);
     expect(problems).toEqual([
       { problem: "period", value: "5d" },
       { problem: "unknown", value: "U$DT" },
       { problem: "currency", value: "ABCDEFGHIJKLMNOP" },
+      { problem: "period", value: "2026-13" },
     ]);
   });
 

@@ -88,7 +88,7 @@ describe("chart", () => {
     const drawn = picture.panels.map((panel) => panel.heading);
     const rest = daily.currencies.map((currency) => currency.ccy).filter((ccy) => !drawn.includes(ccy));
     expect(rest).toHaveLength(2);
-    expect(chartCaption(t, { period: "7d" }, daily, ["a note"])).toBe(
+    expect(chartCaption(t, "en", { period: "7d" }, daily, ["a note"])).toBe(
       `📈 <b>All currencies</b> · last 7 days: interest per day (bars, by margin mode) and the hourly rate (line).\na note\nNot drawn: ${rest.join(", ")}. One at a time: /chart ${rest[0]}`,
     );
     expect([dayLabel("2026-03-09", "en"), dayLabel("2026-03-09", "zh")]).toEqual(["9 Mar", "3月9日"]);

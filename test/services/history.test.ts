@@ -22,7 +22,8 @@ async function setUp(accounts: FakeOkxAccount[], beforeReading: BeforeReading, c
   const { redis, prefix } = testRedis();
   harness = await startOkxHarness({ redis, prefix, accounts, windowMs: 40, beforeReading });
   const cache = new InterestCache(redis, prefix);
-  const loader = (options: { leaseMs?: number } = {}) => new HistoryLoader(harness!.client, cache, { now: clock, pollMs: 20, ...options });
+  const loader = (options: { leaseMs?: number; keepMs?: number } = {}) =>
+    new HistoryLoader(harness!.client, cache, { now: clock, pollMs: 20, ...options });
   return { redis, prefix, cache, loader, fake: harness.fake };
 }
 
@@ -166,5 +167,54 @@ describe("one walk per account", () => {
     expect(await waiting).toMatchObject({ complete: false, keyGone: true });
     await history.idle();
     expect(await redis.keys(`${prefix}rec:*`)).toEqual([]);
+  });
+});
+
+describe("what OKX no longer serves", () => {
+  it("is kept for the keep horizon (OKX's year with 0), whole months at a time, and paged for never", async () => {
+    const clock = Date.UTC(2026, 10, 20, 12, 30);
+    // What a walk saved 400 and 800 days ago, while the key was connected; OKX now serves forty days.
+    const kept = generateAccruals({ seed: 3, endTs: clock - 400 * DAY_MS, hours: 72 });
+    const older = generateAccruals({ seed: 4, endTs: clock - 800 * DAY_MS, hours: 72 });
+    const spanOf = (records: readonly InterestRecord[]) => ({ from: Number(records[records.length - 1]!.ts), to: Number(records[0]!.ts) });
+    const accounts = [730, 0].map((days) => fakeAccount({ name: `keep-${days}`, endTs: clock, hours: 24 * 40 }));
+    const fresh = fakeAccount({ name: "keep-fresh", endTs: clock, hours: 24 * 40 });
+    const { cache, loader, fake } = await setUp([...accounts, fresh], "newest-first", () => clock);
+    // The pages of a walk of what OKX serves, for an account with nothing older held.
+    await loader().ensure(fresh.uid, credentialsOf(fresh), clock - 2 * YEAR_MS, { priority: "interactive" });
+    const walk = fake.servedAt(fresh.uid, INTEREST_ACCRUED_PATH).length;
+    for (const [index, days] of [730, 0].entries()) {
+      const account = accounts[index]!;
+      await fillCache(cache, account.uid, kept, spanOf(kept));
+      await fillCache(cache, account.uid, older, spanOf(older));
+      const history = loader({ keepMs: days * DAY_MS });
+      await history.ensure(account.uid, credentialsOf(account), clock - 2 * YEAR_MS, { priority: "interactive" });
+      await history.idle();
+      // Nothing asked of OKX before its year: the same walk of what it serves, no gap sought down to what was kept.
+      expect(fake.servedAt(account.uid, INTEREST_ACCRUED_PATH).length).toBe(walk);
+      const expected = days === 730 ? [...account.records, ...kept] : account.records;
+      expect(identities(await cache.range(account.uid, 0, clock))).toEqual(identities(expected));
+      // Only what is still held is claimed: the kept stretch (in figures), nothing of the months dropped.
+      const { spans } = await cache.state(account.uid);
+      expect(spans.every((span) => span.to >= clock - Math.max(days, 365) * DAY_MS - 31 * DAY_MS)).toBe(true);
+      if (days === 730) expect(spans).toContainEqual(spanOf(kept));
+    }
+  });
+
+  it("is answered from the cache for a question reaching back past OKX's year: from where the held history begins", async () => {
+    const clock = Date.UTC(2026, 10, 20, 12, 30);
+    const account = fakeAccount({ name: "kept-question", endTs: clock, hours: 24 * 10 });
+    // Held without a break from 400 days ago, as by a key connected all that time.
+    const kept = generateAccruals({ seed: 5, endTs: clock - 10 * DAY_MS - HOUR_MS, hours: 390 * 24 });
+    const { cache, loader } = await setUp([account], "newest-first", () => clock);
+    await fillCache(cache, account.uid, kept, { from: Number(kept[kept.length - 1]!.ts), to: clock - 10 * DAY_MS - 1 });
+    const history = loader({ keepMs: 730 * DAY_MS });
+    const since = clock - 500 * DAY_MS;
+    expect(await history.ensure(account.uid, credentialsOf(account), since, { priority: "interactive" })).toEqual({
+      complete: true,
+      coveredFrom: Number(kept[kept.length - 1]!.ts),
+    });
+    await history.idle();
+    expect(identities(await cache.range(account.uid, since, clock))).toEqual(identities([...account.records, ...kept]));
   });
 });

@@ -1,20 +1,9 @@
-import { randomBytes } from "node:crypto";
-import { Writable } from "node:stream";
-import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { answerText } from "../../src/bot/views/answers.js";
-import { createI18n } from "../../src/bot/i18n.js";
 import { figureNotes } from "../../src/bot/views/interest.js";
-import type { Translate } from "../../src/domain/translate.js";
-import { HistoryLoader } from "../../src/services/history.js";
-import { InterestService } from "../../src/services/interest.js";
-import { CredentialStore } from "../../src/store/credentials.js";
-import { InterestCache } from "../../src/store/interest-cache.js";
-import type { PreferenceStore } from "../../src/store/preferences.js";
-import { Vault } from "../../src/store/vault.js";
 import { fakeAccount, type FakeOkxAccount } from "../support/fake-okx/index.js";
-import { credentialsOf, startOkxHarness, type OkxHarness } from "../support/okx-harness.js";
-import { testRedis } from "../support/redis.js";
+import type { OkxHarness } from "../support/okx-harness.js";
+import { startService, translate } from "../support/service.js";
 
 let harness: OkxHarness | undefined;
 afterEach(async () => {
@@ -24,37 +13,11 @@ afterEach(async () => {
 
 const USER = 7;
 
-/** The service as the bot builds it, on real Redis and the fake OKX, with every log line kept. */
 async function serviceFor(account: FakeOkxAccount) {
-  const { redis, prefix } = testRedis();
-  harness = await startOkxHarness({ redis, prefix, accounts: [account], windowMs: 40 });
-  const lines: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split("\n").filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  const credentials = new CredentialStore(redis, new Vault([{ id: "k1", key: randomBytes(32) }]), prefix);
-  await credentials.save(USER, credentialsOf(account), {
-    uid: account.uid,
-    label: account.label,
-    permissions: ["read_only"],
-    region: "global",
-    demo: false,
-    connectedAt: Date.now(),
-  });
-  const cache = new InterestCache(redis, prefix);
-  const history = new HistoryLoader(harness.client, cache, { pollMs: 20 });
-  const service = new InterestService({ credentials, cache, history, logger: pino({ level: "info" }, sink) });
-  return { service, lines, cache };
+  const started = await startService(account, USER);
+  harness = started.harness;
+  return started;
 }
-
-const i18n = createI18n({} as PreferenceStore);
-const translate =
-  (locale: string): Translate =>
-  (key, variables) =>
-    i18n.t(locale, key, variables);
 
 describe("an OKX answer the bot could not read", () => {
   it("is refused, logged once at warn with what was wrong, and the person is told in plain words, not to /connect again", async () => {

@@ -15,7 +15,7 @@ import type { BotContext } from "../context.js";
 import { escapeHtml } from "../html.js";
 import { pendingTicket, withTicket } from "../pending.js";
 import { chartCaption, chartPicture } from "../views/chart.js";
-import { describeView, figureNotes } from "../views/interest.js";
+import { describeView, figureNotes, periodName } from "../views/interest.js";
 import { interestButtons } from "../buttons.js";
 import { onPress } from "../callback-data.js";
 import { editText } from "../edit.js";
@@ -100,7 +100,7 @@ export function chartFeature(dependencies: ChartFeatureDependencies): Composer<B
       if (png === undefined) return say(ctx.t("chart-busy"));
       const name = `interest-${view.ccy ?? "all"}-${view.period}.png`;
       await ctx.api.sendPhoto(chatId, new InputFile(png, name), {
-        caption: chartCaption(ctx.t, view, answer.daily, figureNotes(ctx.t, answer, display, "chart-partial")),
+        caption: chartCaption(ctx.t, display.locale, view, answer.daily, figureNotes(ctx.t, answer, display, "chart-partial")),
         parse_mode: "HTML",
       });
       await done();
@@ -113,13 +113,13 @@ export function chartFeature(dependencies: ChartFeatureDependencies): Composer<B
 
   async function exportTo(ctx: BotContext, chatId: number, view: InterestView, { display, options, say, done }: Status): Promise<void> {
     const { zone } = display;
-    const answer = await dependencies.interest.export(ctx.from!.id, view, options);
+    const answer = await dependencies.interest.export(ctx.from!.id, view, zone, options);
     if (answer.kind !== "export") return say(answerText(ctx.t, answer));
     const dates = { from: isoDate(localDate(answer.from, zone)), to: isoDate(localDate(answer.to, zone)) };
     const caption = [
       ctx.t("export-caption", {
         what: escapeHtml(describeView(ctx.t, view)),
-        period: ctx.t(`period-${view.period}`),
+        period: periodName(ctx.t, view.period, display.locale),
         zone: zoneNames(answer.to, zone),
       }),
       ...figureNotes(ctx.t, answer, display, "chart-partial"),

@@ -1,6 +1,7 @@
 import { Composer, InlineKeyboard } from "grammy";
 import { currenciesOf, instrumentsOf } from "../../domain/interest-record.js";
-import { CURRENCY, INSTRUMENT, PERIOD_NAMES, type AccountChoice, type InterestView, type MarginMode, type Period } from "../../domain/view.js";
+import { PERIOD_NAMES, type RollingPeriod } from "../../domain/period.js";
+import { CURRENCY, INSTRUMENT, type AccountChoice, type InterestView, type MarginMode } from "../../domain/view.js";
 import { cutText } from "../../domain/text.js";
 import type { InterestService } from "../../services/interest.js";
 import type { PreferenceStore } from "../../store/preferences.js";
@@ -108,7 +109,7 @@ export function filtersConversation(dependencies: FiltersDependencies) {
       ctx,
       ctx.t("filters-step-period"),
       PERIOD_NAMES.map((value) => ({ label: value, value })),
-    )) as Period;
+    )) as RollingPeriod;
     const pageSize = Number(
       await choose(
         conversation,

@@ -70,7 +70,11 @@ export function interestFeature(dependencies: InterestFeatureDependencies): Comp
     try {
       [claim, display] = await Promise.all([dependencies.claims.claim(chatId, messageId, FOLLOW_FOR_MS), ctx.display()]);
       const onProgress = await progressEdits(ctx, chatId, messageId, now);
-      answer = await dependencies.interest.summary(userId, view, { priority: "interactive", onProgress, budgetMs: dependencies.historyBudgetMs });
+      answer = await dependencies.interest.summary(userId, view, display.zone, {
+        priority: "interactive",
+        onProgress,
+        budgetMs: dependencies.historyBudgetMs,
+      });
       const { text, keyboard } = message(ctx, view, answer, display);
       await editText(ctx.api, chatId, messageId, text, keyboard);
     } catch (error) {
@@ -120,11 +124,11 @@ export function interestFeature(dependencies: InterestFeatureDependencies): Comp
     const onProgress = async (progress: HistoryProgress) => {
       if (now() - shown < FOLLOW_PROGRESS_MS || !(await ours())) return;
       shown = now();
-      const held = await dependencies.interest.heldSummary(userId, view, progress.coveredFrom);
+      const held = await dependencies.interest.heldSummary(userId, view, display.zone, progress.coveredFrom);
       const { text, keyboard } = message(ctx, view, held, display);
       await editText(ctx.api, chatId, messageId, text, keyboard);
     };
-    const answer = await dependencies.interest.summary(userId, view, { priority: "background", onProgress, budgetMs: FOLLOW_FOR_MS });
+    const answer = await dependencies.interest.summary(userId, view, display.zone, { priority: "background", onProgress, budgetMs: FOLLOW_FOR_MS });
     if (!(await ours())) return;
     const { text, keyboard } = message(ctx, view, answer, display);
     await editText(ctx.api, chatId, messageId, text, keyboard);
@@ -145,9 +149,11 @@ export function interestFeature(dependencies: InterestFeatureDependencies): Comp
   });
   onPress(feature, interestButtons.records, async (ctx, { view, page = {} }, { chatId, messageId }) => {
     await ctx.answerCallbackQuery();
-    const records = await dependencies.interest.records(ctx.from.id, view, page, await dependencies.preferences.pageSize(ctx.from.id));
+    const display = await ctx.display();
+    const size = await dependencies.preferences.pageSize(ctx.from.id);
+    const records = await dependencies.interest.records(ctx.from.id, view, display.zone, page, size);
     if (records === undefined) return editText(ctx.api, chatId, messageId, ctx.t("interest-no-key"));
-    const { text, keyboard } = renderRecords(ctx.t, view, page, records, await ctx.display());
+    const { text, keyboard } = renderRecords(ctx.t, view, page, records, display);
     await editText(ctx.api, chatId, messageId, text, keyboard);
   });
   const picker =

@@ -1,11 +1,13 @@
 import type { Translate } from "../../domain/translate.js";
 import { isPassingTrouble } from "../../okx/errors.js";
-import type { NoFigures } from "../../services/interest.js";
+import type { NoFigures, OutsidePeriod } from "../../services/interest.js";
 import { escapeHtml } from "../html.js";
 
-/** Why a question has no figures: no key, a key that cannot be read, an account removed, or what OKX said. */
-export function answerText(t: Translate, answer: NoFigures): string {
+/** Why a question has no figures: no key, a key that cannot be read, an account removed, what OKX said, or a period outside what is held. */
+export function answerText(t: Translate, answer: NoFigures | OutsidePeriod): string {
   switch (answer.kind) {
+    case "outside":
+      return t(`interest-period-${answer.reason}`, { days: answer.keepDays });
     case "no-key":
       return t("interest-no-key");
     case "unreadable-key":

@@ -6,7 +6,7 @@ import type { InterestView } from "../../domain/view.js";
 import type { ChartPicture } from "../../render/chart.js";
 import { escapeHtml } from "../html.js";
 import type { Translate } from "../../domain/translate.js";
-import { describeView, lineName } from "./interest.js";
+import { describeView, lineName, periodName } from "./interest.js";
 
 /** Currencies drawn in one picture; the caption names the rest, each can be charted alone. */
 export const MAX_PANELS = 4;
@@ -27,7 +27,7 @@ export function chartPicture(t: Translate, locale: string, view: InterestView, d
   });
   return {
     // The chart's font has no emoji: the title goes without.
-    title: t("chart-title", { what: describeView(t, view), period: t(`period-${view.period}`) }),
+    title: t("chart-title", { what: describeView(t, view), period: periodName(t, view.period, locale) }),
     subtitle: range,
     panels: daily.currencies.slice(0, MAX_PANELS).map((currency) => ({
       heading: currency.ccy,
@@ -47,8 +47,8 @@ export function chartPicture(t: Translate, locale: string, view: InterestView, d
 }
 
 /** The photo's caption: what it shows, what it leaves out, how fresh it is. */
-export function chartCaption(t: Translate, view: InterestView, daily: DailyInterest, notes: readonly string[]): string {
-  const lines = [t("chart-caption", { what: escapeHtml(describeView(t, view)), period: t(`period-${view.period}`) }), ...notes];
+export function chartCaption(t: Translate, locale: string, view: InterestView, daily: DailyInterest, notes: readonly string[]): string {
+  const lines = [t("chart-caption", { what: escapeHtml(describeView(t, view)), period: periodName(t, view.period, locale) }), ...notes];
   const others = daily.currencies.slice(MAX_PANELS).map((currency) => currency.ccy);
   if (others.length > 0) lines.push(t("chart-more", { count: others.length, currencies: others.join(", "), example: others[0]! }));
   return lines.join("\n");

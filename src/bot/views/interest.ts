@@ -2,8 +2,9 @@ import { InlineKeyboard } from "grammy";
 import { Decimal, displayDecimals, formatAmount, formatPercent } from "../../domain/money.js";
 import type { AccountTotal, CurrencySummary, Summary } from "../../domain/summary.js";
 import { yearlyRate } from "../../domain/summary.js";
-import { formatDate, formatDateTime, formatRange, zoneLabel, type TimeDisplay } from "../../domain/time.js";
-import { PERIOD_NAMES, type InterestView } from "../../domain/view.js";
+import { calendarSpan, isRolling, PERIOD_NAMES, periodRange, type Period } from "../../domain/period.js";
+import { formatDate, formatDateTime, formatMonth, formatRange, zoneLabel, type TimeDisplay } from "../../domain/time.js";
+import type { InterestView } from "../../domain/view.js";
 import { interestButtons, openButton } from "../buttons.js";
 import { cursorOf, type RecordsPage } from "../../domain/records-page.js";
 import type { AccountRecord, AccountsShown, FigureNotes } from "../../services/interest.js";
@@ -24,7 +25,16 @@ export function figureNotes(t: Translate, answer: FigureNotes, display: TimeDisp
     notes.push(t(key, { code: escapeHtml(answer.stale.code), date: formatDateTime(answer.stale.asOf, display) }));
   }
   if (answer.partialFrom !== undefined) notes.push(t(partialKey, { date: formatDate(answer.partialFrom, display) }));
+  if (answer.keptFrom !== undefined) notes.push(t("interest-kept-from", { date: formatDate(answer.keptFrom, display) }));
   return notes;
+}
+
+/** A period in words: `last 7 days`, `this month`, `November 2026`, `2026` (`2026年11月`, `2026年`). */
+export function periodName(t: Translate, period: Period, locale: string): string {
+  if (isRolling(period) || period === "this-month" || period === "last-month") return t(`period-${period}`);
+  // A named month or year is the same on every clock.
+  const { year, month, months } = calendarSpan(period, 0, "UTC");
+  return formatMonth(year, month, locale, months);
 }
 
 /** How many currencies, and lines of each, one summary shows at most: within 4096 characters, it shows fewer. */
@@ -60,13 +70,14 @@ export function accountLine(t: Translate, accounts: AccountsShown): string[] {
   return [t("account-shown", { account: name })];
 }
 
-function currencyBlock(t: Translate, currency: CurrencySummary): string {
+/** A currency's figures; those "now" of a period that is over are those of its last hour, and nothing is projected. */
+function currencyBlock(t: Translate, currency: CurrencySummary, over: boolean): string {
   const { ccy } = currency;
   const row = (label: string, value: string) => `${padEndTo(label, LABEL_WIDTH)} ${value}`;
   const rows = [
     row(t("interest-total"), `${formatAmount(currency.total, ccy)} ${ccy} ${t("interest-hours", { hours: currency.hours })}`),
     row(
-      t("interest-rate-now"),
+      t(over ? "interest-rate-end" : "interest-rate-now"),
       // Nothing borrowed now (a loan repaid): no rate to quote.
       currency.currentRate === undefined
         ? "—"
@@ -74,14 +85,14 @@ function currencyBlock(t: Translate, currency: CurrencySummary): string {
     ),
     row(t("interest-average"), `${formatPercent(currency.averageRate)}${t("interest-per-hour")}`),
     row(
-      t("interest-debt-now"),
+      t(over ? "interest-debt-end" : "interest-debt-now"),
       `${formatAmount(currency.currentLiability, ccy)} ${ccy} (${t("interest-peak", { amount: formatAmount(currency.peakLiability, ccy) })})`,
     ),
   ];
   if (currency.interestFreeLiability !== undefined) {
     rows.push(row(t("interest-free"), `${formatAmount(currency.interestFreeLiability, ccy)} ${ccy}`));
   }
-  rows.push(row(t("interest-next-30d"), `≈ ${formatAmount(currency.projected30d, ccy)} ${ccy}`));
+  if (!over) rows.push(row(t("interest-next-30d"), `≈ ${formatAmount(currency.projected30d, ccy)} ${ccy}`));
   // The costliest lines (they come sorted); the rest are a filter away.
   const shown = currency.lines.slice(0, MAX_LINES);
   const width = Math.max(...shown.map((line) => displayWidth(lineName(t, line))));
@@ -111,13 +122,14 @@ export interface SummaryContext extends TimeDisplay {
 }
 
 export function renderSummary(t: Translate, view: InterestView, summary: Summary, context: SummaryContext): string {
-  const title = t("interest-title", { what: escapeHtml(describeView(t, view)), period: t(`period-${view.period}`) });
+  const title = t("interest-title", { what: escapeHtml(describeView(t, view)), period: periodName(t, view.period, context.locale) });
   const range = t("interest-range", { ...formatRange(summary.from, summary.to, context), zone: zoneLabel(summary.to, context.zone) });
   const updated = `<i>${t("interest-updated", { time: `${formatDateTime(context.now, context)} ${zoneLabel(context.now, context.zone)}` })}</i>`;
   const head = [title, ...context.account, range, ...context.notes, ""].join("\n");
   const moreNote = (count: number) => t("interest-more", { count });
   // The costliest currencies first, as many as fit beside the note that names how many are left out.
-  const blocks = summary.currencies.slice(0, MAX_CURRENCIES).map((currency) => currencyBlock(t, currency));
+  const over = !isRolling(view.period) && periodRange(view.period, context.now, context.zone).end < context.now;
+  const blocks = summary.currencies.slice(0, MAX_CURRENCIES).map((currency) => currencyBlock(t, currency, over));
   const budget = MESSAGE_LIMIT - head.length - updated.length - moreNote(summary.currencies.length).length - 3;
   const shown = blocks.slice(0, fitting(blocks, budget));
   const left = summary.currencies.length - shown.length;
@@ -142,6 +154,9 @@ export function summaryKeyboard(t: Translate, view: InterestView, accounts: Acco
     keyboard.row();
   }
   for (const period of PERIOD_NAMES) keyboard.text(mark(period, view.period === period), interestButtons.summary.data({ view: { ...view, period } }));
+  keyboard.row();
+  for (const period of ["this-month", "last-month"] as const)
+    keyboard.text(mark(t(`button-${period}`), view.period === period), interestButtons.summary.data({ view: { ...view, period } }));
   keyboard.row();
   keyboard.text(
     mark(t("button-all-modes"), view.mgnMode === undefined),
@@ -184,7 +199,7 @@ export function renderRecords(
   records: readonly AccountRecord[],
   display: TimeDisplay,
 ): { text: string; keyboard: InlineKeyboard } {
-  const title = t("records-title", { what: escapeHtml(describeView(t, view)), period: t(`period-${view.period}`) });
+  const title = t("records-title", { what: escapeHtml(describeView(t, view)), period: periodName(t, view.period, display.locale) });
   const [time = "", ccy = "", mode = "", interest = ""] = t("records-columns").split("|");
   const times = records.map((record) => formatDateTime(Number(record.ts), display));
   // Records of several accounts together say whose each is, before the line.
