@@ -130,10 +130,11 @@ export class HistoryLoader {
           reported = progress;
           await options.onProgress?.({ coveredFrom, target, pages: state.pages });
         }
-        if (options.deadline !== undefined && this.now() >= options.deadline) return { complete: false, coveredFrom };
         // A long wait may outlive the key: a walk started now would write back the history just erased.
         if (!first && options.keyHeld !== undefined && !(await options.keyHeld())) return { complete: false, coveredFrom, keyGone: true };
+        // Started before the deadline is looked at: a budget spent before the first look still leaves a walk going.
         this.start(uid, credentials);
+        if (options.deadline !== undefined && this.now() >= options.deadline) return { complete: false, coveredFrom };
         await this.nextSave(uid, options.deadline);
       }
     } finally {

@@ -76,6 +76,17 @@ describe.each(BEFORE_READINGS)("history walks with OKX reading `before` as %s", 
     expect(identities(await cache.range(account.uid, 0, clock))).toEqual(identities(account.records));
   });
 
+  it("load the history even for a question whose budget was spent before it first looked", async () => {
+    const clock = Date.now();
+    const account = fakeAccount({ name: `spent-${reading}`, endTs: clock, hours: 24 * 3 });
+    const { cache, loader } = await setUp([account], reading, Date.now);
+    const history = loader();
+    const answer = await history.ensure(account.uid, credentialsOf(account), clock - YEAR_MS, { priority: "interactive", deadline: clock - 1 });
+    expect(answer.complete).toBe(false);
+    await history.idle();
+    expect(identities(await cache.range(account.uid, 0, clock))).toEqual(identities(account.records));
+  });
+
   it("fill the gap of a person back after months: the newest first, then what lies between", async () => {
     let clock = Date.UTC(2026, 5, 1);
     const account = fakeAccount({ name: `back-${reading}`, endTs: Date.UTC(2026, 10, 20), hours: 24 * 200 });
