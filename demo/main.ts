@@ -19,6 +19,7 @@ import { parseScript, runScript, ScriptError, type ScriptStep } from "./script.j
 import { ChatSession } from "./session.js";
 import { startDemoStack, type DemoStack } from "./stack.js";
 import { chatInTerminal } from "./terminal.js";
+import type { FakeOkxAccount } from "../test/support/fake-okx/index.js";
 
 const USAGE = "usage: npm run demo [-- --script FILE] [--timeout SECONDS] [--lang en|zh] [--files DIR]";
 
@@ -77,15 +78,20 @@ function savedFiles(dir: string | undefined): SavedFiles {
 }
 
 function banner(stack: DemoStack, files: SavedFiles | undefined): string[] {
-  const { apiKey, secret, passphrase } = stack.account;
+  const key = (account: FakeOkxAccount) => [
+    `  UID         ${account.uid}`,
+    `  API key     ${account.apiKey}`,
+    `  secret      ${account.secret}`,
+    `  passphrase  ${account.passphrase}`,
+  ];
   const lines = [
     "OKX interest bot · local demo",
     ...stack.describe().map((line) => `  ${line}`),
     "",
-    "The demo OKX key (demo trading, read-only, a year of interest on USDT, BTC and ETH):",
-    `  API key     ${apiKey}`,
-    `  secret      ${secret}`,
-    `  passphrase  ${passphrase}`,
+    "The demo OKX keys (demo trading, read-only), a main account with a year of interest on USDT, BTC and ETH:",
+    ...key(stack.account),
+    "and a sub-account with three months (/connect it after the first to see All, and /accounts):",
+    ...key(stack.sub),
     "",
     ...(files === undefined ? [] : ["The files the bot sends (the chart, the CSV export) are saved in", `  ${files.dir}`, ""]),
   ];

@@ -6,9 +6,14 @@ import { startEndToEnd, type EndToEnd } from "../test/support/e2e.js";
 import { fakeAccount, type FakeOkxAccount } from "../test/support/fake-okx/index.js";
 import { startRedis, type RedisInstance } from "../test/support/redis-server.js";
 
-/** A demo-trading, read-only key with a year of hourly accruals in three currencies, ending now. */
+/** A demo-trading, read-only key with a year of hourly accruals in three currencies, ending now: the main account. */
 export function demoAccount(): FakeOkxAccount {
   return fakeAccount({ name: "demo", demo: true, label: "demo-readonly", hours: 365 * 24 });
+}
+
+/** A second demo account, a sub-account with its own key and UID, with three months of accruals. */
+export function demoSubAccount(): FakeOkxAccount {
+  return fakeAccount({ name: "demo-sub", demo: true, label: "demo-sub-readonly", hours: 90 * 24 });
 }
 
 export interface DemoStackOptions {
@@ -21,7 +26,10 @@ export interface DemoStackOptions {
 export interface DemoStack {
   e2e: EndToEnd;
   redis: RedisInstance;
+  /** The main demo account, whose values the terminal sends when Enter is pressed at a step of /connect. */
   account: FakeOkxAccount;
+  /** The sub-account. */
+  sub: FakeOkxAccount;
   /** True when the bot talks to the real Telegram rather than the local Bot API. */
   realTelegram: boolean;
   /** Digests the bot has queued to go now or is preparing: work a step set off that is not done yet. */
@@ -42,10 +50,11 @@ const BOT_STOP_MS = 15_000;
 export async function startDemoStack(options: DemoStackOptions = {}): Promise<DemoStack> {
   const redis = await startRedis(options.env ?? process.env);
   const account = demoAccount();
+  const sub = demoSubAccount();
   const realTelegram = options.telegramToken !== undefined;
   let e2e: EndToEnd;
   try {
-    e2e = await startEndToEnd(redis.url, [account], {
+    e2e = await startEndToEnd(redis.url, [account, sub], {
       // A .env in the working directory is for the real deployment (webhook, allow-list...), not for the demo.
       DOTENV_CONFIG_PATH: devNull,
       ...(realTelegram ? { BOT_TOKEN: options.telegramToken!, TELEGRAM_API_ROOT: "https://api.telegram.org" } : {}),
@@ -91,6 +100,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     e2e,
     redis,
     account,
+    sub,
     realTelegram,
     async digestsUnderWay() {
       // A step still waiting when the demo stops has nothing more to wait for.
