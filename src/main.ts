@@ -14,7 +14,7 @@ import { digestRenderer } from "./bot/views/digest.js";
 import { WebhookAnswers } from "./bot/webhook-answers.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { DigestSchedule, openDigestQueue } from "./digest/schedule.js";
-import { onTheWire } from "./digest/deliver.js";
+import { onTheWire } from "./services/send-once.js";
 import { rebuildDigestSchedules } from "./digest/rebuild.js";
 import { startDigestWorker } from "./digest/worker.js";
 import { createLogger } from "./log.js";
