@@ -17,6 +17,10 @@ import { DigestSchedule, openDigestQueue } from "./digest/schedule.js";
 import { onTheWire } from "./services/send-once.js";
 import { rebuildDigestSchedules } from "./digest/rebuild.js";
 import { startDigestWorker } from "./digest/worker.js";
+import { alertForgetting } from "./alerts/forget.js";
+import { AlertSchedule, openAlertQueue } from "./alerts/schedule.js";
+import { startAlertWorker } from "./alerts/worker.js";
+import { alertRenderer } from "./bot/views/alerts.js";
 import { createLogger } from "./log.js";
 import { OkxClient } from "./okx/client.js";
 import { createAccountLimiter } from "./okx/limiter.js";
@@ -26,6 +30,8 @@ import { createExportPool } from "./render/export-pool.js";
 import { createMetrics } from "./server/metrics.js";
 import { createWebhook } from "./server/webhook.js";
 import { conversationKeyPrefix, forgetConversation, sealedStateStorage } from "./store/conversation-storage.js";
+import { AlertSettingsStore } from "./store/alert-settings.js";
+import { AlertState } from "./store/alert-state.js";
 import { CredentialStore } from "./store/credentials.js";
 import { DigestMarks } from "./store/digest-marks.js";
 import { forgetUser } from "./services/forget.js";
@@ -38,6 +44,7 @@ import { MessageClaims } from "./store/message-claims.js";
 import { PendingAnswers } from "./store/pending-answers.js";
 import { PreferenceStore } from "./store/preferences.js";
 import { connectRedis, duplicateRedis, readyForCommands, slotTag } from "./store/redis.js";
+import { SendMarks } from "./store/send-marks.js";
 import { SendPacer } from "./store/send-pacer.js";
 import { Vault } from "./store/vault.js";
 
@@ -91,6 +98,10 @@ async function main(): Promise<void> {
   const locks = new RedisLocks(redis, config.redisPrefix);
   const marks = new DigestMarks(redis, config.redisPrefix);
   const pendingAnswers = new PendingAnswers(redis, config.redisPrefix, config.answerLeaseMs);
+  const alertQueue = openAlertQueue(queueRedis, bullPrefix, logger);
+  const alertSchedule = new AlertSchedule(alertQueue, redis);
+  const alertSettings = new AlertSettingsStore(redis, config.redisPrefix);
+  const alertState = new AlertState(redis, config.redisPrefix);
   const forget = forgetUser({
     credentials,
     preferences,
@@ -99,6 +110,7 @@ async function main(): Promise<void> {
     pending: pendingAnswers,
     cache,
     digests: digestSchedule,
+    alerts: alertForgetting({ settings: alertSettings, schedule: alertSchedule, state: alertState }),
     conversations: { forget: (chatId) => forgetConversation(redis, config.redisPrefix, chatId) },
   });
   // One throttle per process, shared by the bot's answers and the digests it sends.
@@ -155,6 +167,7 @@ async function main(): Promise<void> {
         buildExport: (job, folder) => exports.build(job, folder),
       },
       digest: { preferences, schedule: digestSchedule, interest },
+      alerts: { settings: alertSettings },
     },
   });
 
@@ -165,6 +178,8 @@ async function main(): Promise<void> {
   // The bot's own Api (retries, the process's throttle) with the digests' on-the-wire mark inside them all.
   const digestApi = new Api(config.botToken, { apiRoot: config.telegramApiRoot });
   digestApi.config.use(onTheWire, ...transformers);
+  // One pace for digests and alerts: Telegram's limit is the bot's, whatever is sent.
+  const pacer = new SendPacer(redis, config.redisPrefix, config.digest.perSecond);
   const digestWorker = startDigestWorker({
     connection: queueRedis,
     prefix: bullPrefix,
@@ -172,7 +187,7 @@ async function main(): Promise<void> {
     interest,
     preferences,
     marks,
-    pacer: new SendPacer(redis, config.redisPrefix, config.digest.perSecond),
+    pacer,
     schedule: digestSchedule,
     api: digestApi,
     translate: (locale) => (key, variables) => i18n.t(locale, key, variables),
@@ -183,6 +198,30 @@ async function main(): Promise<void> {
       else if (outcome === "sent" || outcome === "key-notice") metrics.digestSent();
     },
   });
+  const alertWorker = startAlertWorker({
+    connection: queueRedis,
+    prefix: bullPrefix,
+    concurrency: config.digest.concurrency,
+    // One account per person until several are kept: the stored connection, if its key opens.
+    accountsOf: async (userId) => {
+      const connection = await credentials.load(userId).catch(() => undefined);
+      return connection === undefined ? [] : [{ uid: connection.info.uid, label: connection.info.label, credentials: connection.credentials }];
+    },
+    settings: alertSettings,
+    state: alertState,
+    marks: new SendMarks(redis, config.redisPrefix),
+    cache,
+    history,
+    locks,
+    preferences,
+    schedule: alertSchedule,
+    api: digestApi,
+    pacer,
+    translate: (locale) => (key, variables) => i18n.t(locale, key, variables),
+    renderer: alertRenderer,
+    logger,
+  });
+  await alertSchedule.start();
   // One replica in ten minutes counts stored keys among their accounts' users (keys stored before accounts kept them).
   void (async () => {
     if (!(await locks.claimOnce("accounts:index", 10 * 60_000))) return;
@@ -251,7 +290,9 @@ async function main(): Promise<void> {
     await withTimeout(sweeper.stop(), 5_000);
     // A digest in flight finishes (its day is then marked); one still waiting at the timeout is taken up by another replica.
     if (await withTimeout(digestWorker.close(), config.shutdownTimeoutMs)) await digestWorker.close(true);
+    if (await withTimeout(alertWorker.close(), config.shutdownTimeoutMs)) await alertWorker.close(true);
     await digestQueue.close();
+    await alertQueue.close();
     await queueRedis.quit();
     await scheduler.close();
     await redis.quit();

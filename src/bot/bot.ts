@@ -7,6 +7,7 @@ import type { BotContext, ConversationContext } from "./context.js";
 import { errorBoundary, lastResort } from "./errors.js";
 import { CONNECT, connectConversation, connectFeature, type ConnectDependencies } from "./features/connect.js";
 import { chartFeature, type ChartFeatureDependencies } from "./features/charts.js";
+import { alertsFeature, type AlertFeatureDependencies } from "./features/alerts/index.js";
 import { digestFeature, type DigestFeatureDependencies } from "./features/digest/index.js";
 import { fallbackFeature, secretGuard } from "./features/fallback.js";
 import { FILTERS, filtersConversation, filtersFeature, type FiltersDependencies } from "./features/filters.js";
@@ -55,6 +56,7 @@ export interface BotDependencies {
     interest: InterestFeatureDependencies;
     charts: ChartFeatureDependencies;
     digest: DigestFeatureDependencies;
+    alerts: AlertFeatureDependencies;
   };
 }
 
@@ -155,6 +157,7 @@ export function createBot(dependencies: BotDependencies): Bot<BotContext> {
     interestFeature(features.interest),
     chartFeature(features.charts),
     digestFeature(features.digest),
+    alertsFeature(features.alerts),
     fallbackFeature(),
   );
   bot.catch(lastResort(logger));

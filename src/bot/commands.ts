@@ -13,6 +13,7 @@ export const COMMANDS = [
   "export",
   "filters",
   "digest",
+  "alerts",
   "status",
   "disconnect",
   "cancel",

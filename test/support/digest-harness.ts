@@ -42,6 +42,8 @@ export interface DigestHarness {
   dependencies: DigestDeliveryDependencies;
   credentials: CredentialStore;
   preferences: PreferenceStore;
+  cache: InterestCache;
+  history: HistoryLoader;
   queue: Queue<DigestJobData>;
   /** BullMQ's connection (blocking reads need `maxRetriesPerRequest: null`). */
   connection: Redis;
@@ -74,10 +76,11 @@ export function digestHarness(options: DigestHarnessOptions): DigestHarness {
   const cache = new InterestCache(redis, prefix);
   const now = options.now;
   const logger = options.logger ?? createLogger("silent");
+  const history = new HistoryLoader(okx, cache, now === undefined ? {} : { now });
   const interest = new InterestService({
     credentials,
     cache,
-    history: new HistoryLoader(okx, cache, now === undefined ? {} : { now }),
+    history,
     logger,
     ...(now === undefined ? {} : { now }),
   });
@@ -101,6 +104,8 @@ export function digestHarness(options: DigestHarnessOptions): DigestHarness {
     dependencies,
     credentials,
     preferences,
+    cache,
+    history,
     queue,
     connection,
     bullPrefix,
