@@ -1,6 +1,6 @@
-import { Queue, type ConnectionOptions, type JobsOptions } from "bullmq";
+import type { ConnectionOptions, JobsOptions, Queue } from "bullmq";
 import type { Logger } from "../log.js";
-import { forgetJobs } from "../store/queue-jobs.js";
+import { forgetJobs, openQueue } from "../store/queue-jobs.js";
 import type { RedisClient } from "../store/redis.js";
 
 export const ALERT_QUEUE = "alerts";
@@ -28,11 +28,9 @@ export const ALERT_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 24 * 3600 },
 };
 
-export function openAlertQueue(connection: ConnectionOptions, prefix: string, logger: Pick<Logger, "warn">): Queue<AlertJobData> {
-  const queue = new Queue<AlertJobData>(ALERT_QUEUE, { connection, prefix });
-  queue.on("error", (error) => logger.warn({ err: error }, "alert queue problem"));
-  return queue;
-}
+/** The alerts' queue, shared by every replica. */
+export const openAlertQueue = (connection: ConnectionOptions, prefix: string, logger: Pick<Logger, "warn">): Queue<AlertJobData> =>
+  openQueue<AlertJobData>(ALERT_QUEUE, connection, prefix, logger);
 
 /** `check-<user>-<at>`, `release-<user>-<at>`: named by person and time, so two replicas never make two. */
 const jobId = (kind: "check" | "release", userId: number, at: number) => `${kind}-${userId}-${at}`;

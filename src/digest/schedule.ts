@@ -1,7 +1,7 @@
-import { Queue, type ConnectionOptions, type JobsOptions } from "bullmq";
+import type { ConnectionOptions, JobsOptions, Queue } from "bullmq";
 import type { DigestSettings } from "../domain/digest.js";
 import type { Logger } from "../log.js";
-import { forgetJobs } from "../store/queue-jobs.js";
+import { forgetJobs, openQueue } from "../store/queue-jobs.js";
 import type { RedisClient } from "../store/redis.js";
 
 export const DIGEST_QUEUE = "digest";
@@ -24,15 +24,9 @@ export const DIGEST_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 7 * 24 * 3600 },
 };
 
-/**
- * The queue every replica shares, its connection problems (a Redis outage) logged: with no listener,
- * BullMQ writes each one to stderr as a raw stack.
- */
-export function openDigestQueue(connection: ConnectionOptions, prefix: string, logger: Pick<Logger, "warn">): Queue<DigestJobData> {
-  const queue = new Queue<DigestJobData>(DIGEST_QUEUE, { connection, prefix });
-  queue.on("error", (error) => logger.warn({ err: error }, "digest queue problem"));
-  return queue;
-}
+/** The digests' queue, shared by every replica. */
+export const openDigestQueue = (connection: ConnectionOptions, prefix: string, logger: Pick<Logger, "warn">): Queue<DigestJobData> =>
+  openQueue<DigestJobData>(DIGEST_QUEUE, connection, prefix, logger);
 
 const schedulerId = (userId: number) => `digest-${userId}`;
 /** The ids of a user's jobs: runs of their scheduler (`repeat:digest-<user>:<due ms>`) and "Send now" (`now-<user>-<n>`). */

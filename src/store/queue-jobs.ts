@@ -1,5 +1,20 @@
-import type { Queue } from "bullmq";
+import { Queue, type ConnectionOptions } from "bullmq";
 import { globLiteral, scanKeys, type RedisClient } from "./redis.js";
+
+/**
+ * A queue every replica shares, its connection problems (a Redis outage) logged as `<what> queue
+ * problem`: with no listener, BullMQ writes each one to stderr as a raw stack.
+ */
+export function openQueue<T>(
+  name: string,
+  connection: ConnectionOptions,
+  prefix: string,
+  logger: { warn(details: object, message: string): void },
+): Queue<T> {
+  const queue = new Queue<T>(name, { connection, prefix });
+  queue.on("error", (error) => logger.warn({ err: error }, `${name} queue problem`));
+  return queue;
+}
 
 /** How a person's jobs are named in a queue, so they can be found and erased. */
 export interface PersonJobs {
