@@ -313,3 +313,4 @@ alert-hour = Hour of { $time }
 alert-button-details = { $ccy } details
 alert-button-snooze = 💤 24 h
 alert-button-off = 🔕 Turn off
+alert-more = …and { $count } more: see /interest.

@@ -313,3 +313,4 @@ alert-hour = 时间 { $time }
 alert-button-details = { $ccy } 详情
 alert-button-snooze = 💤 24 小时
 alert-button-off = 🔕 关闭
+alert-more = ……还有 { $count } 条：请查看 /interest。

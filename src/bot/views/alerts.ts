@@ -5,12 +5,12 @@ import { Decimal, formatAmount, formatPercent } from "../../domain/money.js";
 import { yearlyRate } from "../../domain/summary.js";
 import { clockTime, formatDateTime, type TimeDisplay } from "../../domain/time.js";
 import type { Translate } from "../../domain/translate.js";
-import { alertButton, interestButtons } from "../buttons.js";
+import { alertButton, interestButtons, type AlertPress } from "../buttons.js";
 import { escapeHtml } from "../html.js";
 import { modeName } from "./interest.js";
 
-/** Alerts whose buttons a held message carries; the rest are listed without them. */
-const MAX_BUTTON_ROWS = 8;
+/** Alerts a held message shows, with their buttons (eight blocks stay well within Telegram's 4,096 characters); the rest are counted. */
+const MAX_SHOWN = 8;
 
 const hourly = (t: Translate, rate: Decimal) => `${formatPercent(rate)}${t("interest-per-hour")}`;
 
@@ -55,26 +55,38 @@ function alertBlock(t: Translate, alert: PendingAlert, display: TimeDisplay): st
 /** Under an alert: that line's `/interest` view, snooze the rule on it for 24 h, turn the rule off. */
 function alertKeyboard(t: Translate, alerts: readonly PendingAlert[]): InlineKeyboard {
   const keyboard = new InlineKeyboard();
-  alerts.slice(0, MAX_BUTTON_ROWS).forEach((alert, index) => {
+  alerts.slice(0, MAX_SHOWN).forEach((alert, index) => {
     if (index > 0) keyboard.row();
     const { line, rule } = alert;
     const mgnMode = line.mgnMode === "isolated" ? ("isolated" as const) : ("cross" as const);
     const view = { period: "7d" as const, ccy: line.ccy, mgnMode, ...(line.instId === "" ? {} : { instId: line.instId }) };
     const rulePress = { kind: rule.kind, ...(rule.ccy === undefined ? {} : { ccy: rule.ccy }) };
-    keyboard
-      .text(t("alert-button-details", { ccy: line.ccy }), interestButtons.summary.data({ view }))
-      .text(t("alert-button-snooze"), alertButton.data({ step: "snooze", uid: alert.uid, ...rulePress, line: { ...line, mgnMode } }))
-      .text(t("alert-button-off"), alertButton.data({ step: "off", ...rulePress }));
+    keyboard.text(t("alert-button-details", { ccy: line.ccy }), interestButtons.summary.data({ view }));
+    const snooze = { step: "snooze" as const, uid: alert.uid, ...rulePress, line: { ...line, mgnMode } };
+    // A line whose names would pass the 64 bytes of a button's data (long currency and instrument names) has none.
+    if (fitsButton(snooze)) keyboard.text(t("alert-button-snooze"), alertButton.data(snooze));
+    keyboard.text(t("alert-button-off"), alertButton.data({ step: "off", ...rulePress }));
   });
   return keyboard;
+}
+
+function fitsButton(press: AlertPress): boolean {
+  try {
+    alertButton.data(press);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The alerts' messages in the bot's words: one alert, or what quiet hours held, with every alert's buttons. */
 export const alertRenderer: AlertRenderer = {
   alerts(t, alerts, display) {
     const title = alerts.length === 1 ? t("alert-title") : t("alert-title-held", { count: alerts.length });
+    const blocks = alerts.slice(0, MAX_SHOWN).map((alert) => alertBlock(t, alert, display));
+    const more = alerts.length > MAX_SHOWN ? ["", t("alert-more", { count: alerts.length - MAX_SHOWN })] : [];
     return {
-      text: [title, "", alerts.map((alert) => alertBlock(t, alert, display)).join("\n\n")].join("\n"),
+      text: [title, "", blocks.join("\n\n"), ...more].join("\n"),
       keyboard: alertKeyboard(t, alerts),
     };
   },
