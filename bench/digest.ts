@@ -8,7 +8,7 @@
  * Prints the delivered rate as a ratio of the 30/s ceiling (digests ÷ seconds from the due minute to the
  * last digest ÷ 30), the time until the last digest, duplicates and misses. Option: --users N.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -21,6 +21,7 @@ import type { DigestReplicaJob } from "../test/support/digest-replica.js";
 import { fakeAccount, HOUR_MS, startFakeOkx } from "../test/support/fake-okx/index.js";
 import { startFakeTelegram } from "../test/support/fake-telegram/index.js";
 import { startRedis } from "../test/support/redis-server.js";
+import { inBatches, startWorkerProcess, stopWorkerProcesses } from "../test/support/worker-process.js";
 
 const { values } = parseArgs({ options: { users: { type: "string", default: "10000" } } });
 const USERS = Number(values.users);
@@ -59,20 +60,6 @@ function sharedRecords(): InterestRecord[] {
   }));
 }
 
-function startReplica(job: DigestReplicaJob): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", REPLICA, JSON.stringify(job)], { stdio: ["ignore", "pipe", "inherit"] });
-  return new Promise((resolve, reject) => {
-    child.stdout?.on("data", (chunk: Buffer) => {
-      if (chunk.toString().includes("ready")) resolve(child);
-    });
-    child.once("exit", (code) => reject(new Error(`a digest worker exited with ${code}`)));
-  });
-}
-
-async function inBatches<T>(items: readonly T[], size: number, work: (item: T) => Promise<unknown>): Promise<void> {
-  for (let start = 0; start < items.length; start += size) await Promise.all(items.slice(start, start + size).map(work));
-}
-
 async function runOnce(redisUrl: string, killOne: boolean): Promise<RunResult> {
   const label = killOne ? "one worker killed mid-run" : "two workers";
   const prefix = `bd${randomBytes(3).toString("hex")}:`;
@@ -102,7 +89,7 @@ async function runOnce(redisUrl: string, killOne: boolean): Promise<RunResult> {
       perSecond: PER_SECOND,
       concurrency: CONCURRENCY,
     };
-    replicas.push(...(await Promise.all([startReplica(job), startReplica(job)])));
+    replicas.push(...(await Promise.all([startWorkerProcess(REPLICA, job), startWorkerProcess(REPLICA, job)])));
 
     // The next minute far enough away to set every schedule first (about 4 ms each), as each zone's clock shows it.
     const dueAt = Math.ceil((Date.now() + 20_000 + USERS * 4) / 60_000) * 60_000;
@@ -170,10 +157,7 @@ async function runOnce(redisUrl: string, killOne: boolean): Promise<RunResult> {
     );
     return result;
   } finally {
-    const running = replicas.filter((replica) => replica.exitCode === null && replica.signalCode === null);
-    const exited = running.map((replica) => new Promise((resolve) => replica.once("exit", resolve)));
-    for (const replica of running) replica.kill("SIGTERM");
-    await Promise.all(exited);
+    await stopWorkerProcesses(replicas);
     await setup.queue.obliterate({ force: true }).catch(() => undefined);
     await setup.close();
     await redis.quit();

@@ -22,6 +22,7 @@ help =
     /filters — choose currency, margin mode, instrument, period and page size step by step
     /digest — a daily summary at the time and time zone you choose: /digest 18:02, /digest Europe/Paris
     /accounts — your OKX accounts (a main account and sub-accounts): rename, make one the default, remove one
+    /alerts — a message when borrowing turns expensive: a yearly rate, a spike, a day's cost
     /status — which keys are connected
     /disconnect — erase your key and everything derived from it
     /cancel — stop what we are doing
@@ -309,3 +310,53 @@ export-empty = No records in this period: nothing to export. Try a longer period
 export-busy = Many exports are being prepared right now: ask again in a minute.
 mode-cross = cross
 mode-isolated = isolated
+
+cmd-alerts = Alerts when borrowing turns expensive
+alerts-title = 🚨 <b>Alerts when borrowing turns expensive</b>
+alerts-none = No alerts set: they are off until you set one below.
+alerts-rule-yearly = 📈 Yearly rate at or above { $level } · { $scope }
+alerts-rule-spike = ⚡ Hourly rate at { $level } its 7-day average · { $scope }
+alerts-rule-daily = 💸 Next 24 h cost at or above { $level } · { $scope }
+alerts-all-currencies = every currency
+alerts-amount-each = { $amount } (in each line's currency)
+alerts-quiet = 🌙 Quiet hours { $from }–{ $to } ({ $zone }): alerts wait until they end, then come as one message.
+alerts-quiet-none = 🌙 No quiet hours: alerts come at once.
+alerts-how = Checked every hour, a few minutes past, on each borrowing line. An alert comes once when a figure reaches its level, and again only after it has gone back below.
+alerts-kind-yearly = yearly
+alerts-kind-spike = spike
+alerts-kind-daily = 24 h
+alerts-button-yearly = 📈 Yearly rate
+alerts-button-spike = ⚡ Spike
+alerts-button-daily = 💸 24 h cost
+alerts-button-remove = 🗑 { $rule } · { $scope }
+alerts-button-quiet = 🌙 Quiet hours
+alerts-button-quiet-off = 🔔 No quiet hours
+alerts-ask-yearly = Send the yearly rate to be alerted at, e.g. <code>20</code> (20 % a year, every currency) or <code>30 % BTC</code> (BTC only).
+alerts-ask-spike = Send how many times its 7-day average the hourly rate must reach, e.g. <code>3</code> (every currency) or <code>5x USDT</code>.
+alerts-ask-daily = Send what the next 24 h may cost before an alert, e.g. <code>5 USDT</code> (USDT only) or <code>5</code> (5 of each line's own currency).
+alerts-ask-quiet = Send your quiet hours on your clock ({ $zone }), e.g. <code>22:00-07:00</code>. /alerts leaves them as they are.
+alerts-expected-yearly = I did not understand that rate. Send a number of percent a year, e.g. <code>20</code> or <code>30 % BTC</code> (above 0, at most 10,000 %).
+alerts-expected-spike = I did not understand that. Send a multiple above 1, e.g. <code>3</code> or <code>5x USDT</code>.
+alerts-expected-daily = I did not understand that amount. Send a number above 0, e.g. <code>5 USDT</code> or <code>5</code>.
+alerts-expected-quiet = I did not understand those hours. Send a start and an end, e.g. <code>22:00-07:00</code> or <code>23-6</code>.
+alerts-saved = ✅ Saved.
+alerts-too-many = You have { $max } alerts already: remove one first.
+alerts-removed = Removed.
+alerts-snoozed = 💤 Snoozed for 24 hours.
+alerts-turned-off = 🔕 That alert is off. /alerts to set it again.
+alerts-gone = That alert is off already.
+alert-title = 🚨 <b>Borrowing turned expensive</b>
+alert-title-held = 🌙 <b>Held during your quiet hours: { $count } alerts</b>
+alert-reason-yearly = Yearly rate { $figure }: at or above your { $level }
+alert-reason-spike = Hourly rate { $figure } its 7-day average: at or above your { $level }
+alert-reason-daily = Next 24 h { $figure }: at or above your { $level }
+alert-rate = Rate now { $hourly } ≈ { $yearly } a year
+alert-before = An hour before { $rate }
+alert-average = 7-day average { $hourly } ≈ { $yearly } a year
+alert-liability = Liability { $amount }
+alert-next-day = Next 24 h at this rate ≈ { $amount }
+alert-hour = Hour of { $time }
+alert-button-details = { $ccy } details
+alert-button-snooze = 💤 24 h
+alert-button-off = 🔕 Turn off
+alert-more = …and { $count } more: see /interest.

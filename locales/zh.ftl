@@ -22,6 +22,7 @@ help =
     /filters — 逐步选择币种、保证金模式、产品、周期和每页条数
     /digest — 每天在你选定的时间和时区发送汇总：/digest 18:02、/digest Asia/Shanghai
     /accounts — 你的 OKX 账户（主账户与子账户）：改名、设为默认、移除
+    /alerts — 借币变贵时提醒：年化利率、突增、每日利息
     /status — 查看已绑定的密钥
     /disconnect — 删除你的密钥及其衍生的所有数据
     /cancel — 取消当前操作
@@ -309,3 +310,53 @@ export-empty = 此期间没有记录：无可导出的内容。试试更长的�
 export-busy = 现在正在准备的导出很多：请一分钟后再试。
 mode-cross = 全仓
 mode-isolated = 逐仓
+
+cmd-alerts = 借币变贵时提醒
+alerts-title = 🚨 <b>借币变贵时提醒</b>
+alerts-none = 尚未设置提醒：在下方设置之前不会提醒。
+alerts-rule-yearly = 📈 年化利率达到或超过 { $level } · { $scope }
+alerts-rule-spike = ⚡ 每小时利率达到 7 日平均的 { $level } · { $scope }
+alerts-rule-daily = 💸 未来 24 小时利息达到或超过 { $level } · { $scope }
+alerts-all-currencies = 所有币种
+alerts-amount-each = { $amount }（按各借币的币种计）
+alerts-quiet = 🌙 免打扰时段 { $from }–{ $to }（{ $zone }）：提醒会等到结束后合并为一条发送。
+alerts-quiet-none = 🌙 无免打扰时段：提醒立即发送。
+alerts-how = 每小时整点后几分钟检查每条借币。某项数值达到设定值时提醒一次，回落到设定值以下后才会再次提醒。
+alerts-kind-yearly = 年化
+alerts-kind-spike = 突增
+alerts-kind-daily = 24 小时
+alerts-button-yearly = 📈 年化利率
+alerts-button-spike = ⚡ 突增
+alerts-button-daily = 💸 24 小时利息
+alerts-button-remove = 🗑 { $rule } · { $scope }
+alerts-button-quiet = 🌙 免打扰时段
+alerts-button-quiet-off = 🔔 取消免打扰
+alerts-ask-yearly = 请发送触发提醒的年化利率，例如 <code>20</code>（年化 20 %，所有币种）或 <code>30 % BTC</code>（仅 BTC）。
+alerts-ask-spike = 请发送每小时利率需达到 7 日平均的多少倍，例如 <code>3</code>（所有币种）或 <code>5x USDT</code>。
+alerts-ask-daily = 请发送未来 24 小时利息达到多少时提醒，例如 <code>5 USDT</code>（仅 USDT）或 <code>5</code>（按各借币自身币种计 5）。
+alerts-ask-quiet = 请按你的时区（{ $zone }）发送免打扰时段，例如 <code>22:00-07:00</code>。发送 /alerts 则保持不变。
+alerts-expected-yearly = 无法识别该利率。请发送年化百分比数字，例如 <code>20</code> 或 <code>30 % BTC</code>（大于 0，最多 10,000 %）。
+alerts-expected-spike = 无法识别。请发送大于 1 的倍数，例如 <code>3</code> 或 <code>5x USDT</code>。
+alerts-expected-daily = 无法识别该金额。请发送大于 0 的数字，例如 <code>5 USDT</code> 或 <code>5</code>。
+alerts-expected-quiet = 无法识别该时段。请发送开始和结束时间，例如 <code>22:00-07:00</code> 或 <code>23-6</code>。
+alerts-saved = ✅ 已保存。
+alerts-too-many = 你已有 { $max } 条提醒：请先删除一条。
+alerts-removed = 已删除。
+alerts-snoozed = 💤 已暂停 24 小时。
+alerts-turned-off = 🔕 该提醒已关闭。发送 /alerts 可重新设置。
+alerts-gone = 该提醒已经关闭。
+alert-title = 🚨 <b>借币变贵了</b>
+alert-title-held = 🌙 <b>免打扰期间暂存的 { $count } 条提醒</b>
+alert-reason-yearly = 年化利率 { $figure }：达到或超过你设定的 { $level }
+alert-reason-spike = 每小时利率为 7 日平均的 { $figure }：达到或超过你设定的 { $level }
+alert-reason-daily = 未来 24 小时 { $figure }：达到或超过你设定的 { $level }
+alert-rate = 当前利率 { $hourly } ≈ 年化 { $yearly }
+alert-before = 一小时前 { $rate }
+alert-average = 7 日平均 { $hourly } ≈ 年化 { $yearly }
+alert-liability = 负债 { $amount }
+alert-next-day = 按此利率未来 24 小时 ≈ { $amount }
+alert-hour = 时间 { $time }
+alert-button-details = { $ccy } 详情
+alert-button-snooze = 💤 24 小时
+alert-button-off = 🔕 关闭
+alert-more = ……还有 { $count } 条：请查看 /interest。

@@ -14,9 +14,13 @@ import { digestRenderer } from "./bot/views/digest.js";
 import { WebhookAnswers } from "./bot/webhook-answers.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { DigestSchedule, openDigestQueue } from "./digest/schedule.js";
-import { onTheWire } from "./digest/deliver.js";
+import { onTheWire } from "./services/send-once.js";
 import { rebuildDigestSchedules } from "./digest/rebuild.js";
 import { startDigestWorker } from "./digest/worker.js";
+import { alertForgetting } from "./alerts/forget.js";
+import { AlertSchedule, openAlertQueue } from "./alerts/schedule.js";
+import { startAlertWorker } from "./alerts/worker.js";
+import { alertRenderer } from "./bot/views/alerts.js";
 import { createLogger } from "./log.js";
 import { OkxClient } from "./okx/client.js";
 import { createAccountLimiter } from "./okx/limiter.js";
@@ -26,18 +30,21 @@ import { createExportPool } from "./render/export-pool.js";
 import { createMetrics } from "./server/metrics.js";
 import { createWebhook } from "./server/webhook.js";
 import { conversationKeyPrefix, forgetConversation, sealedStateStorage } from "./store/conversation-storage.js";
+import { AlertSettingsStore } from "./store/alert-settings.js";
+import { AlertState } from "./store/alert-state.js";
 import { CredentialStore } from "./store/credentials.js";
 import { DigestMarks } from "./store/digest-marks.js";
 import { forgetAccount, forgetUser } from "./services/forget.js";
 import { HistoryLoader } from "./services/history.js";
 import { checkKey } from "./services/key-check.js";
-import { InterestService } from "./services/interest.js";
+import { accountName, InterestService } from "./services/interest.js";
 import { InterestCache } from "./store/interest-cache.js";
 import { RedisLocks } from "./store/locks.js";
 import { MessageClaims } from "./store/message-claims.js";
 import { PendingAnswers } from "./store/pending-answers.js";
 import { PreferenceStore } from "./store/preferences.js";
 import { connectRedis, duplicateRedis, readyForCommands, slotTag } from "./store/redis.js";
+import { SendMarks } from "./store/send-marks.js";
 import { SendPacer } from "./store/send-pacer.js";
 import { Vault } from "./store/vault.js";
 
@@ -92,6 +99,11 @@ async function main(): Promise<void> {
   const locks = new RedisLocks(redis, config.redisPrefix);
   const marks = new DigestMarks(redis, config.redisPrefix);
   const pendingAnswers = new PendingAnswers(redis, config.redisPrefix, config.answerLeaseMs);
+  const alertQueue = openAlertQueue(queueRedis, bullPrefix, logger);
+  const alertSchedule = new AlertSchedule(alertQueue, redis);
+  const alertSettings = new AlertSettingsStore(redis, config.redisPrefix);
+  const alertState = new AlertState(redis, config.redisPrefix);
+  const alertsForgetting = alertForgetting({ settings: alertSettings, schedule: alertSchedule, state: alertState });
   const forget = forgetUser({
     credentials,
     preferences,
@@ -100,6 +112,7 @@ async function main(): Promise<void> {
     pending: pendingAnswers,
     cache,
     digests: digestSchedule,
+    alerts: alertsForgetting,
     conversations: { forget: (chatId) => forgetConversation(redis, config.redisPrefix, chatId) },
   });
   // One throttle per process, shared by the bot's answers and the digests it sends.
@@ -138,7 +151,7 @@ async function main(): Promise<void> {
         loadHistory: (uid, key) => interest.loadHistory(uid, key),
       },
       status: { credentials },
-      accounts: { credentials, forget, forgetAccount: forgetAccount({ credentials, cache, preferences }) },
+      accounts: { credentials, forget, forgetAccount: forgetAccount({ credentials, cache, preferences, alerts: alertsForgetting }) },
       language: preferences,
       filters: { interest, preferences },
       interest: {
@@ -157,6 +170,7 @@ async function main(): Promise<void> {
         buildExport: (job, folder) => exports.build(job, folder),
       },
       digest: { preferences, schedule: digestSchedule, interest },
+      alerts: { settings: alertSettings },
     },
   });
 
@@ -167,6 +181,8 @@ async function main(): Promise<void> {
   // The bot's own Api (retries, the process's throttle) with the digests' on-the-wire mark inside them all.
   const digestApi = new Api(config.botToken, { apiRoot: config.telegramApiRoot });
   digestApi.config.use(onTheWire, ...transformers);
+  // One pace for digests and alerts: Telegram's limit is the bot's, whatever is sent.
+  const pacer = new SendPacer(redis, config.redisPrefix, config.digest.perSecond);
   const digestWorker = startDigestWorker({
     connection: queueRedis,
     prefix: bullPrefix,
@@ -174,7 +190,7 @@ async function main(): Promise<void> {
     interest,
     preferences,
     marks,
-    pacer: new SendPacer(redis, config.redisPrefix, config.digest.perSecond),
+    pacer,
     schedule: digestSchedule,
     api: digestApi,
     translate: (locale) => (key, variables) => i18n.t(locale, key, variables),
@@ -185,6 +201,35 @@ async function main(): Promise<void> {
       else if (outcome === "sent" || outcome === "key-notice") metrics.digestSent();
     },
   });
+  const alertWorker = startAlertWorker({
+    connection: queueRedis,
+    prefix: bullPrefix,
+    concurrency: config.digest.concurrency,
+    // Every account of the person's whose key opens, each named as the views name it.
+    accountsOf: async (userId) => {
+      const opened = await credentials.openAll(userId);
+      return opened.map(({ info, credentials: key }) => ({
+        uid: info.uid,
+        label: accountName(info).name,
+        credentials: key,
+        ...(opened.length > 1 ? { slot: info.slot } : {}),
+      }));
+    },
+    settings: alertSettings,
+    state: alertState,
+    marks: new SendMarks(redis, config.redisPrefix),
+    cache,
+    history,
+    locks,
+    preferences,
+    schedule: alertSchedule,
+    api: digestApi,
+    pacer,
+    translate: (locale) => (key, variables) => i18n.t(locale, key, variables),
+    renderer: alertRenderer,
+    logger,
+  });
+  await alertSchedule.start();
   // One replica in ten minutes counts stored keys among their accounts' users (keys stored before accounts kept them).
   void (async () => {
     if (!(await locks.claimOnce("accounts:index", 10 * 60_000))) return;
@@ -253,7 +298,9 @@ async function main(): Promise<void> {
     await withTimeout(sweeper.stop(), 5_000);
     // A digest in flight finishes (its day is then marked); one still waiting at the timeout is taken up by another replica.
     if (await withTimeout(digestWorker.close(), config.shutdownTimeoutMs)) await digestWorker.close(true);
+    if (await withTimeout(alertWorker.close(), config.shutdownTimeoutMs)) await alertWorker.close(true);
     await digestQueue.close();
+    await alertQueue.close();
     await queueRedis.quit();
     await scheduler.close();
     await redis.quit();

@@ -14,7 +14,8 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   render: ["domain", "log.ts"],
   services: ["domain", "okx", "store", "log.ts"],
   digest: ["domain", "okx", "store", "services", "log.ts"],
-  bot: ["domain", "okx", "store", "services", "render", "digest", "server", "log.ts"],
+  alerts: ["domain", "okx", "store", "services", "log.ts"],
+  bot: ["domain", "okx", "store", "services", "render", "digest", "alerts", "server", "log.ts"],
   server: ["domain", "log.ts"],
 };
 

@@ -8,6 +8,7 @@ import { errorBoundary, lastResort } from "./errors.js";
 import { accountsFeature, RENAME, renameConversation, type AccountsDependencies } from "./features/accounts.js";
 import { CONNECT, connectConversation, connectFeature, type ConnectDependencies } from "./features/connect.js";
 import { chartFeature, type ChartFeatureDependencies } from "./features/charts.js";
+import { alertsFeature, type AlertFeatureDependencies } from "./features/alerts/index.js";
 import { digestFeature, type DigestFeatureDependencies } from "./features/digest/index.js";
 import { fallbackFeature, secretGuard } from "./features/fallback.js";
 import { FILTERS, filtersConversation, filtersFeature, type FiltersDependencies } from "./features/filters.js";
@@ -57,6 +58,7 @@ export interface BotDependencies {
     interest: InterestFeatureDependencies;
     charts: ChartFeatureDependencies;
     digest: DigestFeatureDependencies;
+    alerts: AlertFeatureDependencies;
   };
 }
 
@@ -159,6 +161,7 @@ export function createBot(dependencies: BotDependencies): Bot<BotContext> {
     interestFeature(features.interest),
     chartFeature(features.charts),
     digestFeature(features.digest),
+    alertsFeature(features.alerts),
     fallbackFeature(),
   );
   bot.catch(lastResort(logger));

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { CURRENCY, INSTRUMENT, pagedView, viewFields, type PagedView } from "../domain/view.js";
+import type { AlertKind } from "../domain/alerts.js";
+import { CURRENCY, INSTRUMENT, pagedView, viewFields, type MarginMode, type PagedView } from "../domain/view.js";
 import { MINUTE_CHOICES } from "../domain/clock-time.js";
 import { COMMON_ZONES } from "../domain/time.js";
 import { buttonKind } from "./callback-data.js";
@@ -145,4 +146,62 @@ export const renameButton = buttonKind<typeof CANCEL>(
   "rename",
   (choice) => [choice],
   z.tuple([z.literal(CANCEL)]).transform(([choice]) => choice),
+);
+
+/** A press in the alert settings or under an alert. */
+export type AlertPress =
+  | { step: "menu" | "quiet" | "quiet-off" }
+  /** Ask for the level of a rule (a currency, or every one: no `ccy`). */
+  | { step: "set" | "remove" | "off"; kind: AlertKind; ccy?: string }
+  /** Hold one account's rule on one line for 24 h. */
+  | { step: "snooze"; uid: string; kind: AlertKind; ccy?: string; line: { ccy: string; mgnMode: MarginMode; instId: string } };
+
+const KIND_CODES: Record<AlertKind, string> = { yearly: "y", spike: "s", daily: "d" };
+const kindCode = z.enum(["y", "s", "d"]).transform((code): AlertKind => (code === "y" ? "yearly" : code === "s" ? "spike" : "daily"));
+const ruleCcy = z.union([z.literal("*"), z.string().regex(CURRENCY)]).transform((ccy) => (ccy === "*" ? undefined : ccy));
+const withCcy = (kind: AlertKind, ccy: string | undefined) => ({ kind, ...(ccy === undefined ? {} : { ccy }) });
+
+/** `al:menu`, `al:set:y:*`, `al:off:s:USDT`, `al:z:<uid>:y:*:USDT:c:-` (the line's currency, mode, instrument). */
+export const alertButton = buttonKind<AlertPress>(
+  "al",
+  (press) => {
+    switch (press.step) {
+      case "set":
+      case "remove":
+      case "off":
+        return [press.step, KIND_CODES[press.kind], press.ccy ?? "*"];
+      case "snooze":
+        return [
+          "z",
+          press.uid,
+          KIND_CODES[press.kind],
+          press.ccy ?? "*",
+          press.line.ccy,
+          press.line.mgnMode === "cross" ? "c" : "i",
+          press.line.instId || "-",
+        ];
+      default:
+        return [press.step];
+    }
+  },
+  z.union([
+    z.tuple([z.enum(["menu", "quiet", "quiet-off"])]).transform(([step]) => ({ step })),
+    z.tuple([z.enum(["set", "remove", "off"]), kindCode, ruleCcy]).transform(([step, kind, ccy]) => ({ step, ...withCcy(kind, ccy) })),
+    z
+      .tuple([
+        z.literal("z"),
+        z.string().regex(/^\d{1,20}$/),
+        kindCode,
+        ruleCcy,
+        z.string().regex(CURRENCY),
+        z.enum(["c", "i"]),
+        z.union([z.literal("-"), z.string().regex(INSTRUMENT)]),
+      ])
+      .transform(([, uid, kind, ccy, lineCcy, mode, instId]) => ({
+        step: "snooze" as const,
+        uid,
+        ...withCcy(kind, ccy),
+        line: { ccy: lineCcy, mgnMode: mode === "c" ? ("cross" as const) : ("isolated" as const), instId: instId === "-" ? "" : instId },
+      })),
+  ]),
 );

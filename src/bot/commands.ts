@@ -14,6 +14,7 @@ export const COMMANDS = [
   "filters",
   "digest",
   "accounts",
+  "alerts",
   "status",
   "disconnect",
   "cancel",

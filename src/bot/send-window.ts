@@ -50,13 +50,13 @@ export function perChat(groupMax = 20, groupWindowMs = 60_000): Transformer {
     if (isGroup) queue.group ??= slidingWindow(groupMax, groupWindowMs);
     const current = queue;
     current.pending++;
-    const call = current.tail
+    const call = current.tail.then(() => (isGroup ? current.group!() : undefined)).then(() => previous(method, payload, signal));
+    // The tail only orders the next call: its failure is the caller's, and must not reject unseen once no call follows.
+    current.tail = call
       .catch(() => undefined)
-      .then(() => (isGroup ? current.group!() : undefined))
-      .then(() => previous(method, payload, signal));
-    current.tail = call.finally(() => {
-      if (--current.pending === 0 && queues.get(chat) === current && !isGroup) queues.delete(chat);
-    });
+      .finally(() => {
+        if (--current.pending === 0 && queues.get(chat) === current && !isGroup) queues.delete(chat);
+      });
     return call;
   };
 }

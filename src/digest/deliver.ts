@@ -1,10 +1,11 @@
-import { GrammyError, HttpError, type Api, type InlineKeyboard, type Transformer } from "grammy";
+import type { Api, InlineKeyboard } from "grammy";
 import { buildDigest, digestWindows, type AccountDigest } from "../domain/digest.js";
 import { isoDate, localDate, type TimeDisplay } from "../domain/time.js";
 import type { Logger } from "../log.js";
 import { isPassingTrouble } from "../okx/errors.js";
 import type { FigureNotes, InterestService, NoFigures } from "../services/interest.js";
-import type { BeginAnswer, DayClaim, DigestMarks } from "../store/digest-marks.js";
+import type { DigestMarks } from "../store/digest-marks.js";
+import { sendOnce } from "../services/send-once.js";
 import type { PreferenceStore } from "../store/preferences.js";
 import type { SendPacer } from "../store/send-pacer.js";
 import type { Translate } from "../domain/translate.js";
@@ -69,62 +70,12 @@ export type DigestOutcome =
   /** The user blocked the bot: their schedule is off now. */
   | "blocked";
 
-/** A send's hooks on its payload (a symbol key: never serialised), run by `onTheWire`. */
-const ON_THE_WIRE = Symbol("digest send leaves");
-
-interface WireHooks {
-  /** Before each try leaves. */
-  begin(): Promise<BeginAnswer>;
-  /** Telegram answered the try with an error, or it never left. */
-  refused(): Promise<void>;
-}
-
-class TakenOver extends Error {}
-
-/** A try of the send got no answer: it may have been delivered. */
-class Unanswered extends Error {
-  override readonly name = "Unanswered";
-}
-
-/** Network errors raised before any byte of the request left: nothing can have been delivered. */
-const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH"]);
-
-function neverLeft(error: HttpError): boolean {
-  const cause = error.error as { code?: unknown } | undefined;
-  return typeof cause?.code === "string" && NOT_SENT_CODES.has(cause.code);
-}
-
-/**
- * The innermost transformer of the digests' Api, below the retries, so it runs on every try: a send's day
- * turns "sending" only as the try leaves, after any throttle or retry wait outside it, so a worker that
- * dies while a digest waits there leaves a claim another run can take over, not an uncertain send. An
- * error answer from Telegram (a 429 to wait out, say) turns the day back into this run's claim for the
- * next try; a try that got no answer (a timeout, a dropped connection) may have been delivered: it ends the
- * send, is not retried, and the day stays "sending" (the mark would refuse a second try anyway).
- */
-export const onTheWire: Transformer = async (previous, method, payload, signal) => {
-  const hooks = (payload as Record<symbol, unknown>)[ON_THE_WIRE] as WireHooks | undefined;
-  if (hooks === undefined) return previous(method, payload, signal);
-  const answer = await hooks.begin();
-  if (answer === "taken-over") throw new TakenOver();
-  if (answer === "uncertain") throw new Unanswered("an earlier try of this digest got no answer");
-  const result = await previous(method, payload, signal).catch(async (error: unknown) => {
-    if (!(error instanceof HttpError)) throw error;
-    if (!neverLeft(error)) throw new Unanswered(error.message, { cause: error });
-    await hooks.refused();
-    throw error;
-  });
-  if (!result.ok) await hooks.refused();
-  return result;
-};
-
 /** Worth trying again later: OKX is down, or another run of the same day is still preparing. */
 export class DigestRetry extends Error {
   override readonly name = "DigestRetry";
 }
 
 const LATE_AFTER_MS = 15 * 60_000;
-const MAX_RATE_LIMITED = 5;
 
 /**
  * Makes and sends one user's digest, at most once per local day however often it is run (two replicas, a
@@ -176,48 +127,11 @@ export async function deliverDigest(dependencies: DigestDeliveryDependencies, ru
     message = { ...renderer.digest(t, digest, context), delivered: "sent" };
   }
 
-  const outcome = await send(dependencies, run.userId, claim, message.text, message.keyboard);
+  const outcome = await sendOnce({ ...dependencies, what: "digest" }, run.userId, claim, message.text, message.keyboard);
   if (outcome === "blocked") {
     await preferences.setDigest(run.userId, { ...settings, on: false });
     await dependencies.schedule.remove(run.userId);
     logger.info({ user: run.userId }, "digest: the user blocked the bot; schedule switched off");
   }
   return outcome === "sent" ? message.delivered : outcome;
-}
-
-/**
- * Sends in the next shared slot; on 429 every replica waits Telegram's `retry_after`, then this send tries
- * again. A send that got no answer is not tried again: it may have arrived.
- */
-async function send(
-  dependencies: DigestDeliveryDependencies,
-  userId: number,
-  claim: DayClaim,
-  text: string,
-  keyboard?: InlineKeyboard,
-): Promise<"sent" | "blocked" | "taken-over" | "uncertain"> {
-  const hooks: WireHooks = { begin: () => claim.begin(), refused: () => claim.refused() };
-  const options = { parse_mode: "HTML" as const, reply_markup: keyboard, link_preview_options: { is_disabled: true }, [ON_THE_WIRE]: hooks };
-  for (let attempt = 0; ; attempt++) {
-    await dependencies.pacer.slot();
-    try {
-      await dependencies.api.sendMessage(userId, text, options);
-      await claim.sent();
-      return "sent";
-    } catch (error) {
-      if (error instanceof TakenOver) return "taken-over";
-      if (error instanceof Unanswered) {
-        dependencies.logger.warn({ user: userId, err: error }, "digest: the send got no answer; it may have arrived, so it is not sent again");
-        return "uncertain";
-      }
-      if (error instanceof GrammyError && error.error_code === 429 && attempt < MAX_RATE_LIMITED) {
-        await dependencies.pacer.pause((error.parameters.retry_after ?? 1) * 1000);
-        continue;
-      }
-      // Telegram answered, or the request never left: nothing was delivered, and the day is given back.
-      await claim.release();
-      if (error instanceof GrammyError && error.error_code === 403) return "blocked";
-      throw error;
-    }
-  }
 }

@@ -1,7 +1,8 @@
-import { Queue, type ConnectionOptions, type JobsOptions } from "bullmq";
+import type { ConnectionOptions, JobsOptions, Queue } from "bullmq";
 import type { DigestSettings } from "../domain/digest.js";
 import type { Logger } from "../log.js";
-import { globLiteral, scanKeys, type RedisClient } from "../store/redis.js";
+import { forgetJobs, openQueue } from "../store/queue-jobs.js";
+import type { RedisClient } from "../store/redis.js";
 
 export const DIGEST_QUEUE = "digest";
 export const DIGEST_JOB = "digest";
@@ -23,20 +24,13 @@ export const DIGEST_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 7 * 24 * 3600 },
 };
 
-/**
- * The queue every replica shares, its connection problems (a Redis outage) logged: with no listener,
- * BullMQ writes each one to stderr as a raw stack.
- */
-export function openDigestQueue(connection: ConnectionOptions, prefix: string, logger: Pick<Logger, "warn">): Queue<DigestJobData> {
-  const queue = new Queue<DigestJobData>(DIGEST_QUEUE, { connection, prefix });
-  queue.on("error", (error) => logger.warn({ err: error }, "digest queue problem"));
-  return queue;
-}
+/** The digests' queue, shared by every replica. */
+export const openDigestQueue = (connection: ConnectionOptions, prefix: string, logger: Pick<Logger, "warn">): Queue<DigestJobData> =>
+  openQueue<DigestJobData>(DIGEST_QUEUE, connection, prefix, logger);
 
 const schedulerId = (userId: number) => `digest-${userId}`;
 /** The ids of a user's jobs: runs of their scheduler (`repeat:digest-<user>:<due ms>`) and "Send now" (`now-<user>-<n>`). */
 const jobIdOf = (userId: number) => new RegExp(`^(repeat:digest-${userId}:\\d+|now-${userId}-\\d+)(?=:|$)`);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Cron for a daily time: minute, hour, every day. */
 export const dailyPattern = (settings: Pick<DigestSettings, "hour" | "minute">) => `${settings.minute} ${settings.hour} * * *`;
@@ -83,42 +77,12 @@ export class DigestSchedule {
    * being delivered right now is waited for, up to `waitMs`, and then erased as well.
    */
   async forget(userId: number, waitMs = 15_000): Promise<void> {
-    const deadline = Date.now() + waitMs;
-    for (;;) {
-      await this.remove(userId);
-      // 1: removed (or gone already); 0: a worker holds it right now.
-      const codes = await Promise.all((await this.jobIds(userId)).map((id) => this.queue.remove(id)));
-      if (codes.every((code) => code !== 0) || Date.now() > deadline) break;
-      await sleep(100);
-    }
-    await this.forgetEvents(userId);
-  }
-
-  /** Every job of the user the queue holds, found by its keys: its id names the user. */
-  private async jobIds(userId: number): Promise<string[]> {
-    const base = `${this.queue.qualifiedName}:`;
-    const ids = new Set<string>();
-    const pattern = jobIdOf(userId);
-    for (const kind of [`repeat:${schedulerId(userId)}:*`, `now-${userId}-*`]) {
-      for await (const key of scanKeys(this.redis, `${globLiteral(base)}${kind}`, 1000)) {
-        const id = pattern.exec(key.slice(base.length))?.[1];
-        if (id !== undefined) ids.add(id);
-      }
-    }
-    return [...ids];
-  }
-
-  /** Deletes the queue's events that name the user's scheduler or jobs (BullMQ keeps the last ten thousand or so). */
-  private async forgetEvents(userId: number): Promise<void> {
-    const key = this.queue.toKey("events");
-    const names = new RegExp(`(^|:)${schedulerId(userId)}(:|$)|^now-${userId}-`);
-    for (let start = "-"; ;) {
-      const entries = await this.redis.xrange(key, start, "+", "COUNT", 1000);
-      const naming = entries.filter(([, fields]) => fields.some((value) => names.test(value))).map(([id]) => id);
-      if (naming.length > 0) await this.redis.xdel(key, ...naming);
-      if (entries.length < 1000) return;
-      start = `(${entries.at(-1)![0]}`;
-    }
+    const jobs = {
+      globs: [`repeat:${schedulerId(userId)}:*`, `now-${userId}-*`],
+      id: jobIdOf(userId),
+      events: new RegExp(`(^|:)${schedulerId(userId)}(:|$)|^now-${userId}-`),
+    };
+    await forgetJobs(this.queue, this.redis, jobs, { waitMs, before: () => this.remove(userId) });
   }
 
   /** The same job now; presses within the same three seconds make one. */

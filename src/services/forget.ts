@@ -15,6 +15,8 @@ export interface ForgetDependencies {
   cache: InterestCache;
   /** The user's daily digest in the queue: the scheduler and every job and event naming them (`DigestSchedule`). */
   digests: { forget(userId: number): Promise<void> };
+  /** The user's alerts: settings, snoozes, state, the alerts waiting to go, send marks, jobs and events. */
+  alerts: { forget(userId: number): Promise<void> };
   /** The state of a conversation running in a chat. */
   conversations: { forget(chatId: number): Promise<void> };
 }
@@ -27,12 +29,14 @@ export interface ForgetDependencies {
  * longer opens is erased all the same; a disconnect cut short by an error is finished by the next one.
  */
 export function forgetUser(dependencies: ForgetDependencies) {
-  const { credentials, preferences, marks, claims, pending, cache, digests, conversations } = dependencies;
+  const { credentials, preferences, marks, claims, pending, cache, digests, alerts, conversations } = dependencies;
   return async (userId: number): Promise<boolean> => {
     // A scheduled run that starts from now on finds the digest off and sends nothing.
     await preferences.forget(userId);
     // Waits for a digest being sent right now (with the key still there, so it is a digest, not a complaint).
     await digests.forget(userId);
+    // Likewise an alert being sent; its settings go first, so a check starting meanwhile finds no rule.
+    await alerts.forget(userId);
     const { erased, accounts } = await credentials.forget(userId);
     // After the digests: a run that was under way has marked its day by now, and one that found the person
     // gone from Telegram (403) has written their digest off again.
@@ -58,10 +62,15 @@ async function clearUnshared(cache: InterestCache, accounts: readonly LeftAccoun
  * history, once no other Telegram user is connected to it); their other accounts, settings and digests
  * stay. Returns whether it was held.
  */
-export function forgetAccount(dependencies: Pick<ForgetDependencies, "credentials" | "cache" | "preferences">) {
-  const { credentials, cache, preferences } = dependencies;
+export function forgetAccount(
+  dependencies: Pick<ForgetDependencies, "credentials" | "cache" | "preferences"> & {
+    alerts: { forgetAccount(userId: number, uid: string): Promise<void> };
+  },
+) {
+  const { credentials, cache, preferences, alerts } = dependencies;
   return async (userId: number, uid: string): Promise<boolean> => {
     const { erased, accounts } = await credentials.forgetAccount(userId, uid);
+    await alerts.forgetAccount(userId, uid);
     // The digest names the accounts it covers: this one is no longer among them.
     const digest = await preferences.digest(userId);
     if (digest.accounts.includes(uid)) await preferences.setDigest(userId, { ...digest, accounts: digest.accounts.filter((held) => held !== uid) });

@@ -1,7 +1,7 @@
 import { globLiteral, scanKeys, type RedisClient } from "./redis.js";
 import { z } from "zod";
 import { REGIONS, type OkxCredentials, type Region } from "../domain/api-key.js";
-import type { Vault } from "./vault.js";
+import { VaultError, type Vault } from "./vault.js";
 
 /** What is known about a connected key besides its secrets; none of it opens the account. */
 export interface ConnectionInfo {
@@ -266,6 +266,19 @@ export class CredentialStore {
     const secrets = secretsSchema.parse(JSON.parse(this.vault.open(found.sealed, CredentialStore.context(userId))));
     const { entry } = found;
     return { credentials: { ...secrets, region: entry.region, demo: entry.demo }, info: entry, maskedKey: maskApiKey(secrets.apiKey) };
+  }
+
+  /** Every account of the person's whose key opens, the default first. */
+  async openAll(userId: number): Promise<Connection[]> {
+    const opened: Connection[] = [];
+    for (const { uid } of await this.accounts(userId)) {
+      const connection = await this.load(userId, uid).catch((error: unknown) => {
+        if (error instanceof VaultError) return undefined;
+        throw error;
+      });
+      if (connection !== undefined) opened.push(connection);
+    }
+    return opened;
   }
 
   /** Whether a key is stored for the user, without opening it. */

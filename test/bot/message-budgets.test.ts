@@ -4,9 +4,11 @@ import { interestButtons } from "../../src/bot/buttons.js";
 import { createI18n } from "../../src/bot/i18n.js";
 import { CAPTION_LIMIT, MESSAGE_LIMIT } from "../../src/bot/views/budget.js";
 import { chartCaption } from "../../src/bot/views/chart.js";
+import { alertRenderer } from "../../src/bot/views/alerts.js";
 import { currencyKeyboard, digestKeyboard, renderDigest } from "../../src/bot/views/digest.js";
 import { accountLine, pickerKeyboard, renderRecords, renderSummary, summaryKeyboard } from "../../src/bot/views/interest.js";
 import type { Translate } from "../../src/domain/translate.js";
+import { evaluateAlerts, lineFigures, pendingAlert } from "../../src/domain/alerts.js";
 import { dailyInterest } from "../../src/domain/daily.js";
 import { buildDigest, DEFAULT_DIGEST, digestWindows } from "../../src/domain/digest.js";
 import { recordsPage, type RecordsPage } from "../../src/domain/records-page.js";
@@ -85,6 +87,21 @@ describe.each(["en", "zh"] as const)("messages for an account of 40 lines and 20
     expect(callbackData(keyboard)).toContain(
       interestButtons.summary.data({ view: { period: "90d", ccy: "USDT", mgnMode: "isolated", instId: "MATIC-USDT", account: "all" } }),
     );
+  });
+
+  it("keep what quiet hours held on every line within 4,096 characters: eight alerts with their buttons, the rest counted", () => {
+    const t = translations(locale);
+    const newest = Math.max(...records.map((record) => Number(record.ts)));
+    const figures = lineFigures(records, newest);
+    expect(figures.length).toBeGreaterThan(20);
+    const { crossings } = evaluateAlerts([{ kind: "yearly", level: "0.0001" }], figures, new Set());
+    const account = { uid: "123456789012", label: "a-label-of-a-key-that-is-quite-long" };
+    const held = crossings.map((crossing) => pendingAlert(crossing, account, NOW));
+    const { text, keyboard } = alertRenderer.alerts(t, held, { ...display, locale });
+    expect(text.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
+    expect(text).toContain(t("alert-more", { count: held.length - 8 }));
+    expect(keyboard.inline_keyboard).toHaveLength(8);
+    expectButtonsFit(keyboard);
   });
 
   it.each([1, 10, 25, 50, 100])("keep records within 4,096 characters at %i a page, and every record on exactly one page", (size) => {

@@ -49,4 +49,19 @@ describe("the per-chat throttle", () => {
     for (const at of group) expect(group.filter((other) => other >= at && other < at + 300).length).toBeLessThanOrEqual(3);
     expect(group[3]! - begun).toBeGreaterThanOrEqual(290);
   });
+
+  it("hands a failed call's error to its caller only: the next call to the chat goes, and nothing rejects unseen", async () => {
+    const throttle = perChat();
+    const unseen: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unseen.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    const failing = (() => Promise.reject(new Error("the wire broke"))) as unknown as ApiCallFn;
+    const working = (() => Promise.resolve({ ok: true, result: true })) as unknown as ApiCallFn;
+    await expect(throttle(failing, "sendMessage", { chat_id: 5, text: "a" })).rejects.toThrow("the wire broke");
+    expect(await throttle(working, "sendMessage", { chat_id: 5, text: "b" })).toEqual({ ok: true, result: true });
+    await expect(throttle(failing, "sendMessage", { chat_id: 6, text: "c" })).rejects.toThrow("the wire broke");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    process.off("unhandledRejection", onUnhandled);
+    expect(unseen).toEqual([]);
+  });
 });

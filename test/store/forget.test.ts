@@ -6,6 +6,9 @@ import { CredentialStore } from "../../src/store/credentials.js";
 import { DigestMarks } from "../../src/store/digest-marks.js";
 import { MessageClaims } from "../../src/store/message-claims.js";
 import { PreferenceStore } from "../../src/store/preferences.js";
+import { AlertSettingsStore } from "../../src/store/alert-settings.js";
+import { AlertState } from "../../src/store/alert-state.js";
+import { SendMarks } from "../../src/store/send-marks.js";
 import { Vault } from "../../src/store/vault.js";
 import { testRedis } from "../support/redis.js";
 
@@ -97,5 +100,33 @@ describe("each store forgets its own key family for one user, and nobody else's"
     expect((await preferences.digest(7)).on).toBe(false);
     expect(await preferences.language(77)).toBe("zh");
     expect(await marks.firstKeyNotice(7)).toBe(true);
+  });
+
+  it("alert settings, snoozes, what is awaited, the state of each account, the outbox and the send marks", async () => {
+    const { redis, prefix } = testRedis();
+    const settings = new AlertSettingsStore(redis, prefix);
+    const state = new AlertState(redis, prefix);
+    const marks = new SendMarks(redis, prefix);
+    for (const user of [7, 77]) {
+      await settings.set(user, { rules: [{ kind: "yearly", level: "0.2" }], locale: "en" });
+      await settings.snooze(user, "111", "yearly:*@USDT|cross|", Date.now() + 60_000);
+      await settings.setAwaiting(user, "quiet");
+      const alert = { id: `111|yearly:*@USDT|cross||${user}`, uid: "111", account: "reader", rule: { kind: "yearly" as const, level: "0.2" } };
+      const line = { ccy: "USDT", mgnMode: "cross", instId: "" };
+      const figures = { figure: "0.3", rate: "0.00003", averageRate: "0.00001", liability: "1", next24h: "0.00072" };
+      await state.commit(user, "111", 3_600_000, ["yearly:*@USDT|cross|"], [{ ...alert, line, hour: 3_600_000, ...figures }]);
+      const claim = await marks.claim(state.markName(user, alert.id), "job");
+      if (typeof claim !== "string") await claim.sent();
+    }
+    const keysOf = async (user: number) => (await redis.keys(`${prefix}*`)).filter((key) => new RegExp(`:${user}(:|$)`).test(key)).sort();
+    const kept = await keysOf(77);
+    expect(kept).toHaveLength(6);
+
+    await Promise.all([settings.forget(7), state.forget(7)]);
+    expect(await keysOf(7)).toEqual([]);
+    expect(await keysOf(77)).toEqual(kept);
+    expect(await redis.smembers(`${prefix}alerts:users`)).toEqual(["77"]);
+    expect((await settings.get(77)).rules).toHaveLength(1);
+    expect(await state.pending(77)).toHaveLength(1);
   });
 });

@@ -4,7 +4,8 @@ import { Api, type Transformer } from "grammy";
 import type { Redis } from "ioredis";
 import { createI18n } from "../../src/bot/i18n.js";
 import { digestRenderer } from "../../src/bot/views/digest.js";
-import { onTheWire, type DigestDeliveryDependencies } from "../../src/digest/deliver.js";
+import type { DigestDeliveryDependencies } from "../../src/digest/deliver.js";
+import { onTheWire } from "../../src/services/send-once.js";
 import { DIGEST_QUEUE, DigestSchedule, type DigestJobData } from "../../src/digest/schedule.js";
 import { createLogger, type Logger } from "../../src/log.js";
 import { OkxClient } from "../../src/okx/client.js";
@@ -41,6 +42,8 @@ export interface DigestHarness {
   dependencies: DigestDeliveryDependencies;
   credentials: CredentialStore;
   preferences: PreferenceStore;
+  cache: InterestCache;
+  history: HistoryLoader;
   queue: Queue<DigestJobData>;
   /** BullMQ's connection (blocking reads need `maxRetriesPerRequest: null`). */
   connection: Redis;
@@ -73,10 +76,11 @@ export function digestHarness(options: DigestHarnessOptions): DigestHarness {
   const cache = new InterestCache(redis, prefix);
   const now = options.now;
   const logger = options.logger ?? createLogger("silent");
+  const history = new HistoryLoader(okx, cache, now === undefined ? {} : { now });
   const interest = new InterestService({
     credentials,
     cache,
-    history: new HistoryLoader(okx, cache, now === undefined ? {} : { now }),
+    history,
     logger,
     ...(now === undefined ? {} : { now }),
   });
@@ -100,6 +104,8 @@ export function digestHarness(options: DigestHarnessOptions): DigestHarness {
     dependencies,
     credentials,
     preferences,
+    cache,
+    history,
     queue,
     connection,
     bullPrefix,

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import type { InterestRecord } from "../../../src/domain/interest-record.js";
+import { Decimal } from "../../../src/domain/money.js";
 import { REGIONS, type Region } from "../../../src/domain/api-key.js";
 import { sign } from "../../../src/okx/sign.js";
 
@@ -72,6 +73,11 @@ export interface FakeOkx {
   setClockSkew(ms: number): void;
   setBeforeReading(reading: BeforeReading): void;
   account(uid: string): FakeOkxAccount;
+  /**
+   * Writes one line's accrual for the hour `ts` at an hourly rate, as OKX does after each hour (replacing
+   * any record of that line and hour): a newer hour than the account holds makes a rate jump or fall.
+   */
+  accrue(uid: string, line: Pick<InterestRecord, "ccy" | "mgnMode" | "instId">, accrual: { ts: number; hourlyRate: string; liability: string }): void;
   close(): Promise<void>;
 }
 
@@ -286,6 +292,12 @@ export async function startFakeOkx(options: FakeOkxOptions): Promise<FakeOkx> {
     servers.push(server);
   }
 
+  function accountOf(uid: string): FakeOkxAccount {
+    const found = [...accounts.values()].find((account) => account.uid === uid);
+    if (found === undefined) throw new Error(`no fake account ${uid}`);
+    return found;
+  }
+
   return {
     urls,
     stats,
@@ -308,10 +320,27 @@ export async function startFakeOkx(options: FakeOkxOptions): Promise<FakeOkx> {
     setBeforeReading(reading) {
       beforeReading = reading;
     },
-    account(uid) {
-      const found = [...accounts.values()].find((account) => account.uid === uid);
-      if (found === undefined) throw new Error(`no fake account ${uid}`);
-      return found;
+    account: accountOf,
+    accrue(uid, line, accrual) {
+      const account = accountOf(uid);
+      const liab = new Decimal(accrual.liability);
+      const record: InterestRecord = {
+        type: "2",
+        ...line,
+        interest: liab.times(accrual.hourlyRate).toDecimalPlaces(16).toFixed(),
+        interestRate: new Decimal(accrual.hourlyRate).toFixed(),
+        liab: liab.toFixed(),
+        totalLiab: "",
+        interestFreeLiab: "",
+        ts: String(accrual.ts),
+      };
+      const same = (held: InterestRecord) =>
+        held.ts === record.ts && held.ccy === line.ccy && held.mgnMode === line.mgnMode && held.instId === line.instId;
+      const kept = account.records.filter((held) => !same(held));
+      // Newest first, as the account holds them.
+      const at = kept.findIndex((held) => Number(held.ts) <= accrual.ts);
+      kept.splice(at < 0 ? kept.length : at, 0, record);
+      account.records = kept;
     },
     async close() {
       await Promise.all(

@@ -16,7 +16,9 @@ export { UploadedFile } from "./multipart.js";
 
 /** Starts the fake on loopback; point grammY at it with `new Bot(fake.token, { client: { apiRoot: fake.apiRoot } })`. */
 export async function startFakeTelegram(options: FakeTelegramOptions = {}): Promise<FakeTelegram> {
-  const server = createServer();
+  // Idle connections are kept for a minute, as HTTP front ends do: Node's 5 s would race clients that
+  // reuse a connection the moment the fake closes it, a reset a real API seldom gives.
+  const server = createServer({ keepAliveTimeout: 60_000 });
   server.listen(options.port ?? 0, "127.0.0.1");
   await once(server, "listening");
   const { port } = server.address() as AddressInfo;
