@@ -167,7 +167,7 @@ async function main(): Promise<void> {
   if (stopping !== undefined) return stopping;
   if (stack.realTelegram) return;
 
-  const session = new ChatSession(stack.e2e, stack.e2e.newChat(lang), () => stack.digestsUnderWay(), files);
+  const session = new ChatSession(stack.e2e, stack.e2e.newChat(lang), () => stack.workUnderWay(), files, stack);
   if (steps !== undefined) {
     const answered = await runScript(session, steps, print, timeoutMs);
     return stop(answered ? 0 : 1);

@@ -2,8 +2,9 @@ import type { ChatSession, Step } from "./session.js";
 
 /*
  * A user journey as plain text, one step per line: a line is a message to send, a line `> TEXT` presses the
- * button whose label contains TEXT on the latest bot message (with buttons), a line starting with `#` is a
- * comment. Blank lines are skipped.
+ * button whose label contains TEXT on the latest bot message (with buttons), `/demo-spike CCY` raises the
+ * main demo account's CCY rate on the fake OKX and runs the hour's alert check, a line starting with `#` is
+ * a comment. Blank lines are skipped.
  */
 
 export type ScriptStep = Step & { line: number };
@@ -16,7 +17,11 @@ export function parseScript(source: string): ScriptStep[] {
     const line = index + 1;
     const text = raw.trim();
     if (text === "" || text.startsWith("#")) return;
-    if (text.startsWith(">")) {
+    const demo = /^\/demo-(\w+)(?:\s+(.*))?$/.exec(text);
+    if (demo !== null) {
+      if (demo[1] !== "spike") throw new ScriptError(`line ${line}: the demo's own commands are /demo-spike CCY; “/demo-${demo[1]}” is none of them`);
+      steps.push({ kind: "demo", command: "spike", argument: (demo[2] ?? "USDT").trim().toUpperCase(), line });
+    } else if (text.startsWith(">")) {
       const label = text.slice(1).trim();
       if (label === "") throw new ScriptError(`line ${line}: “>” needs the text of a button, as in “> 7d”`);
       steps.push({ kind: "press", label, line });
@@ -51,7 +56,8 @@ export async function runScript(
     const outcome = await session.run(step, { timeoutMs });
     print(outcome.lines);
     if (!outcome.answered) {
-      print([`✗ line ${step.line} (${step.kind === "send" ? step.text : `> ${step.label}`}): ${outcome.problem}`]);
+      const shown = step.kind === "send" ? step.text : step.kind === "press" ? `> ${step.label}` : `/demo-${step.command} ${step.argument}`;
+      print([`✗ line ${step.line} (${shown}): ${outcome.problem}`]);
       return false;
     }
   }

@@ -12,7 +12,13 @@ import { inlineButtons, renderBotMessage, renderDeletion, renderNotice, renderPr
  * in the background (a digest to send now) is done.
  */
 
-export type Step = { kind: "send"; text: string } | { kind: "press"; label: string };
+/** A message to send, a button to press, or one of the demo's own commands (`/demo-spike USDT`), which the bot never sees. */
+export type Step = { kind: "send"; text: string } | { kind: "press"; label: string } | { kind: "demo"; command: "spike"; argument: string };
+
+/** What the demo's own commands do (on the fake OKX, in the bot's queue), told back as lines. */
+export interface DemoCommands {
+  spike(ccy: string): Promise<string[]>;
+}
 
 export type StepOutcome = { answered: true; lines: string[] } | { answered: false; lines: string[]; problem: string };
 
@@ -47,6 +53,7 @@ export class ChatSession {
     private readonly workUnderWay: () => Promise<number> = () => Promise.resolve(0),
     /** Where the files the bot sends are written, each shown with its path; without it they are only named. */
     private readonly files?: SavedFiles,
+    private readonly demo?: DemoCommands,
   ) {
     this.chatId = chat.user.id;
     this.cursor = e2e.telegram.calls().length;
@@ -66,6 +73,7 @@ export class ChatSession {
   }
 
   async run(step: Step, options: StepOptions): Promise<StepOutcome> {
+    if (step.kind === "demo") return this.demoStep(step, options);
     if (step.kind === "send") {
       this.ownMessages.add(this.chat.send(step.text).message_id);
       return this.answer(renderSent(step.text), options);
@@ -136,6 +144,26 @@ export class ChatSession {
     this.cursor += calls.length;
     const { lines } = this.render(calls, true);
     return { answered: true, lines: [...prompt, ...(lines.length > 0 ? lines : renderNotice("(pressed; nothing changed)", false))] };
+  }
+
+  /**
+   * A command of the demo's own: done on the fakes, then whatever the bot does of itself because of it (an
+   * alert) is its answer, once the work it set off is done.
+   */
+  private async demoStep(step: Extract<Step, { kind: "demo" }>, options: StepOptions): Promise<StepOutcome> {
+    const prompt = renderSent(`/demo-${step.command} ${step.argument}`.trim());
+    if (this.demo === undefined) return { answered: false, lines: prompt, problem: "demo commands work in the local demo only" };
+    const said = (await this.demo.spike(step.argument)).flatMap((line) => renderNotice(line, false));
+    const deadline = Date.now() + options.timeoutMs;
+    await this.settle();
+    while ((await this.workUnderWay()) > 0) {
+      if (Date.now() > deadline) return this.giveUp([...prompt, ...said], `the work it set off was not done within ${seconds(options.timeoutMs)} s`);
+      await sleep(WORK_POLL_MS);
+    }
+    await this.settle();
+    const calls = this.since();
+    this.cursor += calls.length;
+    return { answered: true, lines: [...prompt, ...said, ...this.render(calls, true).lines] };
   }
 
   /** What the bot did show so far, and why that is not an answer. */

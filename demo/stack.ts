@@ -3,12 +3,15 @@ import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { DIGEST_QUEUE } from "../src/digest/schedule.js";
 import { startEndToEnd, type EndToEnd } from "../test/support/e2e.js";
-import { fakeAccount, type FakeOkxAccount } from "../test/support/fake-okx/index.js";
+import { fakeAccount, HOUR_MS, type FakeOkxAccount } from "../test/support/fake-okx/index.js";
+import { ALERT_QUEUE } from "../src/alerts/schedule.js";
+import { spikeNextHour, SPIKE_FACTOR } from "./spike.js";
 import { startRedis, type RedisInstance } from "../test/support/redis-server.js";
 
 /** A demo-trading, read-only key with a year of hourly accruals in three currencies, ending now: the main account. */
 export function demoAccount(): FakeOkxAccount {
-  return fakeAccount({ name: "demo", demo: true, label: "demo-readonly", hours: 365 * 24 });
+  // Its newest hour is the one before the clock's, so `/demo-spike` can add the hour under way.
+  return fakeAccount({ name: "demo", demo: true, label: "demo-readonly", hours: 365 * 24, endTs: Date.now() - HOUR_MS });
 }
 
 /** A second demo account, a sub-account with its own key and UID, with three months of accruals. */
@@ -32,8 +35,10 @@ export interface DemoStack {
   sub: FakeOkxAccount;
   /** True when the bot talks to the real Telegram rather than the local Bot API. */
   realTelegram: boolean;
-  /** Digests the bot has queued to go now or is preparing: work a step set off that is not done yet. */
-  digestsUnderWay(): Promise<number>;
+  /** Digests and alert checks the bot has queued or is at: work a step set off that is not done yet. */
+  workUnderWay(): Promise<number>;
+  /** `/demo-spike CCY`: the main account's next hour on the fake OKX with CCY's rate jumped, and the hour's alert check run now. */
+  spike(ccy: string): Promise<string[]>;
   /** Where each piece listens, one line each. */
   describe(): string[];
   /** Stops the bot, the fakes and the Redis this demo started; erases its keys from a Redis it was given. Safe to call twice. */
@@ -67,8 +72,9 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
   // The bot's own queue, under the prefix it gives BullMQ (src/main.ts), read with a connection of the demo's.
   const queueRedis = new Redis(redis.url, { maxRetriesPerRequest: null });
   const digests = new Queue(DIGEST_QUEUE, { connection: queueRedis, prefix: `${e2e.prefix}bull` });
+  const alerts = new Queue(ALERT_QUEUE, { connection: queueRedis, prefix: `${e2e.prefix}bull` });
   // A connection that fails says so where it is used (a step, stopping); retrying one on its own is no news.
-  for (const emitter of [queueRedis, e2e.redis, digests]) emitter.on("error", () => {});
+  for (const emitter of [queueRedis, e2e.redis, digests, alerts]) emitter.on("error", () => {});
 
   let stopping: Promise<void> | undefined;
   async function stopAll(): Promise<void> {
@@ -76,6 +82,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     await e2e.bot.stop();
     clearTimeout(killer);
     await digests.close();
+    await alerts.close();
     if (redis.pid === undefined) {
       // In a shared Redis, the demo's keys are all under its own prefix.
       await queueRedis.quit();
@@ -102,11 +109,28 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     account,
     sub,
     realTelegram,
-    async digestsUnderWay() {
+    async workUnderWay() {
       // A step still waiting when the demo stops has nothing more to wait for.
       if (stopping !== undefined) return 0;
-      const counts = await digests.getJobCounts("waiting", "prioritized", "active");
-      return (counts.waiting ?? 0) + (counts.prioritized ?? 0) + (counts.active ?? 0);
+      let under = 0;
+      for (const queue of [digests, alerts]) {
+        const counts = await queue.getJobCounts("waiting", "prioritized", "active");
+        under += (counts.waiting ?? 0) + (counts.prioritized ?? 0) + (counts.active ?? 0);
+      }
+      return under;
+    },
+    async spike(ccy) {
+      const outcome = spikeNextHour(account, ccy, Date.now());
+      if (outcome.kind === "no-line") return [`demo · the main demo account borrows no ${ccy} in its newest hour: try USDT, BTC or ETH`];
+      if (outcome.kind === "too-soon")
+        return [`demo · the next hour has not begun (it does at ${new Date(outcome.next).toISOString().slice(11, 16)} UTC); spike again then`];
+      // The hour's check, as the scheduler runs it five minutes past each hour, run now.
+      await alerts.add("hour", { kind: "hour" }, { jobId: `demo-spike-${outcome.hour}` });
+      const rates = outcome.lines.map((line) => `${line.mgnMode} ${line.instId}`.trim() + ` ${line.interestRate}/h`).join(", ");
+      return [
+        `demo · fake OKX: ${ccy} of ${account.label} at ${SPIKE_FACTOR}× its rate in the hour of ${new Date(outcome.hour).toISOString().slice(11, 16)} UTC (${rates})`,
+        "demo · the hour's alert check runs now",
+      ];
     },
     describe() {
       const { okx, telegram, bot } = e2e;

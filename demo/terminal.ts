@@ -2,7 +2,7 @@ import { clearLine, cursorTo, type Interface } from "node:readline";
 import type { FakeOkxAccount } from "../test/support/fake-okx/index.js";
 import type { StoredMessage } from "../test/support/fake-telegram/index.js";
 import { outputOpen, print, write } from "./output.js";
-import { parseScript } from "./script.js";
+import { parseScript, ScriptError } from "./script.js";
 import type { ChatSession, StepOptions, StepOutcome } from "./session.js";
 
 /*
@@ -115,5 +115,11 @@ async function stepFor(text: string, session: ChatSession, account: FakeOkxAccou
   }
   if (text.startsWith("'")) return text.length > 1 ? session.run({ kind: "send", text: text.slice(1) }, stepOptions) : undefined;
   if (text.startsWith("#")) return undefined;
-  return session.run(parseScript(text)[0]!, stepOptions);
+  try {
+    return await session.run(parseScript(text)[0]!, stepOptions);
+  } catch (error) {
+    // A demo command it does not know (`/demo-foo`) is told so; the chat goes on.
+    if (error instanceof ScriptError) return { answered: false, lines: [], problem: error.message.replace(/^line \d+: /, "") };
+    throw error;
+  }
 }

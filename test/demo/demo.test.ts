@@ -10,10 +10,11 @@ import { SavedFiles } from "../../demo/files.js";
 import { parseScript, ScriptError } from "../../demo/script.js";
 import { renderBotMessage } from "../../demo/transcript.js";
 import type { StoredMessage } from "../support/fake-telegram/index.js";
-import { demoAccount } from "../../demo/stack.js";
+import { demoAccount, demoSubAccount } from "../../demo/stack.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const JOURNEY = join(ROOT, "demo/journey.txt");
+const ACCOUNTS = join(ROOT, "demo/accounts.txt");
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 /** The first line of an export: the fields of OKX's interest-accrued endpoint, by their own names. */
 const OKX_CSV_HEADER = "ts,ccy,mgnMode,instId,interest,interestRate,liab,totalLiab,interestFreeLiab,type";
@@ -426,6 +427,43 @@ describe("npm run demo", () => {
     expect(demo.output()).toContain("✗ line 6 (/interest 1y): no answer within 5 s");
     for (const pid of startedPids(demo.output())) expect(isRunning(pid)).toBe(false);
   }, 60_000);
+
+  it("plays demo/accounts.txt: two accounts connected, All summed and split, one account alone, an alert set, the spike, and the alert", async () => {
+    const [main, sub] = [demoAccount(), demoSubAccount()];
+    const demo = runDemo(["--script", ACCOUNTS], asNpmTest());
+    expect(await demo.exited, demo.output()).toBe(0);
+    const transcript = demo.output();
+    expectInOrder(transcript, [
+      new RegExp(`^  UID +${main.uid}$`),
+      new RegExp(`^  UID +${sub.uid}$`),
+      /^bot › ✅ Connected: “demo-readonly” · demo/,
+      /^bot › ✅ Added: “demo-sub-readonly” · demo/,
+      /^ +You now have 2 accounts/,
+      /^bot › Your OKX accounts \(2\)$/,
+      /^you › \/interest USDT$/,
+      /^ +Account: demo-readonly$/,
+      /^ +\[1\] All {2}\[2\] · demo-readonly · {2}\[3\] demo-sub-reado$/,
+      /^you › \[All\]$/,
+      /^ +Account: All accounts \(2\)$/,
+      /^ +By account$/,
+      /^ +demo-(sub-)?readonly +\d+\.\d{4}$/,
+      /^ +demo-(sub-)?readonly +\d+\.\d{4}$/,
+      /^you › \[demo-sub-reado\]$/,
+      /^ +Account: demo-sub-readonly$/,
+      /^you › 20 USDT$/,
+      /^ +📈 Yearly rate at or above 20 % · USDT$/,
+      /^you › \/demo-spike USDT$/,
+      /^bot ⓘ demo · fake OKX: USDT of demo-readonly at 10× its rate/,
+      /^bot › 🚨 Borrowing turned expensive$/,
+      /^ +USDT (cross|isolated BTC-USDT) · demo-readonly$/,
+      /^ +Yearly rate [\d.]+ %: at or above your 20 %$/,
+      /^ +\[1\] USDT details {2}\[2\] 💤 24 h {2}\[3\] 🔕 Turn off$/,
+      /^Stopped; nothing is left running\.$/,
+    ]);
+    // The sub-account's rate did not move: no alert names it.
+    expect(transcript).not.toMatch(/· demo-sub-readonly\n +Yearly rate/);
+    for (const secret of [main.secret, main.passphrase, sub.secret, sub.passphrase]) expect(botSaid(transcript)).not.toContain(secret);
+  }, 150_000);
 
   it("stops everything it started when told to stop while still starting", async () => {
     const demo = runDemo(["--script", JOURNEY], asNpmTest());
