@@ -14,13 +14,13 @@ export type AlertJobData =
   | { kind: "release"; userId: number; at: number };
 
 /**
- * OKX writes an hour's accruals within minutes of the hour: the check runs five minutes past each hour
- * (UTC), and an account whose newest hour is not there yet is evaluated at the next one.
+ * Five minutes past each hour (UTC), soon after the hour's accruals are written; an account whose newest
+ * hour is not there yet is evaluated at the next check, at whatever hour is newest then.
  */
 export const CHECK_PATTERN = "5 * * * *";
 const HOURLY = "alerts-hourly";
 
-/** Retries space out over about ten minutes (OKX down, another run of the same person still at work). */
+/** Retries space out over about five minutes (OKX down, another run sending the same alert). */
 export const ALERT_JOB_OPTIONS: JobsOptions = {
   attempts: 6,
   backoff: { type: "exponential", delay: 10_000 },
