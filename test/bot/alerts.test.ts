@@ -1,7 +1,7 @@
-import { Queue } from "bullmq";
+import type { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { ALERT_QUEUE } from "../../src/alerts/schedule.js";
-import { connect, disposeQueue, startEndToEnd, type EndToEnd } from "../support/e2e.js";
+import { connect, digestQueueOf, disposeQueue, startEndToEnd, type EndToEnd } from "../support/e2e.js";
 import { fakeAccount } from "../support/fake-okx/index.js";
 
 const LINES = [{ ccy: "USDT", mgnMode: "cross" as const, instId: "", liability: 2500, hourlyRate: 0.0000040833 }];
@@ -11,7 +11,7 @@ let e2e: EndToEnd;
 let queue: Queue;
 beforeAll(async () => {
   e2e = await startEndToEnd(inject("redisUrl"), [account]);
-  queue = new Queue(ALERT_QUEUE, { connection: e2e.redis.duplicate({ maxRetriesPerRequest: null }), prefix: `${e2e.prefix}bull` });
+  queue = digestQueueOf(e2e, ALERT_QUEUE);
 }, 30_000);
 afterAll(async () => {
   await disposeQueue(queue);

@@ -1,5 +1,6 @@
 import type { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { ALERT_QUEUE } from "../../src/alerts/schedule.js";
 import { INTEREST_ACCRUED_PATH } from "../../src/okx/interest-accrued.js";
 import { chatWith, type ChatDriver } from "../support/chat.js";
 import { connect, digestQueueOf, disposeQueue, giveKey, startEndToEnd, type EndToEnd } from "../support/e2e.js";
@@ -17,11 +18,14 @@ const FLOOD_WINDOW_MS = 1_500;
 
 let e2e: EndToEnd;
 let queue: Queue;
+let alertQueue: Queue;
 beforeAll(async () => {
   e2e = await startEndToEnd(inject("redisUrl"), Object.values(accounts), { HISTORY_BUDGET_MS: "15000", FLOOD_WINDOW_MS: String(FLOOD_WINDOW_MS) });
   queue = digestQueueOf(e2e);
+  alertQueue = digestQueueOf(e2e, ALERT_QUEUE);
 }, 30_000);
 afterAll(async () => {
+  await disposeQueue(alertQueue);
   await disposeQueue(queue);
   await e2e?.close();
 });
@@ -130,6 +134,15 @@ describe("/disconnect", () => {
     const settings = await chat.expect(/Daily digest: on[\s\S]*Next: /);
     chat.press(settings, /Send now/);
     await chat.expect(/Your borrowing, \w{3} \d{1,2} \w{3}/, 20_000);
+    // An alert at 1 % a year (the account borrows at about 3.6 %), the hour's check, its alert snoozed.
+    chat.send("/alerts");
+    chat.press(await chat.expect(/Alerts when borrowing turns expensive/), /Yearly rate/);
+    await chat.expect(/Send the yearly rate/);
+    chat.send("1");
+    await chat.expect(/Yearly rate at or above 1 %/);
+    await alertQueue.add("hour", { kind: "hour" }, { jobId: "hour-journey" });
+    chat.press(await chat.expect(/Borrowing turned expensive/, 20_000), /24 h$/);
+    await eventually(async () => (await e2e.redis.exists(`${e2e.prefix}alerts:snooze:${id}`)) === 1);
     // The key stops working on OKX's side: the next digest says so, once (the key-notice mark).
     e2e.okx.account(uid).passphrase = "Changed-On-OKX-1";
     await new Promise((resolve) => setTimeout(resolve, 3_100));
@@ -153,6 +166,13 @@ describe("/disconnect", () => {
       "bull:digest:repeat:",
       "bull:digest:completed",
       "bull:digest:events",
+      "alerts:settings:",
+      "alerts:snooze:",
+      "alerts:users",
+      "alerts:state:",
+      "alerts:sent:",
+      "bull:alerts:completed",
+      "bull:alerts:events",
     ]) {
       expect([...before]).toContainEqual(expect.stringContaining(expected));
     }

@@ -24,12 +24,12 @@ export interface EndToEnd {
   close(): Promise<void>;
 }
 
-/** The bot's digest queue as BullMQ sees it under the harness's prefix, for tests to read its jobs. */
-export function digestQueueOf(harness: EndToEnd): Queue {
-  return new Queue(DIGEST_QUEUE, { connection: harness.redis.duplicate({ maxRetriesPerRequest: null }), prefix: `${harness.prefix}bull` });
+/** The bot's digest queue (or another of its queues) as BullMQ sees it under the harness's prefix, for tests to read and add jobs. */
+export function digestQueueOf(harness: EndToEnd, name = DIGEST_QUEUE): Queue {
+  return new Queue(name, { connection: harness.redis.duplicate({ maxRetriesPerRequest: null }), prefix: `${harness.prefix}bull` });
 }
 
-/** Empties the digest queue and closes it. */
+/** Empties a queue and closes it. */
 export async function disposeQueue(queue: Queue | undefined): Promise<void> {
   await queue?.obliterate({ force: true });
   await queue?.close();
