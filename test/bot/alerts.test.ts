@@ -1,7 +1,7 @@
 import type { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { ALERT_QUEUE } from "../../src/alerts/schedule.js";
-import { connect, digestQueueOf, disposeQueue, startEndToEnd, type EndToEnd } from "../support/e2e.js";
+import { connect, digestQueueOf, disposeQueue, eventually, startEndToEnd, type EndToEnd } from "../support/e2e.js";
 import { fakeAccount } from "../support/fake-okx/index.js";
 
 const LINES = [{ ccy: "USDT", mgnMode: "cross" as const, instId: "", liability: 2500, hourlyRate: 0.0000040833 }];
@@ -79,6 +79,20 @@ describe("/alerts", () => {
     expect(alert.text).toMatch(/USDT cross · alerts-bot-readonly/);
     expect(alert.text).toMatch(/Yearly rate [\d.]+ %: at or above your 1 %/);
     expect(alert.text).toMatch(/Next 24 h at this rate ≈ [\d.,]+ USDT/);
+
+    // A restart, and the hour's job once more (as each replica's start upserts it): the hour was evaluated, nothing is sent again.
+    expect(await e2e.restart()).toBe(0);
+    await queue.add("hour", { kind: "hour" }, { jobId: `hour-again-${chat.user.id}` });
+    await eventually(async () => (await queue.getJobCounts("waiting", "active", "delayed")).waiting === 0 && (await queue.getActiveCount()) === 0);
+    const checks = (await queue.getCompleted())
+      .filter((job) => job.name === "check" && (job.data as { userId: number }).userId === chat.user.id)
+      .sort((a, b) => (a.finishedOn ?? 0) - (b.finishedOn ?? 0));
+    // The first hour decided and sent the alert; the second found that hour evaluated.
+    expect(checks.map((job): unknown => job.returnvalue)).toEqual([
+      { checked: 1, decided: 1, sent: 1 },
+      { checked: 0, decided: 0, sent: 0 },
+    ]);
+    expect(chat.transcript().filter((text) => text.includes("Borrowing turned expensive"))).toHaveLength(1);
 
     expect(await answerTo(chat.press(alert, /24 h$/))).toMatch(/Snoozed for 24 hours/);
     const snoozes = await e2e.redis.hgetall(`${e2e.prefix}alerts:snooze:${chat.user.id}`);

@@ -1,7 +1,7 @@
 import type { Queue } from "bullmq";
 import type { InlineKeyboardMarkup } from "grammy/types";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { connect, digestQueueOf, disposeQueue, startEndToEnd, type EndToEnd } from "../support/e2e.js";
+import { connect, digestQueueOf, disposeQueue, eventually, startEndToEnd, type EndToEnd } from "../support/e2e.js";
 import { fakeAccount } from "../support/fake-okx/index.js";
 import type { StoredMessage } from "../support/fake-telegram/index.js";
 
@@ -50,14 +50,6 @@ const buttonsOf = (message: StoredMessage) =>
 const buttonLabels = (message: StoredMessage) =>
   ((message.reply_markup as InlineKeyboardMarkup | undefined)?.inline_keyboard ?? []).flat().map((button) => button.text);
 const storeDigest = (userId: number, value: string) => e2e.redis.hset(`${e2e.prefix}prefs:${userId}`, "digest", value);
-
-async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("the condition did not come true in time");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe("/digest", () => {
   it("sets the time and zone with buttons, turns on, and schedules the user's job in their zone", async () => {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { ALERT_QUEUE } from "../../src/alerts/schedule.js";
 import { INTEREST_ACCRUED_PATH } from "../../src/okx/interest-accrued.js";
 import { chatWith, type ChatDriver } from "../support/chat.js";
-import { connect, digestQueueOf, disposeQueue, giveKey, startEndToEnd, type EndToEnd } from "../support/e2e.js";
+import { connect, digestQueueOf, disposeQueue, eventually, giveKey, startEndToEnd, type EndToEnd } from "../support/e2e.js";
 import { fakeAccount } from "../support/fake-okx/index.js";
 import type { StoredMessage } from "../support/fake-telegram/index.js";
 
@@ -85,14 +85,6 @@ const okxLimiter = (key: string) => key.startsWith(`b_${e2e.prefix}lim-`);
 
 /** The family of a key, for the message of a failure: `prefs`, `bull:digest:completed`, `digest:day`... */
 const family = (key: string) => key.replace(e2e.prefix, "").replace(/\d{6,}.*$/, "");
-
-async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("the condition did not come true in time");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** Presses a button and waits for the photo or document the bot sends in answer. */
 async function pressForPhoto(chat: ChatDriver, message: StoredMessage, label: RegExp): Promise<void> {

@@ -113,3 +113,12 @@ export async function connect(chat: ChatDriver, account: FakeOkxAccount): Promis
   chat.press(await giveKey(chat, account), account.demo ? /Demo/ : /Live/);
   await chat.expect(/Connected:|Added:/);
 }
+
+/** Resolves once `check` comes true, polling every 50 ms; throws after `timeoutMs`. */
+export async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("the condition did not come true in time");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
