@@ -17,6 +17,7 @@ import { DigestSchedule, openDigestQueue } from "./digest/schedule.js";
 import { onTheWire } from "./services/send-once.js";
 import { rebuildDigestSchedules } from "./digest/rebuild.js";
 import { startDigestWorker } from "./digest/worker.js";
+import { alertAccounts } from "./alerts/accounts.js";
 import { alertForgetting } from "./alerts/forget.js";
 import { AlertSchedule, openAlertQueue } from "./alerts/schedule.js";
 import { startAlertWorker } from "./alerts/worker.js";
@@ -37,7 +38,7 @@ import { DigestMarks } from "./store/digest-marks.js";
 import { forgetAccount, forgetUser } from "./services/forget.js";
 import { HistoryLoader } from "./services/history.js";
 import { checkKey } from "./services/key-check.js";
-import { accountName, InterestService } from "./services/interest.js";
+import { InterestService } from "./services/interest.js";
 import { InterestCache } from "./store/interest-cache.js";
 import { RedisLocks } from "./store/locks.js";
 import { MessageClaims } from "./store/message-claims.js";
@@ -205,16 +206,7 @@ async function main(): Promise<void> {
     connection: queueRedis,
     prefix: bullPrefix,
     concurrency: config.digest.concurrency,
-    // Every account of the person's whose key opens, each named as the views name it.
-    accountsOf: async (userId) => {
-      const opened = await credentials.openAll(userId);
-      return opened.map(({ info, credentials: key }) => ({
-        uid: info.uid,
-        label: accountName(info).name,
-        credentials: key,
-        ...(opened.length > 1 ? { slot: info.slot } : {}),
-      }));
-    },
+    accountsOf: alertAccounts(credentials),
     settings: alertSettings,
     state: alertState,
     marks: new SendMarks(redis, config.redisPrefix),

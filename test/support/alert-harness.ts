@@ -1,5 +1,6 @@
 import { Queue } from "bullmq";
-import type { AlertAccount, AlertDependencies } from "../../src/alerts/check.js";
+import { alertAccounts } from "../../src/alerts/accounts.js";
+import type { AlertDependencies } from "../../src/alerts/check.js";
 import { ALERT_QUEUE, AlertSchedule, type AlertJobData } from "../../src/alerts/schedule.js";
 import { alertRenderer } from "../../src/bot/views/alerts.js";
 import { AlertSettingsStore } from "../../src/store/alert-settings.js";
@@ -16,7 +17,7 @@ export interface AlertHarness extends DigestHarness {
 /**
  * Everything the alerts need, built the way `src/main.ts` builds it (on `digestHarness`'s OKX client, cache,
  * walk, send pace and Api), against the fakes and a real Redis: for the alert tests and `bench:alerts`.
- * A person's accounts are their one stored connection, as `src/main.ts` wires `accountsOf`.
+ * A person's accounts are those whose keys open, as `src/main.ts` wires `accountsOf`.
  */
 export function alertHarness(options: DigestHarnessOptions): AlertHarness {
   const harness = digestHarness(options);
@@ -24,10 +25,7 @@ export function alertHarness(options: DigestHarnessOptions): AlertHarness {
   const alertQueue = new Queue<AlertJobData>(ALERT_QUEUE, { connection: harness.connection, prefix: harness.bullPrefix });
   const { dependencies } = harness;
   const alerts = {
-    accountsOf: async (userId: number): Promise<AlertAccount[]> => {
-      const connection = await harness.credentials.load(userId);
-      return connection === undefined ? [] : [{ uid: connection.info.uid, label: connection.info.label, credentials: connection.credentials }];
-    },
+    accountsOf: alertAccounts(harness.credentials),
     settings: new AlertSettingsStore(redis, prefix),
     state: new AlertState(redis, prefix),
     marks: new SendMarks(redis, prefix),
