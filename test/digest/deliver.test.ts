@@ -268,14 +268,16 @@ describe("the worker", () => {
     );
     closers.push(async () => void (await Promise.all(workers.map((worker) => worker.close()))));
     for (const id of users) {
-      // Whichever runs second finds the day taken (or, while the first prepares, retries shortly).
+      // Whichever runs second finds the day taken (or, while the first prepares, retries shortly: for as long
+      // as a loaded machine takes to prepare it).
       for (const jobId of [`first-${id}`, `second-${id}`])
-        await harness.queue.add("digest", { userId: id }, { jobId, attempts: 5, backoff: { type: "fixed", delay: 200 } });
+        await harness.queue.add("digest", { userId: id }, { jobId, attempts: 100, backoff: { type: "fixed", delay: 200 } });
     }
-    const deadline = Date.now() + 15_000;
+    // Every job's outcome, however slowly a loaded machine gets through them: the test is of how many, not how fast.
+    const deadline = Date.now() + 60_000;
     while (finished.length < users.length * 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     for (const id of users) expect(telegram.botMessages(id).length, `user ${id}`).toBe(1);
     expect(finished.filter((outcome) => outcome === "sent")).toHaveLength(users.length);
     expect(finished.filter((outcome) => outcome === "already-sent")).toHaveLength(users.length);
-  });
+  }, 90_000);
 });
